@@ -1,0 +1,134 @@
+"""The back-office: site titles and what the content admins of every app share.
+
+Django autodiscovers this module (``creteil_cls`` is an installed app), so the titles apply
+to the whole admin site. The mixins are for the apps' own ``admin.py`` (partners, actions,
+later events): a « Voir sur le site » column, accent-insensitive search, and bulk
+publish / unpublish actions that leave a history record per object.
+"""
+
+import datetime
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import ManyToManyField, Q
+from django.utils import formats
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from creteil_cls.search import clean_query
+
+admin.site.site_header = "CLS Créteil — administration"
+admin.site.site_title = "CLS Créteil"
+admin.site.index_title = "Contenus du portail et suivi"
+
+
+def plural_fr(count, singular, plural):
+    """French rule: 0 and 1 take the singular."""
+    return (singular if count <= 1 else plural).format(count=count)
+
+
+class FrenchHistoryContextHelper(HistoricalRecordContextHelper):
+    """Values of the history's « what changed » column as an editor reads them.
+
+    « oui » / « non » rather than True / False, choice labels rather than stored codes,
+    French dates, « — » for an empty value.
+    """
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if isinstance(field, ManyToManyField):
+            return super().prepare_delta_change_value(change, value)
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, bool):
+            return "oui" if value else "non"
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, datetime.date):
+            return formats.localize(value)
+        return value
+
+
+class ContentHistoryAdmin(SimpleHistoryAdmin):
+    """Base of every content admin: django-simple-history's « Historique », in French."""
+
+    object_history_list_template = "admin/history/object_history_list.html"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return FrenchHistoryContextHelper(self.model, historical_record)
+
+
+class ViewOnSiteColumnMixin:
+    """A « Voir sur le site » link in the change list (the change form has Django's own button).
+
+    Unpublished objects are shown to staff by the public detail views, so the link doubles
+    as a preview.
+    """
+
+    @admin.display(description="sur le site")
+    def view_on_site_link(self, obj):
+        return format_html(
+            '<a href="{}">Voir<span class="visually-hidden"> « {} »</span> sur le site</a>',
+            obj.get_absolute_url(),
+            obj,
+        )
+
+
+class SearchableAdminMixin:
+    """Admin search that also uses the portal's full-text search (accents, case and plurals ignored).
+
+    Django's ``icontains`` search stays (it matches slugs and partial words); the model's
+    ``search()`` is added to it, so « sante » finds « Santé » on SQLite and PostgreSQL alike.
+    """
+
+    def get_search_results(self, request, queryset, search_term):
+        search_term = clean_query(search_term)  # bounded, and no NUL (PostgreSQL rejects it)
+        if not search_term:
+            return queryset, False
+        manager = self.model._default_manager
+        default_matches, _ = super().get_search_results(request, manager.all(), search_term)
+        text_matches = manager.search(search_term)
+        return queryset.filter(Q(pk__in=default_matches.values("pk")) | Q(pk__in=text_matches.values("pk"))), False
+
+
+class PublishActionsMixin:
+    """Bulk « Publier la sélection » / « Dépublier la sélection » for models with a ``published`` flag.
+
+    ``QuerySet.update()`` would bypass django-simple-history: each object is saved instead, so
+    it gets its own history record with the acting user, and an entry in the admin log.
+    Subclasses give the French messages (the past participle agrees with the model's gender).
+    """
+
+    actions = ["publish_selected", "unpublish_selected"]
+    published_messages = ("{count} élément publié sur le site.", "{count} éléments publiés sur le site.")
+    unpublished_messages = ("{count} élément retiré du site.", "{count} éléments retirés du site.")
+
+    @admin.action(description="Publier la sélection", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        self._set_published(request, queryset, published=True)
+
+    @admin.action(description="Dépublier la sélection", permissions=["change"])
+    def unpublish_selected(self, request, queryset):
+        self._set_published(request, queryset, published=False)
+
+    def _set_published(self, request, queryset, *, published):
+        opts = self.model._meta
+        update_fields = ["published", *(f.name for f in opts.concrete_fields if getattr(f, "auto_now", False))]
+        reason = "Publication groupée" if published else "Dépublication groupée"
+        field_label = str(opts.get_field("published").verbose_name)
+        changed = 0
+        with transaction.atomic():
+            for obj in queryset.filter(published=not published):
+                obj.published = published
+                obj._history_user = request.user
+                obj._change_reason = reason
+                obj.save(update_fields=update_fields)
+                self.log_change(request, obj, [{"changed": {"fields": [field_label]}}])
+                changed += 1
+        if not changed:
+            already = "déjà publiée" if published else "déjà hors ligne"
+            self.message_user(request, f"Rien n’a changé : la sélection était {already}.", messages.INFO)
+            return
+        singular, plural = self.published_messages if published else self.unpublished_messages
+        self.message_user(request, plural_fr(changed, singular, plural), messages.SUCCESS)

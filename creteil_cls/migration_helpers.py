@@ -1,0 +1,62 @@
+"""Helpers for migrations that only make sense on PostgreSQL (full-text search)."""
+
+from django.db import migrations
+
+CREATE_SEARCH_CONFIG = """
+CREATE EXTENSION IF NOT EXISTS unaccent;
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'french_unaccent') THEN
+        CREATE TEXT SEARCH CONFIGURATION french_unaccent (COPY = french);
+        ALTER TEXT SEARCH CONFIGURATION french_unaccent
+            ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem;
+    END IF;
+END
+$$;
+"""
+
+
+def postgres_only_sql(sql, reverse_sql=None):
+    """A RunPython operation that runs ``sql`` on PostgreSQL and does nothing elsewhere."""
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(sql)
+
+    def backwards(apps, schema_editor):
+        if reverse_sql and schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(reverse_sql)
+
+    return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+def search_index(table):
+    """The GIN index on a table's stored search vector (PostgreSQL only)."""
+    name = f"{table}_search_gin"
+    return postgres_only_sql(
+        f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (search_vector);",
+        f"DROP INDEX IF EXISTS {name};",
+    )
+
+
+def grant_group_permissions(group_name, app_label, model_names):
+    """A RunPython operation giving a staff group every permission on some models and their history."""
+
+    def forwards(apps, schema_editor):
+        from django.contrib.auth.management import create_permissions
+
+        # Permissions are normally created after migrate; the historical app registry's configs
+        # have no models_module, so mark the one we need for the call.
+        app_config = apps.get_app_config(app_label)
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+        group, _ = apps.get_model("auth", "Group").objects.get_or_create(name=group_name)
+        group.permissions.add(
+            *apps.get_model("auth", "Permission").objects.filter(
+                content_type__app_label=app_label,
+                content_type__model__in=[*model_names, *(f"historical{name}" for name in model_names)],
+            )
+        )
+
+    return migrations.RunPython(forwards, migrations.RunPython.noop)

@@ -1,0 +1,46 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from . import views
+from .sitemaps import SITEMAPS
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("le-cls/", views.about, name="about"),
+    path("recherche/", views.search, name="search"),
+    path(
+        "contact/",
+        views.StaticPageView.as_view(template_name="pages/contact.html", breadcrumb="Contact"),
+        name="contact",
+    ),
+    path(
+        "mentions-legales/",
+        views.StaticPageView.as_view(template_name="pages/mentions_legales.html", breadcrumb="Mentions légales"),
+        name="legal",
+    ),
+    path(
+        "donnees-personnelles/",
+        views.StaticPageView.as_view(
+            template_name="pages/donnees_personnelles.html", breadcrumb="Données personnelles"
+        ),
+        name="privacy",
+    ),
+    path(
+        "accessibilite/",
+        views.StaticPageView.as_view(template_name="pages/accessibilite.html", breadcrumb="Accessibilité"),
+        name="accessibility",
+    ),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sante/", views.health, name="health"),
+    path("partenaires/", include("partners.urls")),
+    path("mutuelle/", include("mutuelle.urls")),
+    path("", include("actions.urls")),
+    path("", include("events.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "creteil_cls.views.permission_denied"
+handler404 = "creteil_cls.views.page_not_found"
+handler500 = "creteil_cls.views.server_error"

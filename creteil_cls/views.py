@@ -1,0 +1,162 @@
+"""Site-wide views: home, the contract, search, static pages, errors, health, robots."""
+
+import logging
+import sys
+
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+from actions.models import Action, Objective
+from actions.views import axes_with_counts
+from creteil_cls.context_processors import site as site_context
+from creteil_cls.search import clean_query
+from events.models import Event
+from partners.models import Partner
+
+SEARCH_RESULTS_PER_SECTION = 20
+HOME_UPCOMING_EVENTS = 4
+
+logger = logging.getLogger(__name__)
+
+SERVER_ERROR_FALLBACK = (
+    '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Erreur | CLS Créteil</title></head>'
+    "<body><h1>Le site rencontre un problème</h1><p>Veuillez réessayer dans quelques minutes.</p></body></html>"
+)
+
+
+class StaticPageView(TemplateView):
+    """Contact and legal pages: the text lives in the template, the breadcrumb label in the URL conf."""
+
+    breadcrumb = ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.breadcrumb:
+            context["breadcrumbs"] = [(self.breadcrumb, None)]
+        return context
+
+
+def home(request):
+    return render(
+        request,
+        "pages/home.html",
+        {
+            "axes": axes_with_counts(),
+            "featured_actions": Action.objects.published().featured().for_cards()[:6],
+            "upcoming_events": Event.objects.published().upcoming().for_cards()[:HOME_UPCOMING_EVENTS],
+            "mutuelle_action": Action.objects.published().filter(slug="mutuelle-communale").first(),
+        },
+    )
+
+
+def about(request):
+    return render(
+        request,
+        "pages/le_cls.html",
+        {
+            "axes": axes_with_counts(),
+            "objectives": Objective.objects.all(),
+            "signatories": Partner.objects.published().signatories(),
+            "breadcrumbs": [("Le CLS", None)],
+        },
+    )
+
+
+def search_sections(query):
+    """Each searchable kind of content with its results (ranked on PostgreSQL)."""
+    return [
+        {
+            "title": "Actions",
+            "results": Action.objects.published().search(query).select_related("axis"),
+        },
+        {
+            "title": "Événements à venir",
+            "results": Event.objects.published().upcoming().search(query).select_related("place"),
+        },
+        {
+            "title": "Partenaires",
+            "results": Partner.objects.published().search(query),
+        },
+    ]
+
+
+@require_GET
+def search(request):
+    query = clean_query(request.GET.get("q", ""))
+    sections = []
+    total = 0
+    if query:
+        for section in search_sections(query):
+            results = list(section["results"][: SEARCH_RESULTS_PER_SECTION + 1])
+            section["truncated"] = len(results) > SEARCH_RESULTS_PER_SECTION
+            section["results"] = results[:SEARCH_RESULTS_PER_SECTION]
+            total += len(section["results"])
+            sections.append(section)
+    return render(
+        request,
+        "pages/search.html",
+        {
+            "search_query": query,
+            "sections": sections,
+            "total": total,
+            "breadcrumbs": [("Recherche", None)],
+        },
+    )
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /recherche/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@never_cache
+def health(request):
+    """For a load balancer: 200 when the database answers, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "erreur", "database": "injoignable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    """The 500 page, rendered without context processors nor database: the error may come from either.
+
+    An unreachable database is an outage, not a bug: the same page then says so and answers 503
+    with ``Retry-After``, so that browsers, crawlers and the load balancer come back later.
+    """
+    database_unavailable = isinstance(sys.exc_info()[1], DatabaseError)
+    context = {**site_context(request), "request": request, "database_unavailable": database_unavailable}
+    try:
+        content = loader.render_to_string("500.html", context)
+    except Exception:
+        # Last resort (a missing static manifest entry, a broken template): plain French text.
+        logger.exception("La page d’erreur 500 n’a pas pu être affichée.")
+        content = SERVER_ERROR_FALLBACK
+    status = 503 if database_unavailable else 500
+    response = HttpResponse(content, status=status)
+    if database_unavailable:
+        response["Retry-After"] = "120"
+    return response

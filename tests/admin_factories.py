@@ -1,0 +1,28 @@
+"""Factories the admin tests need beyond tests/factories.py."""
+
+import factory
+from django.contrib.auth import get_user_model
+from factory.django import DjangoModelFactory
+
+from actions.models import Objective
+
+
+class ObjectiveFactory(DjangoModelFactory):
+    class Meta:
+        model = Objective
+        django_get_or_create = ("number",)
+
+    number = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"Objectif du contrat numéro {n + 1}")
+
+
+class StaffUserFactory(DjangoModelFactory):
+    """A staff account in no group: it may log into the admin but has no rights on content."""
+
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"agent-{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    is_staff = True

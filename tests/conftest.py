@@ -1,0 +1,44 @@
+import pytest
+from django.contrib.auth.models import Group
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """A member of the « Rédaction » group, staff, no superuser."""
+    user = django_user_model.objects.create_user(
+        username="redaction", email="redaction@example.org", password="motdepasse-redaction", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Rédaction"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Give the tests after a transactional one the database the migrations made.
+
+    A transactional test (browser tests, real commits) ends with a flush that empties every
+    table, axes and staff groups of the data migrations included. pytest-django runs those tests
+    last, but xdist's work stealing can hand a worker ordinary tests after one: reload the
+    snapshot taken when the test database was created, as ``serialized_rollback`` does.
+    """
+    yield
+    marker = item.get_closest_marker("django_db")
+    if marker is None or not (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return
+    from django.core.management import call_command
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for connection in connections.all(initialized_only=True):
+            snapshot = getattr(connection, "_test_serialized_contents", None)
+            if snapshot is None:
+                continue
+            call_command("flush", database=connection.alias, interactive=False, verbosity=0, inhibit_post_migrate=True)
+            connection.creation.deserialize_db_from_string(snapshot)

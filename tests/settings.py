@@ -1,0 +1,22 @@
+"""Test settings: production settings with fast hashing, in-memory mail and a temporary media root."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+
+from creteil_cls.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="cls-test-media-")
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    # The manifest needs collectstatic; tests render templates without it.
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Static files served from the finders, without collectstatic (the browser tests need them).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

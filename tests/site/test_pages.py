@@ -1,0 +1,436 @@
+"""Site-wide pages: the contract, contact and legal pages, errors, health, robots, sitemap, feed."""
+
+import re
+from unittest import mock
+
+import pytest
+from django.db import OperationalError, connection
+from django.shortcuts import render
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from actions.models import Axis, Objective
+from tests.factories import ActionFactory, PartnerFactory, axis
+
+FOOTER_CONFORMANCE = "Accessibilité : partiellement conforme"
+
+
+def squash(html):
+    """The text of an HTML fragment with its whitespace collapsed (templates wrap long lines)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def title_of(body):
+    return squash(re.search(r"<title>(.*?)</title>", body, re.S).group(1))
+
+
+def h1s_of(body):
+    return [squash(h1) for h1 in re.findall(r"<h1[^>]*>(.*?)</h1>", body, re.S)]
+
+
+def element_by_id(body, element_id):
+    """The HTML of the element with this id, up to its closing tag (no nesting of the same tag)."""
+    match = re.search(rf'<(\w+)[^>]*\bid="{element_id}"[^>]*>(.*?)</\1>', body, re.S)
+    assert match, f"pas d’élément #{element_id}"
+    return match.group(2)
+
+
+STATIC_PAGES = [
+    ("about", "Le Contrat local de santé", "Le Contrat local de santé de Créteil"),
+    ("contact", "Contact", "Contacter le service Prévention-Santé"),
+    ("legal", "Mentions légales", "Mentions légales"),
+    ("privacy", "Données personnelles", "Données personnelles"),
+    ("accessibility", "Déclaration d’accessibilité", "Déclaration d’accessibilité"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url_name", "title", "h1"), STATIC_PAGES)
+def test_static_page_has_its_title_one_h1_and_the_footer_conformance(client, url_name, title, h1):
+    response = client.get(reverse(url_name))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert title_of(body) == f"{title} | CLS Créteil"
+    assert h1s_of(body) == [h1]
+    assert FOOTER_CONFORMANCE in body
+    assert 'name="description"' in body
+    # The CSP forbids inline script and style.
+    assert "<script" not in body
+    assert "style=" not in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["contact", "legal", "privacy", "accessibility"])
+def test_contact_and_legal_pages_make_no_query(client, django_assert_num_queries, url_name):
+    with django_assert_num_queries(0):
+        client.get(reverse(url_name))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url_name", "label"),
+    [
+        ("about", "Le CLS"),
+        ("contact", "Contact"),
+        ("legal", "Mentions légales"),
+        ("privacy", "Données personnelles"),
+        ("accessibility", "Accessibilité"),
+    ],
+)
+def test_static_page_breadcrumbs_end_on_the_page(client, url_name, label):
+    body = client.get(reverse(url_name)).content.decode()
+
+    breadcrumbs = re.search(r'<nav[^>]*aria-label="Fil d’Ariane"[^>]*>(.*?)</nav>', body, re.S).group(1)
+    assert squash(breadcrumbs) == f"Accueil {label}"
+    assert f'aria-current="page">{label}</li>' in breadcrumbs
+
+
+@pytest.mark.django_db
+def test_contact_page_gives_the_ccas_phone_and_the_emergency_numbers(client):
+    body = client.get(reverse("contact")).content.decode()
+
+    assert '<a href="tel:+33149808868">01 49 80 88 68</a>' in body
+    assert '<a href="tel:15">15</a>' in body
+    assert '<a href="tel:112">112</a>' in body
+    assert '<a href="tel:3114">3114</a>' in body
+    assert '<a href="tel:116117">116 117</a>' in body
+    main = body.split('id="contenu"', 1)[1]
+    assert "<form" not in main  # no contact form in this version, only the header's search
+
+
+@pytest.mark.django_db
+def test_privacy_page_has_the_mutuelle_section_and_the_cnil(client):
+    body = client.get(reverse("privacy")).content.decode()
+
+    assert "Demande d’information sur la mutuelle communale" in body
+    assert 'href="https://www.cnil.fr/fr/plaintes"' in body
+    assert '<th scope="col">Nom</th>' in body
+    assert '<th scope="row">csrftoken</th>' in body
+
+
+@pytest.mark.django_db
+def test_accessibility_statement_gives_status_date_and_recourse(client):
+    body = squash(client.get(reverse("accessibility")).content.decode())
+
+    assert "partiellement conforme" in body
+    assert "RGAA" in body
+    assert "Déclaration établie le 23 novembre 2026." in body
+    assert "article 47 de la loi n° 2005-102" in body
+    assert "09 69 39 00 00" in body
+    assert "Libre réponse 71120, 75342 Paris CEDEX 07" in body
+
+
+@pytest.mark.django_db
+def test_legal_page_names_the_publisher_without_inventing_people(client):
+    body = squash(client.get(reverse("legal")).content.decode())
+
+    assert "Ville de Créteil" in body
+    assert "Le maire de Créteil, directeur de la publication." in body
+    assert "Hébergement" in body
+    assert "licence MIT" in body
+    assert "À compléter" not in body  # the reminders for the editors stay in template comments
+
+
+# The contract page -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_le_cls_tells_the_history(client):
+    body = squash(client.get(reverse("about")).content.decode())
+
+    assert "Octobre 2015" in body
+    assert "2013" in body
+    assert "7 mars 2022" in body
+    assert "2027" in body
+    assert "Conseil local de santé mentale" in body
+    assert "Agence régionale de santé Île-de-France" in body
+    assert "préfecture du Val-de-Marne" in body
+
+
+@pytest.mark.django_db
+def test_le_cls_lists_the_objectives_from_the_data_in_order(client):
+    texts = [f"Objectif numéro {number} du contrat" for number in range(1, 7)]
+    for number, text in reversed(list(enumerate(texts, start=1))):
+        Objective.objects.create(number=number, text=text)
+
+    body = client.get(reverse("about")).content.decode()
+
+    objectives = element_by_id(body, "titre-objectifs")
+    assert objectives == "Les objectifs du contrat de 2022"
+    listed = re.findall(r"<li>(Objectif numéro \d du contrat)</li>", body)
+    assert listed == texts
+
+
+@pytest.mark.django_db
+def test_le_cls_without_objectives_has_no_empty_list(client):
+    body = client.get(reverse("about")).content.decode()
+
+    assert 'id="titre-objectifs"' not in body
+
+
+@pytest.mark.django_db
+def test_le_cls_links_the_five_axes_with_their_number_of_published_actions(client):
+    ActionFactory.create_batch(2, axis=axis(1))
+    ActionFactory(axis=axis(3))
+    ActionFactory(axis=axis(3), published=False)
+
+    body = client.get(reverse("about")).content.decode()
+
+    for current in Axis.objects.all():
+        assert f'href="{current.get_absolute_url()}"' in body
+    text = squash(body)
+    assert f"Axe 1 : {axis(1).name} {axis(1).summary} 2 actions publiées" in text
+    assert f"Axe 3 : {axis(3).name} {axis(3).summary} 1 action publiée" in text
+    assert f"Axe 2 : {axis(2).name} {axis(2).summary} Pas encore d’action publiée" in text
+
+
+@pytest.mark.django_db
+def test_le_cls_lists_the_signatories_and_counts_them_from_the_data(client):
+    names = ["Hôpital des Essais", "Université des Essais", "Caisse des Essais"]
+    for name in names:
+        PartnerFactory(name=name, is_signatory=True)
+    PartnerFactory(name="Association Non Signataire", is_signatory=False)
+    PartnerFactory(name="Signataire Dépublié", is_signatory=True, published=False)
+
+    body = client.get(reverse("about")).content.decode()
+
+    assert squash(element_by_id(body, "nombre-signataires")) == "Le contrat de 2022 réunit 3 signataires :"
+    signatories = element_by_id(body, "liste-signataires")
+    assert all(name in signatories for name in names)
+    assert "Association Non Signataire" not in signatories
+    assert "Association Non Signataire" not in body
+    assert "Signataire Dépublié" not in body
+
+
+@pytest.mark.django_db
+def test_le_cls_without_signatories_says_so(client):
+    PartnerFactory(is_signatory=False)
+
+    body = client.get(reverse("about")).content.decode()
+
+    assert 'id="liste-signataires"' not in body
+    assert "La liste des signataires sera bientôt publiée." in body
+
+
+@pytest.mark.django_db
+def test_le_cls_points_to_the_access_to_care_actions_and_the_ccas(client):
+    body = client.get(reverse("about")).content.decode()
+
+    assert f'href="{reverse("actions:list")}?axe=acces-aux-droits-et-aux-soins"' in body
+    assert Axis.objects.filter(slug="acces-aux-droits-et-aux-soins").exists()
+    assert '<a href="tel:+33149808868">01 49 80 88 68</a>' in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("signatory_count", [3, 30])
+def test_le_cls_query_budget_does_not_grow_with_the_signatories(client, django_assert_max_num_queries, signatory_count):
+    PartnerFactory.create_batch(signatory_count, is_signatory=True)
+    for number in range(1, 7):
+        Objective.objects.create(number=number, text=f"Objectif {number}")
+    ActionFactory.create_batch(3)
+
+    with django_assert_max_num_queries(3):
+        response = client.get(reverse("about"))
+
+    assert response.status_code == 200
+    assert f"réunit {signatory_count} signataires" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_le_cls_same_number_of_queries_with_3_and_30_signatories(client):
+    PartnerFactory.create_batch(3, is_signatory=True)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("about"))
+    PartnerFactory.create_batch(27, is_signatory=True)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("about"))
+
+    assert len(few.captured_queries) == len(many.captured_queries)
+
+
+# Errors ------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_unknown_url_gives_the_french_404_page_with_a_search_form(client):
+    response = client.get("/cette-page-n-existe-pas/")
+
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert h1s_of(body) == ["Page introuvable"]
+    assert title_of(body) == "Page introuvable | CLS Créteil"
+    assert f'action="{reverse("search")}"' in body
+    assert '<label for="recherche-404"' in body
+    assert re.search(r'<input id="recherche-404"[^>]*name="q"[^>]*maxlength="200"', body, re.S)
+    assert f'href="{reverse("home")}"' in body
+    assert FOOTER_CONFORMANCE in body
+
+
+@pytest.mark.django_db
+def test_unknown_action_gives_the_french_404_page(client):
+    response = client.get(reverse("actions:detail", args=["action-inconnue"]))
+
+    assert response.status_code == 404
+    assert h1s_of(response.content.decode()) == ["Page introuvable"]
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.site.urls_error")
+def test_permission_denied_gives_the_french_403_page(client):
+    response = client.get("/test/interdit/")
+
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert h1s_of(body) == ["Vous n’avez pas accès à cette page"]
+    assert f'href="{reverse("home")}"' in body
+    assert f'href="{reverse("search")}"' in body
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.site.urls_error")
+def test_server_error_gives_the_french_500_page(client):
+    client.raise_request_exception = False
+
+    response = client.get("/test/panne/")
+
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert h1s_of(body) == ["Le site rencontre un problème"]
+    assert title_of(body) == "Erreur du site | CLS Créteil"
+    assert f'href="{reverse("home")}"' in body
+    assert f'href="{reverse("search")}"' in body
+    # The handler passes the site's variables itself: the footer's phone link is complete.
+    assert '<a href="tel:+33149808868">01 49 80 88 68</a>' in body
+    assert FOOTER_CONFORMANCE in body
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.site.urls_error")
+def test_database_down_gives_a_503_page_that_asks_to_come_back(client):
+    client.raise_request_exception = False
+
+    response = client.get("/test/base-indisponible/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "120"
+    assert h1s_of(response.content.decode()) == ["Le site est momentanément indisponible"]
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.site.urls_error")
+def test_server_error_page_needs_neither_context_processors_nor_database(client, settings):
+    """A failing context processor or database must not take the 500 page down with it."""
+    settings.TEMPLATES = [
+        {
+            **settings.TEMPLATES[0],
+            "OPTIONS": {
+                **settings.TEMPLATES[0]["OPTIONS"],
+                "context_processors": ["tests.site.test_pages.exploding_context_processor"],
+            },
+        }
+    ]
+    client.raise_request_exception = False
+
+    with mock.patch("django.db.backends.utils.CursorWrapper.execute", side_effect=OperationalError):
+        response = client.get("/test/panne/")
+
+    assert response.status_code == 500
+    assert h1s_of(response.content.decode()) == ["Le site rencontre un problème"]
+
+
+def exploding_context_processor(request):
+    raise AssertionError("the 500 page must not run the context processors")
+
+
+def test_500_template_renders_with_no_context_at_all():
+    response = render(None, "500.html")
+
+    body = response.content.decode()
+    assert h1s_of(body) == ["Le site rencontre un problème"]
+    assert '<a href="tel:+33149808868">01 49 80 88 68</a>' in body
+
+
+# Health ------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_health_answers_200_when_the_database_answers(client):
+    response = client.get(reverse("health"))
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_health_answers_503_when_the_database_does_not(client):
+    with mock.patch("django.db.connection.cursor", side_effect=OperationalError("injoignable")):
+        response = client.get(reverse("health"))
+
+    assert response.status_code == 503
+    assert response.json()["status"] == "erreur"
+
+
+# Machine-readable --------------------------------------------------------------------------
+
+
+def test_robots_txt_disallows_the_admin_and_names_the_sitemap(client):
+    response = client.get(reverse("robots"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "Disallow: /admin/" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+@pytest.mark.django_db
+def test_sitemap_lists_axes_published_content_and_static_pages(client):
+    published_action = ActionFactory(slug="action-publiee")
+    hidden_action = ActionFactory(slug="action-cachee", published=False)
+    published_partner = PartnerFactory(slug="partenaire-publie")
+    hidden_partner = PartnerFactory(slug="partenaire-cache", published=False)
+
+    response = client.get(reverse("sitemap"))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    locations = set(re.findall(r"<loc>http://testserver(.*?)</loc>", body))
+    assert {a.get_absolute_url() for a in Axis.objects.all()} <= locations
+    assert published_action.get_absolute_url() in locations
+    assert published_partner.get_absolute_url() in locations
+    assert hidden_action.get_absolute_url() not in locations
+    assert hidden_partner.get_absolute_url() not in locations
+    static = {reverse(name) for name in ["home", "about", "contact", "legal", "privacy", "accessibility"]}
+    assert static <= locations
+
+
+@pytest.mark.django_db
+def test_actions_feed_is_rss_with_published_actions_only(client):
+    ActionFactory(title="Atelier publié sur le sommeil")
+    ActionFactory(title="Brouillon non publié", published=False)
+
+    response = client.get(reverse("actions:feed"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    body = response.content.decode()
+    assert "<rss" in body
+    assert "<title>Atelier publié sur le sommeil</title>" in body
+    assert "Brouillon non publié" not in body
+
+
+@pytest.mark.django_db
+def test_sitemap_lists_upcoming_events_and_places(client):
+    from tests.factories import EventFactory, PlaceFactory, paris_datetime
+
+    upcoming = EventFactory(start=paris_datetime(2030, 3, 14, 10), end=paris_datetime(2030, 3, 14, 12))
+    past = EventFactory(start=paris_datetime(2020, 3, 14, 10), end=paris_datetime(2020, 3, 14, 12))
+    hidden = PlaceFactory(published=False)
+    body = client.get("/sitemap.xml").content.decode()
+    assert upcoming.get_absolute_url() in body
+    assert upcoming.place.get_absolute_url() in body
+    assert past.get_absolute_url() not in body
+    assert hidden.get_absolute_url() not in body
+    assert "/agenda/</loc>" in body

@@ -1,0 +1,81 @@
+"""Search on both databases: case, accents and (on PostgreSQL) French plurals are ignored."""
+
+import pytest
+from django.db import connection
+
+from actions.models import Action
+from creteil_cls.search import normalize
+from partners.models import Partner
+from tests.factories import ActionFactory, PartnerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_normalize_lowercases_and_strips_accents():
+    assert normalize("Santé MENTALE, Écrans !") == "sante mentale ecrans"
+    assert normalize(None) == ""
+
+
+@pytest.mark.parametrize("query", ["dépistage", "DEPISTAGE", "Dépistages", "depistage cancer"])
+def test_action_search_ignores_case_accents_and_plurals(query):
+    wanted = ActionFactory(title="Dépistage du cancer du sein", summary="Octobre rose.")
+    ActionFactory(title="Atelier nutrition", summary="Bien manger.")
+    assert list(Action.objects.search(query)) == [wanted]
+
+
+def test_search_on_body_and_summary():
+    wanted = ActionFactory(title="Cafés psycho", summary="Parler de santé psychique.", body="Avec un psychiatre.")
+    assert list(Action.objects.search("psychiatre")) == [wanted]
+    assert list(Action.objects.search("psychique")) == [wanted]
+
+
+def test_every_word_must_match():
+    ActionFactory(title="Dépistage du cancer", summary="")
+    assert list(Action.objects.search("dépistage tabac")) == []
+
+
+def test_empty_or_junk_query_finds_nothing():
+    ActionFactory()
+    assert list(Action.objects.search("")) == []
+    assert list(Action.objects.search("  !!! ")) == []
+    assert list(Action.objects.search("\x00")) == []
+
+
+def test_title_ranks_above_body():
+    in_body = ActionFactory(title="Atelier", summary="Un atelier.", body="On y parle de tabac.")
+    in_title = ActionFactory(title="Mois sans tabac", summary="Arrêter de fumer.")
+    results = list(Action.objects.search("tabac"))
+    assert set(results) == {in_body, in_title}
+    if connection.vendor == "postgresql":
+        assert results[0] == in_title
+
+
+def test_partner_search_by_acronym_and_description():
+    wanted = PartnerFactory(name="Caisse primaire d’assurance maladie", acronym="CPAM", description="Vos droits.")
+    PartnerFactory(name="Université")
+    assert list(Partner.objects.search("cpam")) == [wanted]
+    assert list(Partner.objects.search("assurance")) == [wanted]
+
+
+def test_vector_follows_edits():
+    action = ActionFactory(title="Atelier nutrition")
+    action.title = "Atelier sommeil"
+    action.save()
+    assert list(Action.objects.search("sommeil")) == [action]
+    assert list(Action.objects.search("nutrition")) == []
+
+
+def test_refresh_after_bulk_update():
+    action = ActionFactory(title="Atelier nutrition")
+    Action.objects.filter(pk=action.pk).update(title="Atelier sommeil")
+    Action.refresh_search_vectors()
+    assert list(Action.objects.search("sommeil")) == [action]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL seulement")
+def test_postgres_uses_french_stemming_and_gin_index():
+    wanted = ActionFactory(title="Les vaccinations des enfants")
+    assert list(Action.objects.search("vaccination enfant")) == [wanted]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'actions_action_search_gin'")
+        assert "gin" in cursor.fetchone()[0].lower()
