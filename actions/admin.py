@@ -1,0 +1,103 @@
+from django.contrib import admin
+from django.db.models import Count
+
+from creteil_cls.admin import ContentHistoryAdmin, PublishActionsMixin, SearchableAdminMixin, ViewOnSiteColumnMixin
+
+from .models import Action, Audience, Axis, Neighbourhood, Objective, Theme
+
+
+class ActionCountMixin:
+    """A « nombre d’actions » column, counted in the change list's own query."""
+
+    def get_queryset(self, request):
+        # An aggregate drops Meta.ordering: restore it (the autocomplete paginates this queryset).
+        queryset = super().get_queryset(request).annotate(action_count=Count("actions"))
+        return queryset.order_by(*self.model._meta.ordering)
+
+    @admin.display(description="actions", ordering="action_count")
+    def action_count(self, obj):
+        return obj.action_count
+
+
+@admin.register(Axis)
+class AxisAdmin(ActionCountMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin):
+    """The five axes come from a data migration: their texts can change, not their number or address."""
+
+    list_display = ["number", "name", "action_count", "view_on_site_link"]
+    list_display_links = ["name"]
+    search_fields = ["name", "summary"]
+    readonly_fields = ["number", "slug"]
+    fields = ["number", "name", "slug", "summary", "description"]
+    save_on_top = True
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(ContentHistoryAdmin):
+    list_display = ["number", "text"]
+    list_display_links = ["text"]
+    search_fields = ["text"]
+
+
+class TaxonomyAdmin(ActionCountMixin, ContentHistoryAdmin):
+    list_display = ["name", "slug", "action_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Theme)
+class ThemeAdmin(TaxonomyAdmin):
+    pass
+
+
+@admin.register(Audience)
+class AudienceAdmin(TaxonomyAdmin):
+    pass
+
+
+@admin.register(Neighbourhood)
+class NeighbourhoodAdmin(TaxonomyAdmin):
+    fields = ["name", "slug", "description"]
+
+
+@admin.register(Action)
+class ActionAdmin(SearchableAdminMixin, PublishActionsMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin):
+    list_display = [
+        "title",
+        "axis",
+        "kind",
+        "status",
+        "published",
+        "featured",
+        "updated_at",
+        "view_on_site_link",
+    ]
+    list_select_related = ["axis"]
+    list_filter = ["axis", "kind", "status", "published", "featured", "themes", "audiences", "neighbourhoods"]
+    search_fields = ["title", "slug", "summary", "lead_partner__name", "lead_partner__acronym"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["axis", "lead_partner", "partners", "themes", "audiences", "neighbourhoods"]
+    readonly_fields = ["created_at", "updated_at"]
+    save_on_top = True
+    fieldsets = [
+        ("Présentation", {"fields": ["title", "slug", "axis", "summary", "body", "how_to_join"]}),
+        (
+            "Type et calendrier",
+            {
+                "fields": ["kind", "campaign_month", "status", "start_date", "end_date"],
+                "description": "Le mois se renseigne pour une campagne annuelle, et seulement pour elle.",
+            },
+        ),
+        ("Pour qui, où", {"fields": ["themes", "audiences", "neighbourhoods"]}),
+        ("Partenaires", {"fields": ["lead_partner", "partners"]}),
+        ("Contact", {"fields": ["contact_name", "contact_phone", "contact_email"]}),
+        ("Image", {"fields": ["image", "image_alt"], "classes": ["collapse"]}),
+        ("Publication", {"fields": ["published", "featured", "created_at", "updated_at"]}),
+    ]
+    published_messages = ("{count} action publiée sur le site.", "{count} actions publiées sur le site.")
+    unpublished_messages = ("{count} action retirée du site.", "{count} actions retirées du site.")

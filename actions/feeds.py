@@ -1,0 +1,28 @@
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+
+from .models import Action
+
+
+class LatestActionsFeed(Feed):
+    title = "Contrat local de santé de Créteil : actions"
+    link = reverse_lazy("actions:list")
+    description = "Les dernières actions de prévention et d’accès aux soins du CLS de Créteil."
+
+    def items(self):
+        return Action.objects.published().select_related("axis").order_by("-created_at")[:30]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [item.axis.name]

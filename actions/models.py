@@ -1,0 +1,210 @@
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+
+from creteil_cls.history import FrenchHistoricalRecords as HistoricalRecords
+from creteil_cls.search import SearchableModel, SearchableQuerySet
+from partners.models import Partner
+
+from .enums import ActionKind, ActionStatus, Month
+
+
+class Axis(models.Model):
+    """One of the five axes of the CLS (created by a data migration)."""
+
+    number = models.PositiveSmallIntegerField("numéro", unique=True)
+    name = models.CharField("intitulé", max_length=200)
+    slug = models.SlugField("adresse (slug)", max_length=200, unique=True)
+    summary = models.TextField("résumé", blank=True)
+    description = models.TextField("présentation", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "axe"
+        verbose_name_plural = "axes"
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__gte=1) & Q(number__lte=5),
+                name="axis_number_1_to_5",
+                violation_error_message="Le CLS compte cinq axes, numérotés de 1 à 5.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Axe {self.number} : {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("actions:axis", kwargs={"slug": self.slug})
+
+
+class Objective(models.Model):
+    """One of the objectives of the second-generation CLS."""
+
+    number = models.PositiveSmallIntegerField("numéro", unique=True)
+    text = models.CharField("objectif", max_length=300)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "objectif du CLS"
+        verbose_name_plural = "objectifs du CLS"
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.number}. {self.text}"
+
+
+class Taxonomy(models.Model):
+    name = models.CharField("nom", max_length=100, unique=True)
+    slug = models.SlugField("adresse (slug)", max_length=100, unique=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Theme(Taxonomy):
+    history = HistoricalRecords()
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = "thème"
+        verbose_name_plural = "thèmes"
+
+
+class Audience(Taxonomy):
+    history = HistoricalRecords()
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = "public"
+        verbose_name_plural = "publics"
+
+
+class Neighbourhood(Taxonomy):
+    description = models.TextField("description", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = "quartier"
+        verbose_name_plural = "quartiers"
+
+
+class ActionQuerySet(SearchableQuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def featured(self):
+        return self.filter(featured=True)
+
+    def for_cards(self):
+        """What an action card shows: its axis and its audiences, in a bounded number of queries."""
+        return self.select_related("axis").prefetch_related("audiences", "neighbourhoods")
+
+    def for_detail(self):
+        return self.select_related("axis", "lead_partner").prefetch_related(
+            "themes",
+            "audiences",
+            "neighbourhoods",
+            Prefetch("partners", queryset=Partner.objects.published()),
+        )
+
+
+class Action(SearchableModel):
+    title = models.CharField("titre", max_length=200)
+    slug = models.SlugField("adresse (slug)", max_length=200, unique=True)
+    axis = models.ForeignKey(Axis, verbose_name="axe", on_delete=models.PROTECT, related_name="actions")
+    themes = models.ManyToManyField(Theme, verbose_name="thèmes", blank=True, related_name="actions")
+    audiences = models.ManyToManyField(Audience, verbose_name="publics", blank=True, related_name="actions")
+    neighbourhoods = models.ManyToManyField(
+        Neighbourhood,
+        verbose_name="quartiers",
+        blank=True,
+        related_name="actions",
+        help_text="Laissez vide si l’action concerne toute la ville.",
+    )
+    summary = models.CharField(
+        "résumé", max_length=300, help_text="Une ou deux phrases simples, affichées dans les listes."
+    )
+    body = models.TextField(
+        "description", blank=True, help_text="Texte simple ; une ligne vide sépare deux paragraphes."
+    )
+    how_to_join = models.TextField("comment participer", blank=True)
+    kind = models.CharField("type d’action", max_length=20, choices=ActionKind.choices, default=ActionKind.PROGRAMME)
+    campaign_month = models.PositiveSmallIntegerField(
+        "mois de la campagne", choices=Month.choices, null=True, blank=True
+    )
+    status = models.CharField("statut", max_length=20, choices=ActionStatus.choices, default=ActionStatus.ONGOING)
+    start_date = models.DateField("date de début", null=True, blank=True)
+    end_date = models.DateField("date de fin", null=True, blank=True)
+    lead_partner = models.ForeignKey(
+        Partner,
+        verbose_name="partenaire pilote",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_actions",
+    )
+    partners = models.ManyToManyField(Partner, verbose_name="partenaires associés", blank=True, related_name="actions")
+    contact_name = models.CharField("contact", max_length=200, blank=True)
+    contact_phone = models.CharField("téléphone du contact", max_length=30, blank=True)
+    contact_email = models.EmailField("courriel du contact", blank=True)
+    image = models.ImageField("image", upload_to="actions/", blank=True)
+    image_alt = models.CharField(
+        "texte alternatif de l’image", max_length=200, blank=True, help_text="Laissez vide si l’image est décorative."
+    )
+    published = models.BooleanField("publiée", default=True)
+    featured = models.BooleanField("mise en avant sur l’accueil", default=False)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    search_fields = {"title": "A", "summary": "B", "body": "C", "how_to_join": "D"}
+
+    objects = ActionQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["search_text", "search_vector"], m2m_fields=[themes, audiences, neighbourhoods, partners]
+    )
+
+    class Meta:
+        verbose_name = "action"
+        verbose_name_plural = "actions"
+        ordering = ["axis__number", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(title=""),
+                name="action_title_not_empty",
+                violation_error_message="Le titre de l’action est obligatoire.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="action_end_after_start",
+                violation_error_message="La date de fin doit être postérieure ou égale à la date de début.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind=ActionKind.CAMPAIGN) & Q(campaign_month__isnull=False))
+                | (~Q(kind=ActionKind.CAMPAIGN) & Q(campaign_month__isnull=True)),
+                name="action_campaign_month",
+                violation_error_message="Indiquez le mois d’une campagne annuelle, et seulement pour une campagne.",
+            ),
+            models.CheckConstraint(
+                condition=Q(campaign_month__isnull=True) | (Q(campaign_month__gte=1) & Q(campaign_month__lte=12)),
+                name="action_campaign_month_range",
+                violation_error_message="Le mois de la campagne doit être compris entre 1 et 12.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("actions:detail", kwargs={"slug": self.slug})
+
+    @property
+    def contact_is_set(self):
+        return bool(self.contact_name or self.contact_phone or self.contact_email)

@@ -1,0 +1,72 @@
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from creteil_cls.viewmixins import BreadcrumbsMixin, ForgivingPaginationMixin, PublishedOrStaffPreviewMixin
+
+from .filters import ActionFilter
+from .models import Action, Axis
+
+UPCOMING_EVENTS_ON_ACTION = 10
+
+
+class AxisDetailView(BreadcrumbsMixin, DetailView):
+    model = Axis
+    template_name = "actions/axis_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["actions"] = Action.objects.published().filter(axis=self.object).for_cards()
+        context["axes"] = Axis.objects.all()
+        return context
+
+    def get_breadcrumbs(self):
+        return [(f"Axe {self.object.number}", None)]
+
+
+class ActionListView(BreadcrumbsMixin, ForgivingPaginationMixin, FilterView):
+    filterset_class = ActionFilter
+    template_name = "actions/action_list.html"
+    paginate_by = 12
+    context_object_name = "actions"
+
+    def get_queryset(self):
+        return Action.objects.published().for_cards()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["querystring"] = query.urlencode()
+        context["is_filtered"] = any(value for key, value in self.request.GET.items() if key != "page")
+        return context
+
+    def get_breadcrumbs(self):
+        return [("Actions", None)]
+
+
+class ActionDetailView(BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView):
+    model = Action
+    template_name = "actions/action_detail.html"
+
+    def get_queryset(self):
+        return Action.objects.for_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Through the reverse relation: the actions app does not import the agenda.
+        events = self.object.events.published().upcoming().select_related("place")
+        context["upcoming_events"] = events[:UPCOMING_EVENTS_ON_ACTION]
+        return context
+
+    def get_breadcrumbs(self):
+        return [
+            ("Actions", reverse("actions:list")),
+            (self.object.title, None),
+        ]
+
+
+def axes_with_counts():
+    """The five axes with the number of published actions of each (one query)."""
+    return Axis.objects.annotate(action_count=Count("actions", filter=Q(actions__published=True)))

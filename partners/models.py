@@ -1,0 +1,63 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from creteil_cls.history import FrenchHistoricalRecords as HistoricalRecords
+from creteil_cls.search import SearchableModel, SearchableQuerySet
+
+from .enums import PartnerKind
+
+
+class PartnerQuerySet(SearchableQuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def signatories(self):
+        return self.filter(is_signatory=True)
+
+
+class Partner(SearchableModel):
+    name = models.CharField("nom", max_length=200)
+    slug = models.SlugField("adresse (slug)", max_length=200, unique=True)
+    acronym = models.CharField("sigle", max_length=30, blank=True)
+    kind = models.CharField("type", max_length=20, choices=PartnerKind.choices, default=PartnerKind.OTHER)
+    is_signatory = models.BooleanField(
+        "signataire du CLS", default=False, help_text="Cochez si le partenaire a signé le contrat de 2022."
+    )
+    description = models.TextField("présentation", blank=True)
+    role_in_cls = models.TextField("rôle dans le CLS", blank=True)
+    website = models.URLField("site internet", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    email = models.EmailField("adresse électronique", blank=True)
+    address = models.TextField("adresse postale", blank=True)
+    logo = models.ImageField("logo", upload_to="partenaires/", blank=True)
+    logo_alt = models.CharField(
+        "texte alternatif du logo", max_length=200, blank=True, help_text="Laissez vide si le logo est décoratif."
+    )
+    order = models.PositiveIntegerField("ordre d’affichage", default=100)
+    published = models.BooleanField("publié", default=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    search_fields = {"name": "A", "acronym": "A", "description": "B", "role_in_cls": "C"}
+
+    objects = PartnerQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text", "search_vector"])
+
+    class Meta:
+        verbose_name = "partenaire"
+        verbose_name_plural = "partenaires"
+        ordering = ["-is_signatory", "order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="partner_name_not_empty",
+                violation_error_message="Le nom du partenaire est obligatoire.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self):
+        return reverse("partners:detail", kwargs={"slug": self.slug})

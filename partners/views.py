@@ -1,0 +1,49 @@
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.views.generic import DetailView, ListView
+
+from creteil_cls.viewmixins import BreadcrumbsMixin, PublishedOrStaffPreviewMixin
+
+from .models import Partner
+
+
+class PartnerListView(BreadcrumbsMixin, ListView):
+    template_name = "partners/partner_list.html"
+    context_object_name = "partners"
+
+    def get_queryset(self):
+        return Partner.objects.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        partners = list(context["partners"])
+        context["signatories"] = [partner for partner in partners if partner.is_signatory]
+        context["others"] = [partner for partner in partners if not partner.is_signatory]
+        return context
+
+    def get_breadcrumbs(self):
+        return [("Partenaires", None)]
+
+
+class PartnerDetailView(BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView):
+    model = Partner
+    template_name = "partners/partner_detail.html"
+
+    def get_queryset(self):
+        # Reached through the reverse relation: partners does not import the actions app.
+        Action = Partner._meta.get_field("actions").related_model
+        published_actions = Action.objects.published().select_related("axis")
+        return Partner.objects.prefetch_related(
+            Prefetch("led_actions", queryset=published_actions, to_attr="published_led_actions"),
+            Prefetch("actions", queryset=published_actions, to_attr="published_actions"),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        actions = {action.pk: action for action in self.object.published_led_actions}
+        actions.update({action.pk: action for action in self.object.published_actions})
+        context["partner_actions"] = sorted(actions.values(), key=lambda action: (action.axis.number, action.title))
+        return context
+
+    def get_breadcrumbs(self):
+        return [("Partenaires", reverse("partners:list")), (self.object.name, None)]

@@ -1,0 +1,249 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from actions.enums import ActionStatus
+from actions.models import Action
+from tests.factories import (
+    ActionFactory,
+    AudienceFactory,
+    NeighbourhoodFactory,
+    PartnerFactory,
+    ThemeFactory,
+    axis,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def make_actions(count):
+    """``count`` published actions with their relations, in bulk (fast with 300 rows too)."""
+    theme, audience, neighbourhood = ThemeFactory(), AudienceFactory(), NeighbourhoodFactory()
+    other_audience, partner = AudienceFactory(), PartnerFactory()
+    start = Action.objects.count()
+    actions = Action.objects.bulk_create(
+        ActionFactory.build(
+            axis=axis(index % 5 + 1), slug=f"bulk-{start + index}", featured=index % 2 == 0, published=True
+        )
+        for index in range(count)
+    )
+    actions = list(Action.objects.filter(slug__in=[action.slug for action in actions]))
+    for relation, values in (
+        (Action.themes, [theme]),
+        (Action.audiences, [audience, other_audience]),
+        (Action.neighbourhoods, [neighbourhood]),
+        (Action.partners, [partner]),
+    ):
+        through = relation.through
+        source = relation.field.m2m_field_name()
+        target = relation.field.m2m_reverse_field_name()
+        through.objects.bulk_create(
+            through(**{source: action, target: value}) for action in actions for value in values
+        )
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/actions/", "/actions/?axe=sante-mentale&page=2", "/axes/acces-aux-droits-et-aux-soins/", "/flux/actions/"],
+)
+def test_query_count_does_not_grow_with_content(client, url):
+    make_actions(3)
+    few = count_queries(client, url)
+    make_actions(297)
+    many = count_queries(client, url)
+    assert few == many
+    assert many <= 12
+
+
+def test_action_list_shows_published_actions_only(client):
+    ActionFactory(title="Visible")
+    ActionFactory(title="Brouillon", published=False)
+    body = client.get("/actions/").content.decode()
+    assert "Visible" in body
+    assert "Brouillon" not in body
+    assert "1 action" in body
+
+
+def test_action_list_is_paginated(client):
+    for index in range(14):
+        ActionFactory(title=f"Atelier {index:02d}")
+    first = client.get("/actions/").content.decode()
+    second = client.get("/actions/?page=2").content.decode()
+    assert "14 actions" in first
+    assert "Page suivante" in first
+    assert "Page précédente" in second
+    assert first.count('class="card card-linked') == 12
+    assert second.count('class="card card-linked') == 2
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "999", "1e9", "%00", "last"])
+def test_junk_page_numbers_do_not_fail(client, page):
+    ActionFactory()
+    assert client.get("/actions/", {"page": page}).status_code == 200
+
+
+def test_filter_by_axis_theme_audience_neighbourhood_status_and_keywords(client):
+    theme, audience, neighbourhood = (
+        ThemeFactory(slug="ecrans"),
+        AudienceFactory(slug="parents"),
+        NeighbourhoodFactory(slug="mont-mesly"),
+    )
+    wanted = ActionFactory(
+        title="Écrans en famille",
+        axis=axis(4),
+        themes=[theme],
+        audiences=[audience],
+        neighbourhoods=[neighbourhood],
+        status=ActionStatus.ONGOING,
+    )
+    other = ActionFactory(
+        title="Café psycho", axis=axis(3), status=ActionStatus.UPCOMING, neighbourhoods=[NeighbourhoodFactory()]
+    )
+    whole_city = ActionFactory(title="Mutuelle communale", axis=axis(1))
+
+    def titles(**params):
+        return {action.title for action in client.get("/actions/", params).context["actions"]}
+
+    assert titles(axe="promotion-de-la-sante") == {wanted.title}
+    assert titles(theme="ecrans") == {wanted.title}
+    assert titles(public="parents") == {wanted.title}
+    # An action without neighbourhood concerns the whole city, so it stays in the results.
+    assert titles(quartier="mont-mesly") == {wanted.title, whole_city.title}
+    assert titles(statut=ActionStatus.UPCOMING) == {other.title}
+    assert titles(q="ecran") == {wanted.title}
+    assert titles(axe="promotion-de-la-sante", q="psycho") == set()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"axe": "inconnu"},
+        {"theme": "x" * 5000},
+        {"public": "'; DROP TABLE actions_action; --"},
+        {"quartier": "<script>alert(1)</script>"},
+        {"statut": "nimporte"},
+        {"q": "x" * 10000},
+        {"q": "\x00"},
+        {"q": "' OR 1=1 --"},
+        {"q": "&|!:*()"},
+        {"axe": ["sante-mentale", "inconnu"]},
+    ],
+)
+def test_junk_filters_never_fail(client, params):
+    ActionFactory()
+    response = client.get("/actions/", params)
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_invalid_filter_keeps_the_value_and_explains(client):
+    response = client.get("/actions/", {"statut": "nimporte", "q": "dépistage"})
+    body = response.content.decode()
+    assert "Certains filtres ne sont pas valides" in body
+    assert 'value="dépistage"' in body
+
+
+def test_filter_form_works_without_javascript(client):
+    body = client.get("/actions/").content.decode()
+    assert '<form method="get"' in body
+    assert 'type="submit"' in body
+    for name in ("q", "axe", "theme", "public", "quartier", "statut"):
+        assert f'name="{name}"' in body
+    assert 'for="id_axe"' in body
+
+
+def test_action_detail(client):
+    lead = PartnerFactory(name="CCAS de Créteil")
+    hidden_partner = PartnerFactory(name="Partenaire caché", published=False)
+    action = ActionFactory(
+        title="Octobre rose",
+        lead_partner=lead,
+        partners=[lead, hidden_partner],
+        audiences=[AudienceFactory(name="Femmes")],
+        how_to_join="Appelez le CCAS.",
+        contact_phone="01 49 80 88 68",
+    )
+    response = client.get(f"/actions/{action.slug}/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Octobre rose</h1>" in body
+    assert "Femmes" in body
+    assert "Comment participer" in body
+    assert "CCAS de Créteil" in body
+    assert "Partenaire caché" not in body
+    assert 'href="tel:0149808868"' in body
+    assert "<title>" in body
+    assert 'name="description"' in body
+    assert 'aria-label="Fil d’Ariane"' in body
+
+
+def test_unknown_slugs_give_404(client):
+    assert client.get("/actions/inconnue/").status_code == 404
+    assert client.get("/axes/inconnu/").status_code == 404
+
+
+def test_unpublished_action_is_404_for_public_and_preview_for_staff(client, editor):
+    action = ActionFactory(published=False)
+    assert client.get(action.get_absolute_url()).status_code == 404
+    client.force_login(editor)
+    response = client.get(action.get_absolute_url())
+    assert response.status_code == 200
+    assert "Aperçu" in response.content.decode()
+
+
+def test_axis_page_lists_its_published_actions(client):
+    mine = ActionFactory(axis=axis(3), title="Cafés psycho")
+    ActionFactory(axis=axis(3), title="Brouillon", published=False)
+    ActionFactory(axis=axis(4), title="Nutrition")
+    body = client.get("/axes/sante-mentale/").content.decode()
+    assert mine.title in body
+    assert "Brouillon" not in body
+    assert "Nutrition" not in body
+    assert "Les cinq axes du CLS" in body
+
+
+def test_actions_feed_lists_published_actions(client):
+    ActionFactory(title="Mois sans tabac")
+    ActionFactory(title="Brouillon", published=False)
+    response = client.get("/flux/actions/")
+    body = response.content.decode()
+    assert response["Content-Type"].startswith("application/rss+xml")
+    assert "Mois sans tabac" in body
+    assert "Brouillon" not in body
+
+
+def test_action_detail_lists_its_upcoming_published_events(client):
+    from tests.factories import EventFactory, paris_datetime
+
+    action = ActionFactory()
+    EventFactory(
+        action=action, title="Prochain café", start=paris_datetime(2030, 3, 14, 19), end=paris_datetime(2030, 3, 14, 21)
+    )
+    EventFactory(
+        action=action, title="Café passé", start=paris_datetime(2020, 3, 14, 19), end=paris_datetime(2020, 3, 14, 21)
+    )
+    EventFactory(action=action, title="Café brouillon", published=False)
+    EventFactory(title="Autre action")
+    body = client.get(action.get_absolute_url()).content.decode()
+    assert "Prochain café" in body
+    assert "Café passé" not in body
+    assert "Café brouillon" not in body
+    assert "Autre action" not in body
+
+
+def test_action_detail_query_count_is_constant_with_events(client):
+    from tests.factories import EventFactory
+
+    action = ActionFactory(partners=[PartnerFactory()])
+    EventFactory(action=action)
+    few = count_queries(client, action.get_absolute_url())
+    for _ in range(15):
+        EventFactory(action=action)
+    assert count_queries(client, action.get_absolute_url()) == few
