@@ -1,0 +1,365 @@
+"""The agenda for calendars and feed readers: iCalendar files (RFC 5545) and the RSS feed.
+
+- ``/agenda/<slug>.ics``: one event, to download and add to a calendar;
+- ``/agenda.ics``: the upcoming events, with the same filters as ``/agenda/``, for a live
+  subscription (cancelled events stay in it with ``STATUS:CANCELLED`` so that subscribed
+  calendars drop them);
+- ``/flux/agenda/``: the next events as RSS.
+
+All three answer conditional GETs (ETag and Last-Modified), so that calendar applications
+polling the feed every few hours cost one small query when nothing changed.
+"""
+
+import datetime
+import hashlib
+
+import icalendar
+from django.contrib.syndication.views import Feed
+from django.db.models import Count, Max, Q
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http.request import split_domain_port
+from django.urls import reverse, reverse_lazy
+from django.utils import formats, timezone
+from django.utils.html import format_html, linebreaks
+from django.views.decorators.http import condition, require_safe
+
+from .enums import EventStatus, Registration
+from .filters import EventFilter
+from .formatting import event_when, french_date, french_time, last_day
+from .models import Event
+
+# The search columns are heavy (a tsvector on PostgreSQL) and no calendar shows them.
+SEARCH_COLUMNS = ("search_text", "search_vector")
+
+PRODID = "-//CCAS de Créteil//Agenda du CLS//FR"
+CALENDAR_NAME = "Agenda du CLS de Créteil"
+TZID = "Europe/Paris"
+FEED_SIZE = 500
+RSS_SIZE = 50
+# Calendar applications should not poll more often than this (RFC 7986 REFRESH-INTERVAL).
+REFRESH_INTERVAL = datetime.timedelta(hours=6)
+# Changes whenever the layout of the files changes, so that cached copies are not reused.
+FORMAT_VERSION = "1"
+
+ICAL_STATUS = {
+    EventStatus.SCHEDULED: "CONFIRMED",
+    EventStatus.FULL: "CONFIRMED",
+    EventStatus.POSTPONED: "TENTATIVE",
+    EventStatus.CANCELLED: "CANCELLED",
+}
+TITLE_PREFIX = {
+    EventStatus.CANCELLED: "[ANNULÉ] ",
+    EventStatus.POSTPONED: "[REPORTÉ] ",
+    EventStatus.FULL: "[COMPLET] ",
+}
+
+
+# French wording comes from events.formatting (shared with the pages).
+
+
+def _french_start(event):
+    """« samedi 14 mars 2026 à 10 h », for the RSS titles."""
+    if event.all_day:
+        return french_date(event.start)
+    return f"{french_date(event.start)} à {french_time(event.start)}"
+
+
+def _location(event):
+    place = event.place
+    if place is None:
+        return ""
+    return ", ".join(part for part in (place.name, place.address) if part)
+
+
+def _registration(event):
+    if event.registration == Registration.NONE:
+        return Registration.NONE.label
+    means = " ou ".join(part for part in (event.registration_url, event.registration_phone) if part)
+    return f"{event.get_registration_display()} : {means}" if means else event.get_registration_display()
+
+
+def _price(event):
+    return "Gratuit" if event.is_free else f"Payant ({event.price})"
+
+
+def _status_line(event):
+    if event.status == EventStatus.SCHEDULED:
+        return ""
+    line = f"Événement {event.get_status_display().lower()}"
+    return f"{line} : {event.status_note}" if event.status_note else f"{line}."
+
+
+# iCalendar ---------------------------------------------------------------------------------
+
+
+def _uid_host(request):
+    """The host part of the UIDs: the site's domain, without a port."""
+    host = request.get_host()
+    return split_domain_port(host)[0] or host
+
+
+def _description(event, url):
+    """What the calendar entry says: the event, then how to join it, then the link back."""
+    intro = [line for line in (_status_line(event), event.description.strip()) if line]
+    details = [f"Quand : {event_when(event)}"]
+    if event.place is not None:
+        details.append(f"Où : {_location(event)}")
+    details += [
+        f"Inscription : {_registration(event)}",
+        f"Tarif : {_price(event)}",
+        f"Action : {event.action.title}",
+        f"Plus d’informations : {url}",
+    ]
+    return "\n\n".join(part for part in ("\n\n".join(intro), "\n".join(details)) if part)
+
+
+def _vevent(event, request, host):
+    url = request.build_absolute_uri(event.get_absolute_url())
+    vevent = icalendar.Event()
+    vevent.add("UID", f"{event.uid}@{host}")
+    # DTSTAMP, CREATED and LAST-MODIFIED come from the database so that the same content
+    # gives the same bytes (and ETag); icalendar converts them to UTC.
+    vevent.add("DTSTAMP", event.updated_at)
+    vevent.add("CREATED", event.created_at)
+    vevent.add("LAST-MODIFIED", event.updated_at)
+    vevent.add("SEQUENCE", event.sequence)
+    if event.all_day:
+        # Whole days: VALUE=DATE, and DTEND is the day after the last one (exclusive).
+        vevent.add("DTSTART", timezone.localtime(event.start).date())
+        vevent.add("DTEND", last_day(event.start, event.end) + datetime.timedelta(days=1))
+        vevent.add("TRANSP", "TRANSPARENT")
+    else:
+        # Local wall time with TZID=Europe/Paris (the VTIMEZONE is in the calendar).
+        vevent.add("DTSTART", timezone.localtime(event.start))
+        vevent.add("DTEND", timezone.localtime(event.end))
+    vevent.add("STATUS", ICAL_STATUS.get(event.status, "CONFIRMED"))
+    vevent.add("SUMMARY", TITLE_PREFIX.get(event.status, "") + event.title)
+    vevent.add("DESCRIPTION", _description(event, url))
+    location = _location(event)
+    if location:
+        vevent.add("LOCATION", location)
+        place = event.place
+        if place.latitude is not None and place.longitude is not None:
+            vevent.add("GEO", (float(place.latitude), float(place.longitude)))
+    vevent.add("URL", url)
+    vevent.add("CATEGORIES", [event.action.axis.name])
+    vevent.add("CLASS", "PUBLIC")
+    return vevent
+
+
+def _vtimezone(events):
+    """The Europe/Paris VTIMEZONE, covering the years of the events (or this year)."""
+    years = [timezone.localdate().year]
+    for event in events:
+        years += [timezone.localtime(event.start).year, timezone.localtime(event.end).year]
+    return icalendar.Timezone.from_tzid(
+        TZID, first_date=datetime.date(min(years), 1, 1), last_date=datetime.date(max(years) + 1, 1, 1)
+    )
+
+
+def build_calendar(events, request, *, name=None, description=None, subscription=False):
+    """An iCalendar (VCALENDAR) of ``events``: one VTIMEZONE for Europe/Paris and a VEVENT each."""
+    events = list(events)
+    calendar = icalendar.Calendar()
+    calendar.add("PRODID", PRODID)
+    calendar.add("VERSION", "2.0")
+    calendar.add("CALSCALE", "GREGORIAN")
+    calendar.add("METHOD", "PUBLISH")
+    if name:
+        calendar.add("NAME", name)
+        calendar.add("X-WR-CALNAME", name)
+    if description:
+        calendar.add("X-WR-CALDESC", description)
+    calendar.add("X-WR-TIMEZONE", TZID)
+    if subscription:
+        calendar.add("REFRESH-INTERVAL", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+        calendar.add("X-PUBLISHED-TTL", "PT6H")
+        calendar.add("SOURCE", request.build_absolute_uri(), parameters={"VALUE": "URI"})
+    calendar.add_component(_vtimezone(events))
+    host = _uid_host(request)
+    for event in events:
+        calendar.add_component(_vevent(event, request, host))
+    return calendar
+
+
+def _ics_response(calendar, *, filename, attachment):
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    disposition = "attachment" if attachment else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+def _etag(*parts):
+    return hashlib.sha256("|".join(str(part) for part in (FORMAT_VERSION, *parts)).encode()).hexdigest()[:32]
+
+
+def _newest(*stamps):
+    stamps = [stamp for stamp in stamps if stamp is not None]
+    return max(stamps) if stamps else None
+
+
+def _freshness(events):
+    """One query telling whether a list of ``events`` may have changed.
+
+    The count of listed events changes when one is added, removed, unpublished or over; the
+    newest modification among all events, actions and places catches edits, including those
+    that take an event out of the list (unpublishing it or its action).
+    """
+    stamps = Event.objects.aggregate(
+        count=Count("pk", filter=Q(pk__in=events.values("pk"))),
+        events=Max("updated_at"),
+        actions=Max("action__updated_at"),
+        places=Max("place__updated_at"),
+    )
+    return stamps, _newest(stamps["events"], stamps["actions"], stamps["places"])
+
+
+def _conditional(request, view, *, etag, last_modified):
+    """Run ``view`` under Django's conditional GET (304 when the client's copy is current)."""
+    return condition(etag_func=lambda request: etag, last_modified_func=lambda request: last_modified)(view)(request)
+
+
+@require_safe
+def event_ics(request, slug):
+    """One published event as an iCalendar file to download (« Ajouter à mon agenda »)."""
+    event = Event.objects.published().for_cards().defer(*SEARCH_COLUMNS).filter(slug=slug).first()
+    if event is None:
+        raise Http404("Aucun événement publié à cette adresse.")
+    last_modified = _newest(event.updated_at, event.action.updated_at, event.place and event.place.updated_at)
+    # The year: the VTIMEZONE covers this year too.
+    etag = _etag(request.get_host(), event.uid, event.sequence, last_modified, timezone.localdate().year)
+
+    def respond(request):
+        calendar = build_calendar([event], request)
+        return _ics_response(calendar, filename=f"{event.slug}.ics", attachment=True)
+
+    return _conditional(request, respond, etag=etag, last_modified=last_modified)
+
+
+def _filter_hint(filterset):
+    """« Axe : Santé mentale ; Gratuit uniquement », what the feed is filtered on."""
+    hints = []
+    for name, value in filterset.form.cleaned_data.items():
+        if value in (None, "", False):
+            continue
+        field = filterset.form.fields[name]
+        if value is True:
+            hints.append(str(field.label))
+            continue
+        if isinstance(value, datetime.date):
+            shown = formats.date_format(value, "j F Y")
+        elif hasattr(field, "choices") and not hasattr(field, "queryset"):
+            shown = dict(field.choices).get(value, value)
+        else:
+            shown = value
+        hints.append(f"{field.label} : {shown}")
+    return " ; ".join(hints)
+
+
+def _invalid_filters(request, filterset):
+    lines = ["Les filtres demandés pour le flux de l’agenda ne sont pas valides :"]
+    for name, errors in filterset.errors.items():
+        field = filterset.form.fields.get(name)
+        label = f"{field.label} : " if field is not None else ""
+        lines += [f"- {label}{error}" for error in errors]
+    agenda = request.build_absolute_uri(reverse("events:list"))
+    lines.append(f"Les filtres possibles sont ceux de la page de l’agenda : {agenda}")
+    return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def agenda_ics(request):
+    """The upcoming events as an iCalendar feed to subscribe to, filtered as /agenda/ is."""
+    data = request.GET.copy()
+    # A subscription follows what is coming: « événements passés » makes no sense here, the
+    # feed ignores it (the page's « S'abonner » link may carry it).
+    if data.get("periode") == "passes":
+        del data["periode"]
+    filterset = EventFilter(data, queryset=Event.objects.published().for_cards(), request=request)
+    if not filterset.is_valid():
+        return _invalid_filters(request, filterset)
+    events = filterset.qs
+    stamps, last_modified = _freshness(events)
+    etag = _etag(
+        request.get_host(),
+        sorted(data.lists()),
+        timezone.localdate(),  # « cette semaine », « ce mois-ci » move with the date
+        *stamps.values(),
+    )
+
+    def respond(request):
+        hint = _filter_hint(filterset)
+        calendar = build_calendar(
+            events.defer(*SEARCH_COLUMNS)[:FEED_SIZE],
+            request,
+            name=f"{CALENDAR_NAME} – {hint}" if hint else CALENDAR_NAME,
+            description=(
+                "Les prochains événements du Contrat local de santé de Créteil. Votre agenda "
+                "se met à jour tout seul : les changements et les annulations y apparaissent."
+            ),
+            subscription=True,
+        )
+        return _ics_response(calendar, filename="agenda-cls-creteil.ics", attachment=False)
+
+    return _conditional(request, respond, etag=etag, last_modified=last_modified)
+
+
+# RSS ---------------------------------------------------------------------------------------
+
+
+class UpcomingEventsFeed(Feed):
+    title = "Agenda du CLS de Créteil"
+    link = reverse_lazy("events:list")
+    description = "Les prochains événements du Contrat local de santé de Créteil."
+
+    def __call__(self, request, *args, **kwargs):
+        stamps, last_modified = _freshness(self._upcoming())
+        etag = _etag(request.get_host(), *stamps.values())
+        parent = super().__call__
+
+        def respond(request):
+            response = parent(request, *args, **kwargs)
+            # The syndication view dates the feed by its newest item only; the conditional
+            # GET below dates it by any change (an unpublished event too).
+            del response.headers["Last-Modified"]
+            return response
+
+        return _conditional(request, respond, etag=etag, last_modified=last_modified)
+
+    def _upcoming(self):
+        return Event.objects.published().upcoming().for_cards()
+
+    def items(self):
+        return self._upcoming().defer(*SEARCH_COLUMNS)[:RSS_SIZE]
+
+    def item_title(self, item):
+        return f"{_french_start(item)} – {TITLE_PREFIX.get(item.status, '')}{item.title}"
+
+    def item_description(self, item):
+        parts = []
+        status = _status_line(item)
+        if status:
+            parts.append(format_html("<p><strong>{}</strong></p>", status))
+        parts.append(format_html("<p>Quand : {}</p>", event_when(item)))
+        if item.place is not None:
+            parts.append(format_html("<p>Où : {}</p>", _location(item)))
+        parts.append(format_html("<p>Inscription : {}<br>Tarif : {}</p>", _registration(item), _price(item)))
+        if item.description.strip():
+            parts.append(linebreaks(item.description.strip(), autoescape=True))
+        return "".join(parts)
+
+    def item_guid(self, item):
+        # Stable even if the slug changes, like the calendars' UID.
+        return f"urn:uuid:{item.uid}"
+
+    def item_guid_is_permalink(self, item):
+        return False
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [item.action.axis.name]

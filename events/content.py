@@ -1,0 +1,351 @@
+"""Initial places and upcoming events of the agenda, loaded by ``python manage.py load_cls_content``.
+
+Places are plain data, identified by their slug, like the rest of the initial content. Only
+what the sources say is written: the Hôtel de Ville's address is known; for the other places
+only their quartier, and the editors complete the street, transport and accessibility.
+
+Events are generated from ``SERIES`` (a Café psycho every second Thursday…) for the three
+months that follow the day of the run. Each one is identified by a slug made of the series
+and the date (``cafe-psycho-2026-12-10``): a run the same day creates nothing, a run a month
+later adds only the dates that have entered the window. A slug that existed once is never
+created again, so an event that an editor deleted (or renamed) stays deleted. An existing
+event is never modified. French public holidays are skipped. The days and hours are
+plausible, not announced ones: editors check them in the admin.
+"""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from actions.content import CHANGE_REASON
+from actions.enums import ActionKind
+from actions.models import Action, Audience, Neighbourhood
+
+from .enums import Registration
+from .models import Event, Place
+from .services import LAST, add_months, french_public_holidays, nth_weekday
+
+CCAS_PHONE = "01 49 80 88 68"
+WINDOW_MONTHS = 3
+
+MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY = range(7)
+
+ASK_THE_CCAS = (
+    f"Pour savoir comment accéder au lieu avec un handicap, appelez le CCAS Prévention-Santé au {CCAS_PHONE}."
+)
+
+PLACES = [
+    {
+        "slug": "hotel-de-ville-de-creteil",
+        "name": "Hôtel de Ville de Créteil",
+        "address": "Place Salvador-Allende, 94000 Créteil",
+        "description": "La mairie de Créteil. À l’accueil, on vous indique la salle de la rencontre.",
+        "public_transport": "Métro ligne 8, station Créteil – Préfecture.",
+        "accessibility_notes": ASK_THE_CCAS,
+    },
+    {
+        "slug": "laep-la-habette",
+        "name": "Lieu d’accueil enfants-parents de la Habette",
+        "address": "Quartier de la Habette, 94000 Créteil",
+        "neighbourhood": "la-habette",
+        "description": "Ouvert depuis janvier 2023, le lieu d’accueil enfants-parents (LAEP) de la Habette reçoit "
+        "les enfants de moins de 4 ans avec un parent, et les futures mamans. Pour l’adresse exacte, appelez le "
+        f"CCAS Prévention-Santé au {CCAS_PHONE}.",
+        "accessibility_notes": ASK_THE_CCAS,
+    },
+    {
+        "slug": "espace-jean-ferrat",
+        "name": "Espace Jean Ferrat",
+        "address": "Quartier des Bleuets, 94000 Créteil",
+        "neighbourhood": "les-bleuets",
+        "description": "Dans le quartier des Bleuets, l’Espace Jean Ferrat accueille depuis janvier 2023 un lieu "
+        "d’accueil enfants-parents (LAEP), pour les enfants de moins de 4 ans avec un parent, et les futures "
+        f"mamans. Pour l’adresse exacte, appelez le CCAS Prévention-Santé au {CCAS_PHONE}.",
+        "accessibility_notes": ASK_THE_CCAS,
+    },
+    {
+        "slug": "marche-du-mont-mesly",
+        "name": "Marché du Mont-Mesly",
+        "address": "Quartier du Mont-Mesly, 94000 Créteil",
+        "neighbourhood": "mont-mesly",
+        "description": "Le marché du quartier du Mont-Mesly, où des bilans de forme sont proposés lors de temps "
+        "forts. Le stand se trouve parmi les étals.",
+        "accessibility_notes": ASK_THE_CCAS,
+    },
+]
+
+# One row per recurring event. ``rule``: ("hebdomadaire", weekday) or ("mensuel", weekday,
+# ranks) with ranks such as (2,) for « le 2e jeudi » or (LAST,) for « le dernier jeudi ».
+# A series of a campaign action happens only in the campaign's month; a series of an action
+# with dates stays within them. ``weeks``: a shorter window, for weekly opening hours.
+SERIES = [
+    {
+        "key": "cafe-psycho",
+        "action": "cafes-psycho",
+        "title": "Café psycho",
+        "place": "hotel-de-ville-de-creteil",
+        "rule": ("mensuel", THURSDAY, (2,)),
+        "hours": ((19, 0), (21, 0)),
+        "audiences": ["tous-publics", "adultes"],
+        "description": "Une soirée pour parler simplement de psychologie et de santé psychique, organisée par la "
+        "Ville avec le professeur Antoine Pelissolo. On peut écouter sans prendre la parole. Le thème de la "
+        "soirée est annoncé quelques semaines avant.\n\nEntrée libre et gratuite, sans inscription.",
+    },
+    {
+        "key": "permanence-mutuelle-communale",
+        "action": "mutuelle-communale",
+        "title": "Permanence de la mutuelle communale",
+        "place": "hotel-de-ville-de-creteil",
+        "rule": ("mensuel", TUESDAY, (3,)),
+        "hours": ((9, 0), (12, 0)),
+        "audiences": ["tous-publics"],
+        "registration": Registration.RECOMMENDED,
+        "registration_phone": CCAS_PHONE,
+        "description": "Un conseiller répond à vos questions sur la mutuelle communale : formules, prix, "
+        "démarches. Il vérifie d’abord avec vous si vous avez droit à la complémentaire santé solidaire (CSS), "
+        "gratuite ou à petit prix.\n\nApportez si possible votre carte Vitale et un justificatif de revenus. "
+        "Prenez rendez-vous par téléphone pour éviter d’attendre.",
+    },
+    {
+        "key": "bilan-de-forme-mont-mesly",
+        "action": "bilans-de-forme",
+        "title": "Bilan de forme au marché du Mont-Mesly",
+        "place": "marche-du-mont-mesly",
+        "rule": ("mensuel", SATURDAY, (1,)),
+        "hours": ((9, 30), (12, 30)),
+        "audiences": ["adultes", "seniors"],
+        "description": "Quelques minutes pour tester votre souplesse, votre équilibre et votre endurance, et "
+        "repartir avec des conseils pour bouger davantage. Ce n’est pas un examen médical.\n\n"
+        "Gratuit, sans inscription : passez au stand pendant votre marché.",
+    },
+    {
+        "key": "atelier-bucco-dentaire",
+        "action": "prevention-bucco-dentaire",
+        "title": "Atelier « Prendre soin de ses dents »",
+        "place": "espace-jean-ferrat",
+        "rule": ("mensuel", WEDNESDAY, (1,)),
+        "hours": ((14, 0), (15, 30)),
+        "audiences": ["enfants", "parents-et-futurs-parents"],
+        "registration": Registration.RECOMMENDED,
+        "registration_phone": CCAS_PHONE,
+        "description": "Un atelier pour les enfants et leurs parents : les bons gestes du brossage, le sucre et "
+        "les boissons sucrées, quand aller chez le dentiste. Gratuit.",
+    },
+    {
+        "key": "atelier-nutrition",
+        "action": "nutrition-bien-manger",
+        "title": "Atelier « Bien manger au quotidien »",
+        "place": "hotel-de-ville-de-creteil",
+        "rule": ("mensuel", WEDNESDAY, (3,)),
+        "hours": ((14, 0), (16, 0)),
+        "audiences": ["tous-publics", "parents-et-futurs-parents"],
+        "registration": Registration.RECOMMENDED,
+        "registration_phone": CCAS_PHONE,
+        "description": "Des repères simples pour manger équilibré sans dépenser plus : composer un repas, lire une "
+        "étiquette, limiter le sucre, le sel et le gras. Chacun peut partager ses astuces. Gratuit.",
+    },
+    {
+        "key": "ecrans-en-famille",
+        "action": "ecrans-en-famille",
+        "title": "Rencontre « Les écrans en famille »",
+        "place": "espace-jean-ferrat",
+        "rule": ("mensuel", TUESDAY, (2, 4)),
+        "hours": ((18, 30), (20, 0)),
+        "audiences": ["parents-et-futurs-parents"],
+        "registration": Registration.REQUIRED,
+        "registration_phone": CCAS_PHONE,
+        "description": "Une rencontre entre parents pour trouver la juste place des écrans à la maison : règles "
+        "selon l’âge, autres activités, internet et réseaux sociaux. Sans jugement.\n\n"
+        "Gratuit, sur inscription auprès du CCAS Prévention-Santé.",
+    },
+    {
+        "key": "laep-la-habette",
+        "action": "lieux-d-accueil-enfants-parents",
+        "title": "Accueil enfants-parents à la Habette",
+        "place": "laep-la-habette",
+        "rule": ("hebdomadaire", TUESDAY),
+        "weeks": 4,
+        "hours": ((9, 0), (11, 30)),
+        "audiences": ["enfants", "parents-et-futurs-parents"],
+        "description": "Le lieu d’accueil enfants-parents est ouvert : venez jouer et rencontrer d’autres "
+        "familles avec votre enfant de moins de 4 ans. Les futures mamans sont les bienvenues.\n\n"
+        "Gratuit, sans inscription : arrivez et repartez quand vous voulez.",
+    },
+    {
+        "key": "laep-espace-jean-ferrat",
+        "action": "lieux-d-accueil-enfants-parents",
+        "title": "Accueil enfants-parents à l’Espace Jean Ferrat",
+        "place": "espace-jean-ferrat",
+        "rule": ("hebdomadaire", FRIDAY),
+        "weeks": 4,
+        "hours": ((9, 0), (11, 30)),
+        "audiences": ["enfants", "parents-et-futurs-parents"],
+        "description": "Le lieu d’accueil enfants-parents des Bleuets est ouvert : venez jouer et rencontrer "
+        "d’autres familles avec votre enfant de moins de 4 ans. Les futures mamans sont les bienvenues.\n\n"
+        "Gratuit, sans inscription : arrivez et repartez quand vous voulez.",
+    },
+    # Campaign days: only in the campaign's month, when it falls within the window.
+    {
+        "key": "mois-sans-tabac-stand",
+        "action": "mois-sans-tabac",
+        "title": "Mois sans tabac : stand d’information",
+        "place": "hotel-de-ville-de-creteil",
+        "rule": ("mensuel", THURSDAY, (LAST,)),
+        "hours": ((14, 0), (17, 0)),
+        "audiences": ["adultes", "adolescents-et-jeunes"],
+        "description": "Vous voulez arrêter de fumer, ou aider un proche ? Venez vous informer sur les aides pour "
+        "arrêter et les substituts nicotiniques, et trouver du soutien. Gratuit, sans inscription.",
+    },
+    {
+        "key": "mars-bleu-stand",
+        "action": "mars-bleu",
+        "title": "Mars bleu : tout savoir sur le dépistage du cancer colorectal",
+        "place": "hotel-de-ville-de-creteil",
+        "rule": ("mensuel", THURSDAY, (3,)),
+        "hours": ((14, 0), (17, 0)),
+        "audiences": ["adultes", "seniors"],
+        "description": "De 50 à 74 ans, un test simple à faire chez soi permet de repérer tôt un cancer "
+        "colorectal. Venez poser vos questions et savoir comment obtenir le test. Gratuit, sans inscription.",
+    },
+    {
+        "key": "octobre-rose-stand",
+        "action": "octobre-rose",
+        "title": "Octobre rose : parlons du dépistage du cancer du sein",
+        "place": "hotel-de-ville-de-creteil",
+        "rule": ("mensuel", THURSDAY, (2,)),
+        "hours": ((14, 0), (17, 0)),
+        "audiences": ["femmes"],
+        "description": "De 50 à 74 ans, une mammographie tous les deux ans, prise en charge par l’Assurance "
+        "maladie, permet de repérer tôt un cancer du sein. Venez vous informer et poser vos questions. "
+        "Gratuit, sans inscription.",
+    },
+    {
+        "key": "juin-vert-stand",
+        "action": "juin-vert",
+        "title": "Juin vert : le dépistage du cancer du col de l’utérus",
+        "place": "hotel-de-ville-de-creteil",
+        "rule": ("mensuel", THURSDAY, (2,)),
+        "hours": ((14, 0), (17, 0)),
+        "audiences": ["femmes"],
+        "description": "De 25 à 65 ans, un dépistage régulier chez un médecin, un gynécologue ou une sage-femme "
+        "évite la plupart des cancers du col de l’utérus. Venez poser vos questions. Gratuit, sans inscription.",
+    },
+]
+
+
+# Dates --------------------------------------------------------------------------------------
+
+
+def rule_dates(rule, first, last):
+    """The dates of ``rule`` between ``first`` and ``last`` (both included)."""
+    kind, weekday, *rest = rule
+    if kind == "hebdomadaire":
+        day = first + datetime.timedelta(days=(weekday - first.weekday()) % 7)
+        while day <= last:
+            yield day
+            day += datetime.timedelta(days=7)
+        return
+    (ranks,) = rest
+    month = first.replace(day=1)
+    while month <= last:
+        for rank in ranks:
+            day = nth_weekday(month.year, month.month, weekday, rank)
+            if day and first <= day <= last:
+                yield day
+        month = add_months(month, 1)
+
+
+def series_dates(row, action, today):
+    """The dates of one series from tomorrow to the end of the window, as the action allows."""
+    first = today + datetime.timedelta(days=1)
+    last = add_months(today, WINDOW_MONTHS)
+    if "weeks" in row:
+        last = min(last, today + datetime.timedelta(weeks=row["weeks"]))
+
+    def in_action(day):
+        if action.kind == ActionKind.CAMPAIGN:
+            return day.month == action.campaign_month
+        return (action.start_date or first) <= day <= (action.end_date or last)
+
+    return [
+        day
+        for day in sorted(rule_dates(row["rule"], first, last))
+        if in_action(day) and day not in french_public_holidays(day.year)
+    ]
+
+
+def event_slug(row, day):
+    return slugify(f"{row['key']}-{day:%Y-%m-%d}")
+
+
+# Loading --------------------------------------------------------------------------------------
+
+
+def load_initial_content(*, today):
+    """Create the missing places and events; called by ``load_cls_content`` inside its transaction.
+
+    Returns the lines of the command's summary: (label, feminine, (created, existing)).
+    """
+    return [
+        ("Lieux", False, create_places()),
+        ("Événements", False, create_events(today)),
+    ]
+
+
+def create_places():
+    created = existing = 0
+    neighbourhoods = {
+        n.slug: n for n in Neighbourhood.objects.filter(slug__in=[p.get("neighbourhood") for p in PLACES])
+    }
+    for row in PLACES:
+        if Place.objects.filter(slug=row["slug"]).exists():
+            existing += 1
+            continue
+        place = Place(**{**row, "neighbourhood": neighbourhoods.get(row.get("neighbourhood"))})
+        place.full_clean()
+        place._change_reason = CHANGE_REASON
+        place.save()
+        created += 1
+    return created, existing
+
+
+def create_events(today):
+    actions = {action.slug: action for action in Action.objects.filter(slug__in={row["action"] for row in SERIES})}
+    places = {place.slug: place for place in Place.objects.filter(slug__in={row["place"] for row in SERIES})}
+    audiences = {audience.slug: audience for audience in Audience.objects.all()}
+    tz = timezone.get_default_timezone()  # Europe/Paris: 19 h stays 19 h after the change of time
+
+    planned = []  # (row, action, day, slug)
+    for row in SERIES:
+        action = actions.get(row["action"])
+        if action is None:  # deleted by an editor: its events are not recreated
+            continue
+        planned += [(row, action, day, event_slug(row, day)) for day in series_dates(row, action, today)]
+    slugs = [slug for *_, slug in planned]
+    # A slug that ever existed is left alone: present, or deleted / renamed by an editor.
+    known = set(Event.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    known |= set(Event.history.filter(slug__in=slugs).values_list("slug", flat=True))
+
+    created = 0
+    for row, action, day, slug in planned:
+        if slug in known:
+            continue
+        (start_hour, start_minute), (end_hour, end_minute) = row["hours"]
+        event = Event(
+            title=row["title"],
+            slug=slug,
+            action=action,
+            place=places.get(row["place"]),
+            start=datetime.datetime.combine(day, datetime.time(start_hour, start_minute), tzinfo=tz),
+            end=datetime.datetime.combine(day, datetime.time(end_hour, end_minute), tzinfo=tz),
+            description=row["description"],
+            registration=row.get("registration", Registration.NONE),
+            registration_phone=row.get("registration_phone", ""),
+        )
+        event.full_clean()
+        event._change_reason = CHANGE_REASON
+        event.save()
+        event.audiences.set([audiences[key] for key in row.get("audiences", []) if key in audiences])
+        created += 1
+    return created, len(planned) - created

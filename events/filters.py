@@ -1,0 +1,153 @@
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from actions.models import Action, Audience, Axis, Neighbourhood, Theme
+
+from .enums import AccessibilityNeed
+from .models import Event, Place
+
+PERIOD_CHOICES = [
+    ("semaine", "Cette semaine"),
+    ("mois", "Ce mois-ci"),
+    ("passes", "Événements passés"),
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class EventFilterForm(forms.Form):
+    def clean(self):
+        cleaned_data = super().clean()
+        start, end = cleaned_data.get("du"), cleaned_data.get("au")
+        if start and end and end < start:
+            self.add_error("au", "La date de fin doit être postérieure ou égale à la date de début.")
+        return cleaned_data
+
+
+class EventFilter(django_filters.FilterSet):
+    """The filters of /agenda/ and of the /agenda.ics feed (same parameters on both)."""
+
+    q = django_filters.CharFilter(
+        label="Mots-clés",
+        method="filter_search",
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    periode = django_filters.ChoiceFilter(
+        label="Période", choices=PERIOD_CHOICES, method="filter_period", empty_label="À venir"
+    )
+    du = django_filters.DateFilter(label="Du", method="filter_from", widget=DateInput())
+    au = django_filters.DateFilter(label="Au", method="filter_to", widget=DateInput())
+    axe = django_filters.ModelChoiceFilter(
+        label="Axe",
+        field_name="action__axis",
+        to_field_name="slug",
+        queryset=Axis.objects.all(),
+        empty_label="Tous les axes",
+    )
+    theme = django_filters.ModelChoiceFilter(
+        label="Thème",
+        field_name="action__themes",
+        to_field_name="slug",
+        queryset=Theme.objects.all(),
+        empty_label="Tous les thèmes",
+    )
+    public = django_filters.ModelChoiceFilter(
+        label="Public",
+        method="filter_audience",
+        to_field_name="slug",
+        queryset=Audience.objects.all(),
+        empty_label="Tous les publics",
+    )
+    quartier = django_filters.ModelChoiceFilter(
+        label="Quartier",
+        field_name="place__neighbourhood",
+        to_field_name="slug",
+        queryset=Neighbourhood.objects.all(),
+        empty_label="Tous les quartiers",
+    )
+    lieu = django_filters.ModelChoiceFilter(
+        label="Lieu",
+        field_name="place",
+        to_field_name="slug",
+        queryset=Place.objects.published(),
+        empty_label="Tous les lieux",
+    )
+    accessibilite = django_filters.ChoiceFilter(
+        label="Accessibilité du lieu",
+        choices=AccessibilityNeed.choices,
+        method="filter_accessibility",
+        empty_label="Indifférent",
+    )
+    gratuit = django_filters.BooleanFilter(
+        label="Gratuit uniquement",
+        method="filter_free",
+        widget=forms.CheckboxInput(attrs={"value": "1"}),
+    )
+
+    class Meta:
+        model = Event
+        form = EventFilterForm
+        fields = ["q", "periode", "du", "au", "axe", "theme", "public", "quartier", "lieu", "accessibilite", "gratuit"]
+
+    def __init__(self, data=None, *args, now=None, **kwargs):
+        self.now = now or timezone.now()
+        super().__init__(data, *args, **kwargs)
+
+    @property
+    def shows_past(self):
+        return self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("periode") == "passes"
+
+    @property
+    def qs(self):
+        """Upcoming events soonest first, or past events latest first when asked for."""
+        queryset = super().qs
+        if self.shows_past:
+            return queryset.past(self.now)
+        return queryset.upcoming(self.now)
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value).order_by("start", "pk") if value.strip() else queryset
+
+    def filter_period(self, queryset, name, value):
+        today = timezone.localdate(self.now)
+        tz = timezone.get_current_timezone()
+        if value == "semaine":
+            monday = today - datetime.timedelta(days=today.weekday())
+            start = datetime.datetime.combine(monday, datetime.time(), tzinfo=tz)
+            return queryset.between(start, start + datetime.timedelta(days=7))
+        if value == "mois":
+            return queryset.in_month(today.year, today.month)
+        return queryset
+
+    def filter_from(self, queryset, name, value):
+        start = datetime.datetime.combine(value, datetime.time(), tzinfo=timezone.get_current_timezone())
+        return queryset.filter(end__gt=start)
+
+    def filter_to(self, queryset, name, value):
+        end = datetime.datetime.combine(
+            value + datetime.timedelta(days=1), datetime.time(), tzinfo=timezone.get_current_timezone()
+        )
+        return queryset.filter(start__lt=end)
+
+    def filter_audience(self, queryset, name, value):
+        # An event is for an audience when it says so, or when its action does.
+        return queryset.filter(
+            Q(pk__in=Event.objects.filter(audiences=value).values("pk"))
+            | Q(action__in=Action.objects.filter(audiences=value).values("pk"))
+        )
+
+    def filter_accessibility(self, queryset, name, value):
+        return queryset.filter(**{f"place__serves_{value}": True})
+
+    def filter_free(self, queryset, name, value):
+        return queryset.filter(is_free=True) if value else queryset

@@ -1,0 +1,204 @@
+import datetime
+import uuid
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import Action, Audience, Neighbourhood
+from creteil_cls.history import FrenchHistoricalRecords as HistoricalRecords
+from creteil_cls.search import SearchableModel, SearchableQuerySet
+
+from .enums import AccessibilityNeed, EventStatus, Registration
+
+
+class PlaceQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+
+class Place(models.Model):
+    name = models.CharField("nom", max_length=200)
+    slug = models.SlugField("adresse (slug)", max_length=200, unique=True)
+    address = models.CharField("adresse", max_length=300, help_text="Numéro, rue, code postal et ville.")
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        verbose_name="quartier",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="places",
+    )
+    latitude = models.DecimalField("latitude", max_digits=8, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("longitude", max_digits=9, decimal_places=6, null=True, blank=True)
+    description = models.TextField("présentation", blank=True)
+    public_transport = models.TextField("venir en transports en commun", blank=True)
+    accessibility_notes = models.TextField("informations d’accessibilité", blank=True)
+    serves_auditif = models.BooleanField(AccessibilityNeed.HEARING.label, default=False)
+    serves_visuel = models.BooleanField(AccessibilityNeed.VISUAL.label, default=False)
+    serves_psychique = models.BooleanField(AccessibilityNeed.PSYCHIC.label, default=False)
+    serves_moteur = models.BooleanField(AccessibilityNeed.MOTOR.label, default=False)
+    serves_intellectuel = models.BooleanField(AccessibilityNeed.INTELLECTUAL.label, default=False)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    published = models.BooleanField("publié", default=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = PlaceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "lieu"
+        verbose_name_plural = "lieux"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | (Q(latitude__gte=-90) & Q(latitude__lte=90)),
+                name="place_latitude_range",
+                violation_error_message="La latitude doit être comprise entre -90 et 90.",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | (Q(longitude__gte=-180) & Q(longitude__lte=180)),
+                name="place_longitude_range",
+                violation_error_message="La longitude doit être comprise entre -180 et 180.",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="place_coordinates_together",
+                violation_error_message="Indiquez la latitude et la longitude ensemble, ou aucune des deux.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("events:place", kwargs={"slug": self.slug})
+
+    @property
+    def accessibility_needs(self):
+        """The labels of the needs this place serves."""
+        return [need.label for need in AccessibilityNeed if getattr(self, f"serves_{need.value}")]
+
+
+class EventQuerySet(SearchableQuerySet):
+    def published(self):
+        """Published events whose action is published too."""
+        return self.filter(published=True, action__published=True)
+
+    def upcoming(self, now=None):
+        """Events not finished yet (an event under way is still upcoming), soonest first."""
+        return self.filter(end__gte=now or timezone.now()).order_by("start", "pk")
+
+    def past(self, now=None):
+        return self.filter(end__lt=now or timezone.now()).order_by("-start", "-pk")
+
+    def between(self, start, end):
+        """Events that overlap the interval [start, end)."""
+        return self.filter(start__lt=end, end__gt=start)
+
+    def in_month(self, year, month):
+        """Events overlapping a calendar month, in the site's time zone."""
+        tz = timezone.get_current_timezone()
+        first = datetime.datetime(year, month, 1, tzinfo=tz)
+        following = datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
+        return self.between(first, following).order_by("start", "pk")
+
+    def for_cards(self):
+        return self.select_related("place", "action", "action__axis")
+
+
+class Event(SearchableModel):
+    # Fields whose change makes calendars update their copy (RFC 5545 SEQUENCE).
+    CALENDAR_FIELDS = ("title", "start", "end", "all_day", "place_id", "status", "description")
+
+    title = models.CharField("titre", max_length=200)
+    slug = models.SlugField("adresse (slug)", max_length=220, unique=True)
+    action = models.ForeignKey(Action, verbose_name="action", on_delete=models.PROTECT, related_name="events")
+    place = models.ForeignKey(
+        Place, verbose_name="lieu", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    start = models.DateTimeField("début")
+    end = models.DateTimeField("fin")
+    all_day = models.BooleanField("toute la journée", default=False)
+    description = models.TextField("description", blank=True)
+    audiences = models.ManyToManyField(Audience, verbose_name="publics", blank=True, related_name="events")
+    registration = models.CharField(
+        "inscription", max_length=20, choices=Registration.choices, default=Registration.NONE
+    )
+    registration_url = models.URLField("lien d’inscription", blank=True)
+    registration_phone = models.CharField("téléphone d’inscription", max_length=30, blank=True)
+    is_free = models.BooleanField("gratuit", default=True)
+    price = models.CharField("tarif", max_length=200, blank=True, help_text="Si l’événement est payant.")
+    status = models.CharField("statut", max_length=20, choices=EventStatus.choices, default=EventStatus.SCHEDULED)
+    status_note = models.CharField(
+        "précision sur le statut", max_length=300, blank=True, help_text="Par exemple : reporté au 12 mars."
+    )
+    published = models.BooleanField("publié", default=True)
+    uid = models.UUIDField("identifiant de calendrier", default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField("version de calendrier", default=0, editable=False)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    search_fields = {"title": "A", "description": "C"}
+
+    objects = EventQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text", "search_vector"], m2m_fields=[audiences])
+
+    class Meta:
+        verbose_name = "événement"
+        verbose_name_plural = "événements"
+        ordering = ["start", "pk"]
+        indexes = [models.Index(fields=["start", "end"], name="event_start_end_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="event_end_after_start",
+                violation_error_message="La fin de l’événement doit être après son début.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(registration=Registration.REQUIRED) | ~Q(registration_url="") | ~Q(registration_phone=""),
+                name="event_required_registration_has_details",
+                violation_error_message=(
+                    "Une inscription obligatoire demande un lien ou un numéro de téléphone pour s’inscrire."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_free=True) | ~Q(price=""),
+                name="event_priced_has_price",
+                violation_error_message="Indiquez le tarif d’un événement payant.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(title=""),
+                name="event_title_not_empty",
+                violation_error_message="Le titre de l’événement est obligatoire.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({timezone.localtime(self.start):%d/%m/%Y})"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            previous = type(self)._base_manager.filter(pk=self.pk).values(*self.CALENDAR_FIELDS).first()
+            if previous and any(previous[name] != getattr(self, name) for name in self.CALENDAR_FIELDS):
+                self.sequence += 1
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    def get_ics_url(self):
+        return reverse("events:ics", kwargs={"slug": self.slug})
+
+    @property
+    def is_cancelled(self):
+        return self.status == EventStatus.CANCELLED
+
+    @property
+    def is_past(self):
+        return self.end < timezone.now()

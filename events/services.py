@@ -1,0 +1,149 @@
+"""Writes on events and the date rules they need (monthly recurrences, French public holidays).
+
+Dates are computed as calendar dates, then combined with the time of day in the site's time
+zone (Europe/Paris): a Café psycho at 19 h stays at 19 h on the wall clock after the
+daylight-saving change, even though its UTC time moves by an hour.
+"""
+
+import calendar
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .enums import EventStatus
+from .models import Event
+
+LAST = -1  # rank of the last weekday of a month (« le dernier jeudi »)
+
+
+# Calendar rules ----------------------------------------------------------------------------
+
+
+def add_months(day, months):
+    """The same day ``months`` later, or the month's last day when it is shorter (31 → 30, 28 or 29)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def weekday_rank(day):
+    """1 for the first such weekday of its month, 2 for the second… up to 5."""
+    return (day.day - 1) // 7 + 1
+
+
+def nth_weekday(year, month, weekday, rank):
+    """The ``rank``-th ``weekday`` (0 = Monday) of a month, ``LAST`` for the last one; None if it does not exist."""
+    days_in_month = calendar.monthrange(year, month)[1]
+    if rank == LAST:
+        last = datetime.date(year, month, days_in_month)
+        return last - datetime.timedelta(days=(last.weekday() - weekday) % 7)
+    first = datetime.date(year, month, 1)
+    day = 1 + (weekday - first.weekday()) % 7 + 7 * (rank - 1)
+    return datetime.date(year, month, day) if day <= days_in_month else None
+
+
+def monthly_dates(first, count, *, same_weekday):
+    """The ``count`` monthly recurrences after ``first``, in the months that follow it.
+
+    ``same_weekday``: on the same weekday of the same rank (the 2nd Thursday stays the 2nd
+    Thursday; a 5th weekday becomes the last one, since most months have only four);
+    otherwise on the same day of the month (or the month's last day when it is shorter).
+    """
+    rank = weekday_rank(first)
+    rank = LAST if rank == 5 else rank
+    dates = []
+    for offset in range(1, count + 1):
+        month = add_months(first.replace(day=1), offset)
+        if same_weekday:
+            dates.append(nth_weekday(month.year, month.month, first.weekday(), rank))
+        else:
+            dates.append(add_months(first, offset))
+    return dates
+
+
+def easter_sunday(year):
+    """Gregorian Easter Sunday (Meeus/Jones/Butcher algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday_shift = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * weekday_shift) // 451
+    month, day = divmod(h + weekday_shift - 7 * m + 114, 31)
+    return datetime.date(year, month, day + 1)
+
+
+def french_public_holidays(year):
+    """The eleven public holidays of metropolitan France (Alsace-Moselle has two more)."""
+    easter = easter_sunday(year)
+    fixed = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]
+    movable = [easter + datetime.timedelta(days=days) for days in (1, 39, 50)]  # lundi de Pâques, Ascension, Pentecôte
+    return {datetime.date(year, month, day) for month, day in fixed} | set(movable)
+
+
+# Events ------------------------------------------------------------------------------------
+
+
+def moved_to(event, day):
+    """The (start, end) of ``event`` moved to ``day``, same wall-clock times in the site's time zone."""
+    tz = timezone.get_default_timezone()
+    start, end = timezone.localtime(event.start, tz), timezone.localtime(event.end, tz)
+    new_start = datetime.datetime.combine(day, start.time(), tzinfo=tz)
+    new_end = datetime.datetime.combine(day + (end.date() - start.date()), end.time(), tzinfo=tz)
+    if new_end <= new_start:  # only in the hour that does not exist when clocks go forward
+        new_end = new_start + (event.end - event.start)
+    return new_start, new_end
+
+
+def unique_event_slug(base, taken=()):
+    """``base``, or ``base-2``, ``base-3``… the first one that no event (and not ``taken``) uses."""
+    max_length = Event._meta.get_field("slug").max_length
+    base = base[: max_length - 4].strip("-")
+    slug, suffix = base, 2
+    while slug in taken or Event.objects.filter(slug=slug).exists():
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    return slug
+
+
+def event_duplicate(*, event, days, user=None):
+    """Copies of ``event`` on each of ``days``, created in one transaction with their history.
+
+    A copy keeps what the event is (title, action, place, description, audiences, registration,
+    price, publication) and its time of day; it is a new calendar entry: new slug and UID,
+    sequence 0, status « programmé ».
+    """
+    reason = f"Dupliqué depuis « {event} »"
+    audiences = list(event.audiences.all())
+    copies = []
+    with transaction.atomic():
+        for day in days:
+            start, end = moved_to(event, day)
+            copy = Event(
+                title=event.title,
+                slug=unique_event_slug(f"{slugify(event.title)}-{day:%Y-%m-%d}"),
+                action_id=event.action_id,
+                place_id=event.place_id,
+                start=start,
+                end=end,
+                all_day=event.all_day,
+                description=event.description,
+                registration=event.registration,
+                registration_url=event.registration_url,
+                registration_phone=event.registration_phone,
+                is_free=event.is_free,
+                price=event.price,
+                status=EventStatus.SCHEDULED,
+                published=event.published,
+            )
+            copy.full_clean()
+            copy._history_user = user
+            copy._change_reason = reason
+            copy.save()
+            if audiences:
+                copy.audiences.set(audiences)
+            copies.append(copy)
+    return copies

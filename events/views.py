@@ -1,0 +1,315 @@
+"""The public agenda: the list of events, the month calendar, one event, one place."""
+
+import calendar
+import json
+import re
+from itertools import groupby
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from creteil_cls.viewmixins import BreadcrumbsMixin, ForgivingPaginationMixin, PublishedOrStaffPreviewMixin
+from partners.models import Partner
+
+from . import formatting
+from .enums import EventStatus
+from .filters import EventFilter
+from .models import Event, Place
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+UPCOMING_EVENTS_AT_PLACE = 20
+ORGANIZER = "CCAS de Créteil – service Prévention-Santé"
+
+SCHEMA_STATUS = {
+    EventStatus.SCHEDULED: "https://schema.org/EventScheduled",
+    EventStatus.FULL: "https://schema.org/EventScheduled",
+    EventStatus.POSTPONED: "https://schema.org/EventPostponed",
+    EventStatus.CANCELLED: "https://schema.org/EventCancelled",
+}
+
+
+def _month_url(year, month):
+    """The month calendar's URL, or None outside the years the calendar shows."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    return reverse("events:month", kwargs={"year": year, "month": month})
+
+
+def _shift_month(year, month, delta):
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+class EventListView(BreadcrumbsMixin, ForgivingPaginationMixin, FilterView):
+    """``/agenda/``: upcoming events (or past ones with ``?periode=passes``), filterable, by day."""
+
+    filterset_class = EventFilter
+    template_name = "events/event_list.html"
+    paginate_by = 20
+    context_object_name = "events"
+
+    def get_now(self):
+        return timezone.now()
+
+    def get_queryset(self):
+        return Event.objects.published().for_cards().select_related("place__neighbourhood")
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["now"] = self.now = self.get_now()
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        shows_past = self.filterset.shows_past
+        filter_names = self.filterset.base_filters.keys()
+        # Only the filters' own parameters travel on (never junk, never the page number).
+        query = self.request.GET.copy()
+        for key in list(query):
+            if key not in filter_names:
+                del query[key]
+        context["querystring"] = query.urlencode()
+        # « Past events » is a view of the agenda rather than a filter: it stays when filters are cleared.
+        context["is_filtered"] = any(
+            any(value for value in query.getlist(key) if (key, value) != ("periode", "passes")) for key in query
+        )
+        context["shows_past"] = shows_past
+        context["days"] = self.group_by_day(context["events"], shows_past)
+
+        upcoming = query.copy()
+        upcoming.pop("periode", None)
+        past = upcoming.copy()
+        past["periode"] = "passes"
+        list_url = reverse("events:list")
+        context["upcoming_url"] = f"{list_url}?{upcoming.urlencode()}" if upcoming else list_url
+        context["past_url"] = f"{list_url}?{past.urlencode()}"
+
+        # A subscription is to what is coming: the past-events switch is left out.
+        feed = reverse("events:feed_ics") + (f"?{upcoming.urlencode()}" if upcoming else "")
+        context["feed_url"] = feed
+        context["webcal_url"] = f"webcal://{self.request.get_host()}{feed}"
+
+        today = timezone.localdate(self.now, timezone.get_default_timezone())
+        context["this_month_url"] = _month_url(today.year, today.month)
+        context["this_month"] = formatting.french_month(today.year, today.month)
+        return context
+
+    def group_by_day(self, events, shows_past):
+        """[(date, [events])]: an event under way is listed under today, not under its first day."""
+        today = timezone.localdate(self.now, timezone.get_default_timezone())
+
+        def day(event):
+            start = formatting.local(event.start).date()
+            return start if shows_past else max(start, today)
+
+        return [(date, list(group)) for date, group in groupby(events, key=day)]
+
+    def get_breadcrumbs(self):
+        if self.filterset.shows_past:
+            return [("Agenda", reverse("events:list")), ("Événements passés", None)]
+        return [("Agenda", None)]
+
+
+def month_view(request, year, month):
+    """``/agenda/<yyyy>/<mm>/``: the month as a table, one cell a day, one link an event."""
+    if not (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12):
+        raise Http404("Mois inconnu")
+    events = list(Event.objects.published().in_month(year, month).for_cards())
+    by_day = {}
+    for event in events:
+        for day in formatting.days_covered(event.start, event.end):
+            if (day.year, day.month) == (year, month):
+                by_day.setdefault(day, []).append((event, formatting.hours_on(event, day)))
+
+    today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
+    weeks = [
+        [
+            {
+                "date": day,
+                "in_month": day.month == month,
+                "is_today": day == today,
+                "events": by_day.get(day, []) if day.month == month else [],
+            }
+            for day in week
+        ]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    ]
+    previous, following = _shift_month(year, month, -1), _shift_month(year, month, 1)
+    label = formatting.french_month(year, month)
+    context = {
+        "year": year,
+        "month": month,
+        "month_label": label,
+        "weeks": weeks,
+        "weekdays": list(zip(formatting.DAY_NAMES, formatting.DAY_ABBREVIATIONS, strict=True)),
+        "days": sorted(by_day.items()),
+        "event_count": len(events),
+        "previous_url": _month_url(*previous),
+        "previous_label": formatting.french_month(*previous),
+        "next_url": _month_url(*following),
+        "next_label": formatting.french_month(*following),
+        "is_current_month": (today.year, today.month) == (year, month),
+        "breadcrumbs": [("Agenda", reverse("events:list")), (label.capitalize(), None)],
+    }
+    return render(request, "events/month.html", context)
+
+
+def _postal_address(address):
+    """schema.org PostalAddress from « 1 place Salvador-Allende, 94000 Créteil »."""
+    match = re.match(r"^(?P<street>.*?)[,\s]+(?P<code>\d{5})\s+(?P<city>[^,]+)$", address.strip())
+    if match:
+        return {
+            "@type": "PostalAddress",
+            "streetAddress": match["street"],
+            "postalCode": match["code"],
+            "addressLocality": match["city"].strip(),
+            "addressCountry": "FR",
+        }
+    return {"@type": "PostalAddress", "streetAddress": address, "addressLocality": "Créteil", "addressCountry": "FR"}
+
+
+def _price_amount(price):
+    match = re.search(r"\d+(?:[.,]\d{1,2})?", price)
+    return match.group().replace(",", ".") if match else None
+
+
+def event_json_ld(event, url):
+    """The schema.org ``Event`` of an event page, as a dict."""
+    if event.all_day:
+        start = formatting.local(event.start).date().isoformat()
+        end = formatting.last_day(event.start, event.end).isoformat()
+    else:
+        start = formatting.local(event.start).isoformat()
+        end = formatting.local(event.end).isoformat()
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "description": event.description or event.action.summary,
+        "url": url,
+        "startDate": start,
+        "endDate": end,
+        "eventStatus": SCHEMA_STATUS.get(event.status, SCHEMA_STATUS[EventStatus.SCHEDULED]),
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "isAccessibleForFree": event.is_free,
+        "inLanguage": "fr",
+        "organizer": {"@type": "Organization", "name": ORGANIZER, "url": settings.SITE_URL + "/"},
+    }
+    if event.place is not None:
+        location = {"@type": "Place", "name": event.place.name, "address": _postal_address(event.place.address)}
+        if event.place.latitude is not None and event.place.longitude is not None:
+            location["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": float(event.place.latitude),
+                "longitude": float(event.place.longitude),
+            }
+        data["location"] = location
+    offer = {
+        "@type": "Offer",
+        "url": event.registration_url or url,
+        "availability": "https://schema.org/SoldOut"
+        if event.status == EventStatus.FULL
+        else "https://schema.org/InStock",
+        "priceCurrency": "EUR",
+    }
+    price = "0" if event.is_free else _price_amount(event.price)
+    if price is not None:
+        offer["price"] = price
+    if not event.is_free:
+        offer["description"] = event.price
+    data["offers"] = offer
+    return data
+
+
+def json_ld_script_content(data):
+    """JSON for a ``<script type="application/ld+json">``: <, > and & escaped so it cannot end the script."""
+    text = json.dumps(data, ensure_ascii=False, indent=None)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return mark_safe(text)  # noqa: S308 — JSON whose <, > and & are escaped above.
+
+
+class EventDetailView(BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView):
+    """``/agenda/<slug>/``: what, when, where, for whom, how to join; JSON-LD and Open Graph."""
+
+    template_name = "events/event_detail.html"
+    context_object_name = "event"
+
+    def get_queryset(self):
+        return Event.objects.select_related(
+            "place__neighbourhood", "action__axis", "action__lead_partner"
+        ).prefetch_related(
+            "audiences",
+            "action__audiences",
+            Prefetch("action__partners", queryset=Partner.objects.published()),
+        )
+
+    def get_object(self, queryset=None):
+        event = super().get_object(queryset)
+        if not event.action.published and not self.request.user.is_staff:
+            raise Http404("Action non publiée")
+        return event
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        event = self.object
+        url = settings.SITE_URL + event.get_absolute_url()
+        phrase = formatting.event_when(event)
+        context["when"] = phrase
+        context["audiences"] = list(event.audiences.all()) or list(event.action.audiences.all())
+        context["partners"] = self.partners(event.action)
+        context["absolute_url"] = url
+        context["json_ld"] = json_ld_script_content(event_json_ld(event, url))
+        where = f" – {event.place.name}" if event.place else ""
+        summary = Truncator(" ".join(event.description.split())).chars(160)
+        context["meta_description"] = f"{phrase.capitalize()}{where}. {summary}".strip()
+        context["og_description"] = f"{phrase.capitalize()}{where}."
+        return context
+
+    @staticmethod
+    def partners(action):
+        """The action's published partners, its lead partner first."""
+        partners = list(action.partners.all())
+        lead = action.lead_partner
+        if lead is not None and lead.published:
+            partners = [lead] + [partner for partner in partners if partner.pk != lead.pk]
+        return partners
+
+    def get_breadcrumbs(self):
+        return [("Agenda", reverse("events:list")), (self.object.title, None)]
+
+
+class PlaceDetailView(BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView):
+    """``/lieux/<slug>/``: where it is, how to get there, its accessibility, its next events."""
+
+    template_name = "events/place_detail.html"
+    context_object_name = "place"
+
+    def get_queryset(self):
+        return Place.objects.select_related("neighbourhood")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        place = self.object
+        events = list(
+            place.events.published()
+            .upcoming()
+            .for_cards()
+            .select_related("place__neighbourhood")[: UPCOMING_EVENTS_AT_PLACE + 1]
+        )
+        context["upcoming_events"] = events[:UPCOMING_EVENTS_AT_PLACE]
+        context["has_more_events"] = len(events) > UPCOMING_EVENTS_AT_PLACE
+        if place.latitude is not None and place.longitude is not None:
+            lat, lon = f"{place.latitude:.6f}", f"{place.longitude:.6f}"
+            context["map_url"] = f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}"
+        return context
+
+    def get_breadcrumbs(self):
+        return [("Agenda", reverse("events:list")), (self.object.name, None)]
