@@ -1,0 +1,188 @@
+"""Back-office of the public side of the mutuelle: the offer, its formulas and prices, the CSS scales.
+
+These are content, edited by the « Rédaction » group (permissions from migration 0002). Django
+has no nested inlines: the offer lists its formulas, and each formula is edited on its own
+page with its prices by age band. A scale is edited with its ceilings and contributions.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+from django.db.models import Case, Count, Max, Min, Q, Subquery, Value, When
+from django.template.defaultfilters import floatformat
+from django.utils import timezone
+
+from creteil_cls.admin import ContentHistoryAdmin, PublishActionsMixin, ViewOnSiteColumnMixin
+
+from .models import CssCeiling, CssContribution, CssScale, Formula, FormulaPrice, Offer
+
+PRICES_WARNING = (
+    "Les formules et les tarifs doivent être vérifiés auprès de l’assureur avant d’être présentés comme sûrs. "
+    "Tant que « tarifs vérifiés le » est vide, le site les affiche comme des tarifs indicatifs, « à confirmer "
+    "avec un conseiller ». Après vérification, indiquez la date ; à chaque changement de tarif, revérifiez-les."
+)
+
+SCALE_WARNING = (
+    "Les plafonds de la complémentaire santé solidaire changent chaque 1er avril. Ce jour-là, ajoutez un "
+    "nouveau barème avec sa date d’entrée en vigueur, plutôt que de modifier l’ancien : le site utilise "
+    "automatiquement le barème le plus récent déjà en vigueur. Recopiez les montants de service-public.fr "
+    "ou d’ameli.fr (France métropolitaine) et indiquez la source. La dernière ligne des plafonds vaut aussi "
+    "pour les foyers plus grands, avec le montant « par personne en plus »."
+)
+
+
+class AgeBandFormSet(forms.BaseInlineFormSet):
+    """Age bands of one formula (or one scale) must not overlap: a given age has a single amount."""
+
+    def clean(self):
+        super().clean()
+        bands = []
+        for form in self.forms:
+            if not form.is_valid() or not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            age_min, age_max = form.cleaned_data.get("age_min"), form.cleaned_data.get("age_max")
+            if age_min is None:
+                continue
+            bands.append((age_min, age_max if age_max is not None else float("inf")))
+        bands.sort()
+        for (_, previous_max), (next_min, _) in zip(bands, bands[1:], strict=False):
+            if next_min <= previous_max:
+                raise forms.ValidationError(
+                    "Deux tranches d’âge se chevauchent : un même âge doit avoir un seul montant."
+                )
+
+
+class FormulaInline(admin.TabularInline):
+    model = Formula
+    fields = ["order", "name", "description"]
+    extra = 0
+    show_change_link = True
+    verbose_name_plural = "formules (les tarifs se saisissent sur la page de chaque formule)"
+
+
+@admin.register(Offer)
+class OfferAdmin(PublishActionsMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin):
+    list_display = ["name", "insurer", "published", "prices_checked_on", "formula_count", "updated_at"]
+    list_select_related = ["insurer"]
+    list_filter = ["published"]
+    search_fields = ["name", "summary"]
+    autocomplete_fields = ["insurer"]
+    readonly_fields = ["updated_at"]
+    inlines = [FormulaInline]
+    save_on_top = True
+    fieldsets = [
+        (
+            "Présentation sur la page « Mutuelle communale »",
+            {
+                "fields": ["name", "insurer", "summary", "who_can_join", "coverage", "how_to_join"],
+                "description": "Le site affiche une seule offre : la plus récemment modifiée parmi les offres "
+                "publiées.",
+            },
+        ),
+        ("Tarifs", {"fields": ["prices_note", "prices_checked_on"], "description": PRICES_WARNING}),
+        ("Publication", {"fields": ["published", "updated_at"]}),
+    ]
+    published_messages = ("{count} offre publiée sur le site.", "{count} offres publiées sur le site.")
+    unpublished_messages = ("{count} offre retirée du site.", "{count} offres retirées du site.")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(formula_count=Count("formulas"))
+
+    @admin.display(description="formules", ordering="formula_count")
+    def formula_count(self, obj):
+        return obj.formula_count
+
+
+class FormulaPriceInline(admin.TabularInline):
+    model = FormulaPrice
+    formset = AgeBandFormSet
+    fields = ["age_min", "age_max", "monthly_price"]
+    formfield_overrides = {models.DecimalField: {"localize": True}}  # « 24,50 » as editors write it
+    extra = 0
+
+
+@admin.register(Formula)
+class FormulaAdmin(ContentHistoryAdmin):
+    list_display = ["name", "offer", "order", "price_count", "price_range"]
+    list_display_links = ["name"]
+    list_select_related = ["offer"]
+    list_filter = ["offer"]
+    search_fields = ["name", "description", "offer__name"]
+    inlines = [FormulaPriceInline]
+    fieldsets = [(None, {"fields": ["offer", "name", "order", "description"], "description": PRICES_WARNING})]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                price_count=Count("prices"),
+                price_min=Min("prices__monthly_price"),
+                price_max=Max("prices__monthly_price"),
+            )
+        )
+
+    @admin.display(description="tranches d’âge", ordering="price_count")
+    def price_count(self, obj):
+        return obj.price_count
+
+    @admin.display(description="tarifs mensuels")
+    def price_range(self, obj):
+        if obj.price_min is None:
+            return "—"
+        if obj.price_min == obj.price_max:
+            return f"{floatformat(obj.price_min, -2)} €"
+        return f"de {floatformat(obj.price_min, -2)} à {floatformat(obj.price_max, -2)} €"
+
+
+class CssCeilingInline(admin.TabularInline):
+    model = CssCeiling
+    fields = ["household_size", "free_ceiling", "contribution_ceiling"]
+    extra = 0
+
+
+class CssContributionInline(admin.TabularInline):
+    model = CssContribution
+    formset = AgeBandFormSet
+    fields = ["age_min", "age_max", "monthly_amount"]
+    formfield_overrides = {models.DecimalField: {"localize": True}}
+    extra = 0
+    verbose_name_plural = "participations mensuelles par âge au 1er janvier"
+
+
+@admin.register(CssScale)
+class CssScaleAdmin(ContentHistoryAdmin):
+    list_display = ["valid_from", "in_force", "source", "ceiling_count"]
+    search_fields = ["source"]
+    date_hierarchy = "valid_from"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    inlines = [CssCeilingInline, CssContributionInline]
+    save_on_top = True
+    fieldsets = [
+        ("Barème", {"fields": ["valid_from", "source", "source_url"], "description": SCALE_WARNING}),
+        (
+            "Foyers plus grands que la dernière ligne des plafonds",
+            {"fields": ["free_extra_person", "contribution_extra_person"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        latest_started = (
+            CssScale.objects.filter(valid_from__lte=timezone.localdate()).order_by("-valid_from").values("pk")[:1]
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                ceiling_count=Count("ceilings"),
+                is_in_force=Case(When(Q(pk=Subquery(latest_started)), then=Value(True)), default=Value(False)),
+            )
+        )
+
+    @admin.display(description="en vigueur aujourd’hui", boolean=True, ordering="is_in_force")
+    def in_force(self, obj):
+        return obj.is_in_force
+
+    @admin.display(description="tailles de foyer", ordering="ceiling_count")
+    def ceiling_count(self, obj):
+        return obj.ceiling_count

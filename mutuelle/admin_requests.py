@@ -1,0 +1,600 @@
+"""The mutuelle agents' back-office: the queue of interest requests, their follow-up and export.
+
+Personal data: only members of « Mutuelle » and superusers see these pages (the group's
+permissions, and a group check on top of them). A request is never deleted — it is closed, or
+anonymised by the retention command or on the person's request. Nothing here writes a name,
+a phone number or an address to a log; the admin log and the history keep references only.
+"""
+
+import json
+import logging
+import re
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.functions import Replace, Upper
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ExportForm
+
+from creteil_cls.admin import ContentHistoryAdmin, plural_fr
+from creteil_cls.search import clean_query
+
+from .enums import CLOSED_STATUSES, RequestSource, RequestStatus
+from .models import FollowUpNote, InterestRequest
+from .resources import InterestRequestResource
+from .retention import ERASE_REASON, request_anonymise, request_personal_data
+from .services_followup import MUTUELLE_GROUP, mutuelle_agents, request_assign, request_set_status
+
+logger = logging.getLogger(__name__)
+
+# The queue's order: the workflow's order, then the oldest request first.
+STATUS_RANK = Case(
+    *(When(status=status, then=Value(rank)) for rank, status in enumerate(RequestStatus)),
+    output_field=IntegerField(),
+)
+# A phone number as digits only, « +33 6 12 34 56 78 » and « 06.12.34.56.78 » alike: 0612345678.
+PHONE_SEPARATORS = (" ", "\u00a0", ".", "-", "/", "(", ")")
+PHONE_LIKE = re.compile(r"[\d\s.\-/()+]+")
+REFERENCE_LIKE = re.compile(r"[A-Z0-9]{4,}")
+
+
+def phone_digits(expression):
+    for separator in PHONE_SEPARATORS:
+        expression = Replace(expression, Value(separator), Value(""))
+    return Replace(expression, Value("+33"), Value("0"))
+
+
+def searched_phone(term):
+    """The digits of a search that looks like a phone number (at least 4), in the national form."""
+    if not PHONE_LIKE.fullmatch(term):
+        return ""
+    digits = re.sub(r"\D", "", term)
+    if digits.startswith("33") and term.lstrip().startswith("+"):
+        digits = f"0{digits[2:]}"
+    return digits if len(digits) >= 4 else ""
+
+
+def agent_label(user):
+    return user.get_full_name() or user.get_username()
+
+
+def is_mutuelle_agent(user):
+    """A superuser, or an active member of the « Mutuelle » group (remembered for the request)."""
+    if not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if not hasattr(user, "_is_mutuelle_agent"):
+        user._is_mutuelle_agent = user.groups.filter(name=MUTUELLE_GROUP).exists()
+    return user._is_mutuelle_agent
+
+
+# List filters --------------------------------------------------------------------------------
+
+
+class MyRequestsFilter(admin.SimpleListFilter):
+    title = "mes demandes"
+    parameter_name = "mes"
+
+    def lookups(self, request, model_admin):
+        return [("oui", "Les demandes qui me sont assignées")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "oui":
+            return queryset.filter(assigned_to=request.user)
+        return None
+
+
+class AssignedToFilter(admin.SimpleListFilter):
+    title = "agent chargé"
+    parameter_name = "agent"
+    UNASSIGNED = "aucun"
+
+    def lookups(self, request, model_admin):
+        # The agents, and anyone who still has requests (an agent who left the team).
+        users = (
+            get_user_model()
+            .objects.filter(Q(pk__in=mutuelle_agents().values("pk")) | Q(mutuelle_requests__isnull=False))
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        return [(self.UNASSIGNED, "Non assignée"), *((str(user.pk), agent_label(user)) for user in users)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.UNASSIGNED:
+            return queryset.filter(assigned_to__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(assigned_to_id=int(value))
+        return None
+
+
+# The change form's fieldsets ----------------------------------------------------------------------
+
+PERSON_FIELDS = ["last_name", "first_name", "birth_date", "postal_code", "household_size"]
+CONTACT_FIELDS = ["phone", "email", "contact_method", "contact_time"]
+SITUATION_FIELDS = ["current_cover", "situation", "message"]
+FOLLOW_UP_FIELDS = [
+    "reference",
+    "status",
+    "assigned_to",
+    "source",
+    "created_at",
+    "created_by",
+    "consent_at",
+    "last_contact_at",
+    "closed_at",
+    "confirmation_sent_at",
+    "notification_sent_at",
+    "updated_at",
+    "anonymised_at",
+]
+# Facts the workflow or the public form records: shown, never typed.
+ALWAYS_READ_ONLY = [
+    "reference",
+    "created_at",
+    "created_by",
+    "consent_at",
+    "last_contact_at",
+    "closed_at",
+    "confirmation_sent_at",
+    "notification_sent_at",
+    "updated_at",
+    "anonymised_at",
+]
+
+
+# Forms and inline ------------------------------------------------------------------------------
+
+
+class AgentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return agent_label(obj)
+
+
+class InterestRequestAdminForm(forms.ModelForm):
+    """The add form (a request taken by phone or at the counter) and the change form.
+
+    « Formulaire du site » is never offered as an origin: only the public form creates those
+    requests, with the person's consent. The agent list holds the team (and the current agent).
+    """
+
+    class Meta:
+        model = InterestRequest
+        fields = [*PERSON_FIELDS, *CONTACT_FIELDS, *SITUATION_FIELDS, "status", "assigned_to", "source"]
+        field_classes = {"assigned_to": AgentChoiceField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "source" in self.fields:
+            self.fields["source"].choices = [
+                choice for choice in RequestSource.choices if choice[0] != RequestSource.WEBSITE
+            ]
+            self.fields["source"].help_text = "Comment la personne a fait sa demande."
+        if "assigned_to" in self.fields:
+            agents = get_user_model().objects.filter(pk__in=mutuelle_agents().values("pk"))
+            if self.instance.assigned_to_id:
+                agents = get_user_model().objects.filter(
+                    Q(pk__in=agents.values("pk")) | Q(pk=self.instance.assigned_to_id)
+                )
+            self.fields["assigned_to"].queryset = agents.order_by("first_name", "last_name", "username")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # The database refuses a request without any contact; say it in the form rather than fail.
+        contact_fields = [name for name in ("phone", "email") if name in self.fields]
+        if contact_fields and not any(cleaned_data.get(name) for name in contact_fields):
+            raise forms.ValidationError(
+                "Indiquez au moins un moyen de joindre la personne : téléphone ou adresse électronique."
+            )
+        return cleaned_data
+
+
+class FollowUpNoteInline(admin.TabularInline):
+    """Dated notes by their author. A note is added, never edited or deleted."""
+
+    model = FollowUpNote
+    fields = ["text", "author_name", "created_at"]
+    readonly_fields = ["author_name", "created_at"]
+    extra = 1
+    verbose_name = "note de suivi"
+    verbose_name_plural = "notes de suivi (les plus récentes d’abord)"
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    @admin.display(description="auteur")
+    def author_name(self, note):
+        return agent_label(note.author) if note.author else "—"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, obj=None):
+        if obj is not None and obj.anonymised_at:
+            return False
+        return is_mutuelle_agent(request.user) and super().has_add_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return is_mutuelle_agent(request.user) and super().has_view_permission(request, obj)
+
+
+# The admin ---------------------------------------------------------------------------------------
+
+
+@admin.register(InterestRequest)
+class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
+    form = InterestRequestAdminForm
+    inlines = [FollowUpNoteInline]
+    list_display = [
+        "reference",
+        "status",
+        "created_at",
+        "source",
+        "assigned_agent",
+        "last_contact_at",
+        "waiting_since",
+    ]
+    list_filter = [
+        MyRequestsFilter,
+        "status",
+        "source",
+        AssignedToFilter,
+        ("created_at", admin.DateFieldListFilter),
+    ]
+    list_select_related = ["assigned_to"]
+    search_fields = ["reference", "last_name", "first_name", "phone", "email"]
+    search_help_text = (
+        "Référence (avec ou sans tirets), nom, prénom, téléphone (avec ou sans espaces) ou adresse électronique."
+    )
+    date_hierarchy = "created_at"
+    ordering = [STATUS_RANK.asc(), "created_at"]
+    list_per_page = 50
+    empty_value_display = "—"
+    save_on_top = True
+    actions = [
+        "assign_to_me",
+        "mark_to_call_back",
+        "mark_contacted",
+        "mark_appointment",
+        "mark_membership",
+        "mark_dropped",
+        "mark_duplicate",
+        "export_personal_data",
+        "erase_personal_data",
+    ]
+    # Export (django-import-export): CSV and XLSX, the list as filtered; no import.
+    resource_classes = [InterestRequestResource]
+    formats = [CSV, XLSX]
+    export_form_class = ExportForm
+    to_encoding = "utf-8-sig"  # the BOM lets spreadsheets read the accents of a CSV file
+
+    # Who may see and do what ---------------------------------------------------------------------
+
+    def has_module_permission(self, request):
+        return is_mutuelle_agent(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_mutuelle_agent(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return is_mutuelle_agent(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.anonymised_at:
+            return False  # nothing left to work on: read only
+        return is_mutuelle_agent(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # closed or anonymised, never deleted
+
+    def has_export_permission(self, request):
+        return is_mutuelle_agent(request.user) and super().has_export_permission(request)
+
+    def has_erase_permission(self, request):
+        opts = self.opts
+        return is_mutuelle_agent(request.user) and request.user.has_perm(f"{opts.app_label}.erase_{opts.model_name}")
+
+    # The queue --------------------------------------------------------------------------------------
+
+    @admin.display(description="agent chargé", ordering="assigned_to__first_name")
+    def assigned_agent(self, obj):
+        return agent_label(obj.assigned_to) if obj.assigned_to else "—"
+
+    @admin.display(description="à traiter depuis", ordering="created_at")
+    def waiting_since(self, obj):
+        if obj.status in CLOSED_STATUSES:
+            return "—"
+        days = (timezone.localdate() - timezone.localdate(obj.created_at)).days
+        return "aujourd’hui" if days <= 0 else plural_fr(days, "{count} jour", "{count} jours")
+
+    def get_search_results(self, request, queryset, search_term):
+        search_term = clean_query(search_term)
+        if not search_term:
+            return queryset, False
+        matches, _ = super().get_search_results(request, queryset, search_term)
+        extra = Q()
+        digits = searched_phone(search_term)
+        if digits:
+            extra |= Q(phone_digits__contains=digits)
+        compact = re.sub(r"[\s-]", "", search_term).upper()
+        if REFERENCE_LIKE.fullmatch(compact):
+            extra |= Q(compact_reference__contains=compact)
+        if not extra:
+            return matches, False
+        more = queryset.alias(
+            phone_digits=phone_digits("phone"), compact_reference=Replace(Upper("reference"), Value("-"), Value(""))
+        ).filter(extra)
+        return queryset.filter(Q(pk__in=matches.values("pk")) | Q(pk__in=more.values("pk"))), False
+
+    # The form ---------------------------------------------------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        follow_up = [name for name in FOLLOW_UP_FIELDS if obj is not None or name not in ALWAYS_READ_ONLY]
+        return [
+            ("Personne", {"fields": PERSON_FIELDS}),
+            ("Contact", {"fields": CONTACT_FIELDS}),
+            ("Situation", {"fields": SITUATION_FIELDS}),
+            (
+                "Suivi",
+                {
+                    "fields": follow_up,
+                    "description": "Le dernier contact est daté au passage en « contactée », « rendez-vous fixé » "
+                    "ou « adhésion » ; la clôture, au passage en « adhésion », « sans suite » ou « doublon ».",
+                },
+            ),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        if self._is_history_view(request) or obj.anonymised_at:
+            return [*PERSON_FIELDS, *CONTACT_FIELDS, *SITUATION_FIELDS, *FOLLOW_UP_FIELDS]
+        readonly = list(ALWAYS_READ_ONLY)
+        if obj.source == RequestSource.WEBSITE:
+            readonly.append("source")
+        return readonly
+
+    @staticmethod
+    def _is_history_view(request):
+        match = getattr(request, "resolver_match", None)
+        return bool(match and match.url_name and match.url_name.endswith("_simple_history"))
+
+    def get_changeform_initial_data(self, request):
+        return {"source": RequestSource.PHONE, **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+            obj.consent_at = None  # taken by an agent: the information notice is read to the person
+        new_status = obj.status
+        if change:
+            obj.status = form.initial.get("status", new_status)
+        request_set_status(request=obj, status=new_status, user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not FollowUpNote:
+            return super().save_formset(request, form, formset, change)
+        for note in formset.save(commit=False):
+            if note.pk is None:
+                note.author = request.user
+                note._history_user = request.user
+                note.save()
+        return None
+
+    # A server error's report (mail to the ADMINS) must not carry what the agent typed about the person.
+    @method_decorator(sensitive_post_parameters())
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        extra_context = {
+            **(extra_context or {}),
+            "has_personal_data_export_permission": obj is not None and self.has_export_permission(request),
+            "has_erase_permission": obj is not None and not obj.anonymised_at and self.has_erase_permission(request),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # History: read only (a revert could bring back data erased since) ----------------------------------
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # Bulk actions, object by object (history with the user, admin log) --------------------------------
+
+    @admin.action(description="M’assigner ces demandes", permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        changed = 0
+        for obj in queryset.filter(anonymised_at__isnull=True).select_related("assigned_to"):
+            if request_assign(request=obj, agent=request.user, user=request.user, reason="Assignation depuis la liste"):
+                self.log_change(request, obj, [{"changed": {"fields": ["agent chargé"]}}])
+                changed += 1
+        if changed:
+            self.message_user(
+                request,
+                plural_fr(changed, "{count} demande vous est assignée.", "{count} demandes vous sont assignées."),
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(request, "Rien n’a changé : ces demandes vous étaient déjà assignées.", messages.INFO)
+
+    @admin.action(description="Marquer « à rappeler »", permissions=["change"])
+    def mark_to_call_back(self, request, queryset):
+        self._set_status(request, queryset, RequestStatus.TO_CALL_BACK)
+
+    @admin.action(description="Marquer « contactée »", permissions=["change"])
+    def mark_contacted(self, request, queryset):
+        self._set_status(request, queryset, RequestStatus.CONTACTED)
+
+    @admin.action(description="Marquer « rendez-vous fixé »", permissions=["change"])
+    def mark_appointment(self, request, queryset):
+        self._set_status(request, queryset, RequestStatus.APPOINTMENT)
+
+    @admin.action(description="Marquer « adhésion » (clôture)", permissions=["change"])
+    def mark_membership(self, request, queryset):
+        self._set_status(request, queryset, RequestStatus.MEMBERSHIP)
+
+    @admin.action(description="Classer « sans suite » (clôture)", permissions=["change"])
+    def mark_dropped(self, request, queryset):
+        self._set_status(request, queryset, RequestStatus.DROPPED)
+
+    @admin.action(description="Marquer « doublon » (clôture)", permissions=["change"])
+    def mark_duplicate(self, request, queryset):
+        self._set_status(request, queryset, RequestStatus.DUPLICATE)
+
+    def _set_status(self, request, queryset, status):
+        field_label = str(self.opts.get_field("status").verbose_name)
+        reason = f"Statut changé depuis la liste : {status.label.lower()}"
+        changed = 0
+        for obj in queryset.filter(anonymised_at__isnull=True).exclude(status=status):
+            request_set_status(request=obj, status=status, user=request.user, reason=reason)
+            self.log_change(request, obj, [{"changed": {"fields": [field_label]}}])
+            changed += 1
+        if changed:
+            self.message_user(
+                request,
+                plural_fr(changed, "{count} demande", "{count} demandes") + f" : statut « {status.label} ».",
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request, f"Rien n’a changé : la sélection avait déjà le statut « {status.label} ».", messages.INFO
+            )
+
+    # The person's rights: access (export of everything held) and erasure ------------------------------
+
+    @admin.action(description="Exporter les données de la personne (droit d’accès)", permissions=["export"])
+    def export_personal_data(self, request, queryset):
+        obj = self._single(request, queryset)
+        if obj is None:
+            return None
+        return redirect("admin:mutuelle_interestrequest_personal_data", obj.pk)
+
+    @admin.action(description="Effacer à la demande de la personne", permissions=["erase"])
+    def erase_personal_data(self, request, queryset):
+        obj = self._single(request, queryset)
+        if obj is None:
+            return None
+        return redirect("admin:mutuelle_interestrequest_erase", obj.pk)
+
+    def _single(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request,
+                "Sélectionnez une seule demande : celle de la personne qui exerce son droit.",
+                messages.WARNING,
+            )
+            return None
+        return queryset.get()
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/donnees-personnelles/",
+                self.admin_site.admin_view(self.personal_data_view),
+                name="{}_{}_personal_data".format(*info),
+            ),
+            path(
+                "<path:object_id>/effacer/",
+                self.admin_site.admin_view(self.erase_view),
+                name="{}_{}_erase".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _get_request_or_404(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return None, self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return obj, None
+
+    def personal_data_view(self, request, object_id):
+        """Everything held on the person (request, notes, history) as a JSON file (GDPR article 15)."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        obj, response = self._get_request_or_404(request, object_id)
+        if obj is None:
+            return response
+        data = request_personal_data(request=obj)
+        self.log_change(request, obj, "Données de la personne exportées (droit d’accès).")
+        response = HttpResponse(
+            json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="donnees-{obj.reference}.json"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def erase_view(self, request, object_id):
+        """Confirmation, then anonymisation of the request, its notes and its history (GDPR article 17)."""
+        if not self.has_erase_permission(request):
+            raise PermissionDenied
+        obj, response = self._get_request_or_404(request, object_id)
+        if obj is None:
+            return response
+        change_url = reverse("admin:mutuelle_interestrequest_change", args=[obj.pk])
+        if obj.anonymised_at:
+            self.message_user(request, f"La demande {obj.reference} est déjà anonymisée.", messages.INFO)
+            return redirect(change_url)
+        if request.method == "POST":
+            request_anonymise(request=obj, user=request.user, reason=ERASE_REASON)
+            self.log_change(request, obj, f"{ERASE_REASON}.")
+            logger.info(
+                "Demande mutuelle n° %s effacée à la demande de la personne (agent n° %s)", obj.pk, request.user.pk
+            )
+            self.message_user(
+                request,
+                f"Les données personnelles de la demande {obj.reference} sont effacées, historique et notes compris.",
+                messages.SUCCESS,
+            )
+            return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Effacer les données de la demande {obj.reference}",
+            "subtitle": None,
+            "opts": self.opts,
+            "original": obj,
+            "has_view_permission": True,
+            "notes_count": obj.notes.count(),
+            "history_count": obj.history.count(),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/mutuelle/interestrequest/erase.html", context)
+
+    # Export ----------------------------------------------------------------------------------------
+
+    def get_export_queryset(self, request):
+        return super().get_export_queryset(request).select_related("assigned_to", "created_by")
+
+    def get_export_filename(self, request, queryset, file_format):
+        return f"demandes-mutuelle-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        logger.info("Export des demandes mutuelle (%s) par l’agent n° %s", file_format.get_title(), request.user.pk)
+        return data

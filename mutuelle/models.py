@@ -1,0 +1,369 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from creteil_cls.history import FrenchHistoricalRecords as HistoricalRecords
+from partners.models import Partner
+
+from .enums import CLOSED_STATUSES, ContactMethod, ContactTime, CurrentCover, RequestSource, RequestStatus, Situation
+
+# ---------------------------------------------------------------------------------------------
+# The offer shown to residents (editable by the Rédaction group).
+# ---------------------------------------------------------------------------------------------
+
+
+class OfferQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+
+class Offer(models.Model):
+    """The mutuelle communale as presented on /mutuelle/ (one published offer at a time)."""
+
+    name = models.CharField("nom", max_length=200, default="Mutuelle communale de Créteil")
+    insurer = models.ForeignKey(
+        Partner, verbose_name="assureur", on_delete=models.PROTECT, related_name="mutuelle_offers"
+    )
+    summary = models.TextField("en quelques mots")
+    who_can_join = models.TextField("pour qui")
+    coverage = models.TextField("ce qui est couvert")
+    how_to_join = models.TextField("comment adhérer")
+    prices_note = models.TextField(
+        "remarque sur les tarifs",
+        blank=True,
+        help_text="Par exemple : tarifs mensuels par personne, valables jusqu’au…",
+    )
+    prices_checked_on = models.DateField(
+        "tarifs vérifiés le",
+        null=True,
+        blank=True,
+        help_text=(
+            "Date à laquelle les tarifs ont été vérifiés auprès de l’assureur. Laissez vide tant qu’ils ne le sont pas."
+        ),
+    )
+    published = models.BooleanField("publiée", default=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    objects = OfferQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "offre de mutuelle communale"
+        verbose_name_plural = "offres de mutuelle communale"
+        ordering = ["-published", "-updated_at"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("mutuelle:home")
+
+
+class Formula(models.Model):
+    offer = models.ForeignKey(Offer, verbose_name="offre", on_delete=models.CASCADE, related_name="formulas")
+    name = models.CharField("nom de la formule", max_length=100)
+    order = models.PositiveSmallIntegerField("ordre", default=1)
+    description = models.TextField("garanties principales", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "formule"
+        verbose_name_plural = "formules"
+        ordering = ["offer", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offer", "name"],
+                name="formula_unique_name_per_offer",
+                violation_error_message="Cette offre a déjà une formule de ce nom.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class FormulaPrice(models.Model):
+    """The monthly price of a formula for an age band."""
+
+    formula = models.ForeignKey(Formula, verbose_name="formule", on_delete=models.CASCADE, related_name="prices")
+    age_min = models.PositiveSmallIntegerField("âge minimum")
+    age_max = models.PositiveSmallIntegerField("âge maximum", null=True, blank=True, help_text="Vide : sans limite.")
+    monthly_price = models.DecimalField("tarif mensuel (€)", max_digits=7, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "tarif"
+        verbose_name_plural = "tarifs"
+        ordering = ["formula", "age_min"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(age_max__isnull=True) | Q(age_max__gte=F("age_min")),
+                name="formula_price_age_range",
+                violation_error_message="L’âge maximum doit être supérieur ou égal à l’âge minimum.",
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_price__gt=0),
+                name="formula_price_positive",
+                violation_error_message="Le tarif doit être positif.",
+            ),
+            models.UniqueConstraint(
+                fields=["formula", "age_min"],
+                name="formula_price_unique_band",
+                violation_error_message="Cette tranche d’âge a déjà un tarif pour cette formule.",
+            ),
+        ]
+
+    def __str__(self):
+        band = f"{self.age_min}–{self.age_max} ans" if self.age_max is not None else f"{self.age_min} ans et plus"
+        return f"{self.formula} · {band} : {self.monthly_price} €"
+
+
+# ---------------------------------------------------------------------------------------------
+# The CSS income scale (complémentaire santé solidaire), revised every 1 April.
+# ---------------------------------------------------------------------------------------------
+
+
+class CssScaleQuerySet(models.QuerySet):
+    def in_force(self, on=None):
+        """The scale valid on a date (the latest one that started on or before it)."""
+        on = on or timezone.localdate()
+        return self.filter(valid_from__lte=on).order_by("-valid_from").first()
+
+
+class CssScale(models.Model):
+    valid_from = models.DateField("en vigueur à partir du", unique=True)
+    source = models.CharField("source", max_length=300, help_text="Texte officiel ou page de référence.")
+    source_url = models.URLField("lien vers la source", blank=True)
+    free_extra_person = models.PositiveIntegerField("plafond sans participation : par personne en plus (€/an)")
+    contribution_extra_person = models.PositiveIntegerField("plafond avec participation : par personne en plus (€/an)")
+
+    objects = CssScaleQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "barème de la CSS"
+        verbose_name_plural = "barèmes de la CSS"
+        ordering = ["-valid_from"]
+
+    def __str__(self):
+        return f"Barème CSS au {self.valid_from:%d/%m/%Y}"
+
+
+class CssCeiling(models.Model):
+    """Yearly resource ceilings for a household size (the last row applies to larger households plus the extra)."""
+
+    scale = models.ForeignKey(CssScale, verbose_name="barème", on_delete=models.CASCADE, related_name="ceilings")
+    household_size = models.PositiveSmallIntegerField("nombre de personnes du foyer")
+    free_ceiling = models.PositiveIntegerField("plafond CSS sans participation (€/an)")
+    contribution_ceiling = models.PositiveIntegerField("plafond CSS avec participation (€/an)")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "plafond de ressources"
+        verbose_name_plural = "plafonds de ressources"
+        ordering = ["scale", "household_size"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scale", "household_size"],
+                name="css_ceiling_unique_size",
+                violation_error_message="Ce barème a déjà un plafond pour ce nombre de personnes.",
+            ),
+            models.CheckConstraint(
+                condition=Q(household_size__gte=1),
+                name="css_ceiling_household_size_positive",
+                violation_error_message="Le foyer compte au moins une personne.",
+            ),
+            models.CheckConstraint(
+                condition=Q(contribution_ceiling__gte=F("free_ceiling")),
+                name="css_ceiling_contribution_above_free",
+                violation_error_message=(
+                    "Le plafond avec participation doit être supérieur au plafond sans participation."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.household_size} personne(s)"
+
+
+class CssContribution(models.Model):
+    """The monthly contribution to the CSS by age on 1 January."""
+
+    scale = models.ForeignKey(CssScale, verbose_name="barème", on_delete=models.CASCADE, related_name="contributions")
+    age_min = models.PositiveSmallIntegerField("âge minimum")
+    age_max = models.PositiveSmallIntegerField("âge maximum", null=True, blank=True, help_text="Vide : sans limite.")
+    monthly_amount = models.DecimalField("participation mensuelle (€)", max_digits=6, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "participation par âge"
+        verbose_name_plural = "participations par âge"
+        ordering = ["scale", "age_min"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scale", "age_min"],
+                name="css_contribution_unique_band",
+                violation_error_message="Cette tranche d’âge a déjà une participation dans ce barème.",
+            ),
+            models.CheckConstraint(
+                condition=Q(age_max__isnull=True) | Q(age_max__gte=F("age_min")),
+                name="css_contribution_age_range",
+                violation_error_message="L’âge maximum doit être supérieur ou égal à l’âge minimum.",
+            ),
+        ]
+
+    def __str__(self):
+        band = f"{self.age_min}–{self.age_max} ans" if self.age_max is not None else f"{self.age_min} ans et plus"
+        return f"{band} : {self.monthly_amount} €/mois"
+
+
+# ---------------------------------------------------------------------------------------------
+# Interest requests and their follow-up (personal data: the Mutuelle group only).
+# ---------------------------------------------------------------------------------------------
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, no 1/I: read aloud on the phone
+
+
+def new_reference():
+    """An unguessable reference such as MC-7K4P-QX2M (40 bits of randomness)."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"MC-{chars[:4]}-{chars[4:]}"
+
+
+class InterestRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__in=CLOSED_STATUSES)
+
+    def closed(self):
+        return self.filter(status__in=CLOSED_STATUSES)
+
+    def not_anonymised(self):
+        return self.filter(anonymised_at__isnull=True)
+
+
+class InterestRequest(models.Model):
+    reference = models.CharField("référence", max_length=20, unique=True, default=new_reference, editable=False)
+    # Identity and contact
+    first_name = models.CharField("prénom", max_length=100)
+    last_name = models.CharField("nom", max_length=100)
+    email = models.EmailField("adresse électronique", max_length=254, blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    postal_code = models.CharField("code postal", max_length=5)
+    birth_date = models.DateField("date de naissance", null=True, blank=True)
+    household_size = models.PositiveSmallIntegerField("nombre de personnes du foyer", null=True, blank=True)
+    current_cover = models.CharField(
+        "complémentaire santé actuelle", max_length=20, choices=CurrentCover.choices, blank=True
+    )
+    situation = models.CharField("situation", max_length=20, choices=Situation.choices, blank=True)
+    contact_method = models.CharField(
+        "être contacté(e)", max_length=20, choices=ContactMethod.choices, default=ContactMethod.PHONE
+    )
+    contact_time = models.CharField(
+        "moment préféré", max_length=20, choices=ContactTime.choices, default=ContactTime.ANY
+    )
+    message = models.TextField("message", max_length=2000, blank=True)
+    consent_at = models.DateTimeField("consentement à l’information donné le", null=True, blank=True)
+    # Follow-up
+    source = models.CharField("origine", max_length=20, choices=RequestSource.choices, default=RequestSource.WEBSITE)
+    status = models.CharField("statut", max_length=20, choices=RequestStatus.choices, default=RequestStatus.NEW)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="agent chargé",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mutuelle_requests",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="saisie par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="L’agent qui a saisi une demande reçue par téléphone ou à l’accueil.",
+    )
+    last_contact_at = models.DateTimeField("dernier contact", null=True, blank=True)
+    closed_at = models.DateTimeField("clôturée le", null=True, blank=True)
+    anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True, editable=False)
+    # Delivery of the mails (sent after the commit; a failure is logged and can be retried).
+    submission_token = models.CharField(
+        "jeton d’envoi", max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    confirmation_sent_at = models.DateTimeField("accusé de réception envoyé le", null=True, blank=True)
+    notification_sent_at = models.DateTimeField("équipe prévenue le", null=True, blank=True)
+    created_at = models.DateTimeField("reçue le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    objects = InterestRequestQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["submission_token"])
+
+    class Meta:
+        verbose_name = "demande d’information mutuelle"
+        verbose_name_plural = "demandes d’information mutuelle"
+        ordering = ["-created_at"]
+        permissions = [
+            ("export_interestrequest", "Peut exporter les demandes (CSV, XLSX)"),
+            ("erase_interestrequest", "Peut effacer les données d’une personne à sa demande"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="request_status_created_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(phone="") | Q(anonymised_at__isnull=False),
+                name="request_has_a_contact",
+                violation_error_message=(
+                    "Indiquez au moins un moyen de vous joindre : téléphone ou adresse électronique."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(household_size__isnull=True) | (Q(household_size__gte=1) & Q(household_size__lte=20)),
+                name="request_household_size_range",
+                violation_error_message="Le foyer compte entre 1 et 20 personnes.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=RequestSource.WEBSITE) | Q(consent_at__isnull=False),
+                name="request_website_has_consent",
+                violation_error_message="Une demande faite sur le site doit porter l’accord de la personne.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def get_admin_url(self):
+        return reverse("admin:mutuelle_interestrequest_change", args=[self.pk])
+
+    @property
+    def is_closed(self):
+        return self.status in CLOSED_STATUSES
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class FollowUpNote(models.Model):
+    request = models.ForeignKey(InterestRequest, verbose_name="demande", on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="auteur", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField("écrite le", default=timezone.now)
+    text = models.TextField("note", max_length=4000)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "note de suivi"
+        verbose_name_plural = "notes de suivi"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Note du {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"

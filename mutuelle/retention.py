@@ -1,0 +1,170 @@
+"""Retention of the applicants' personal data: anonymisation after a period, erasure on request.
+
+A request is never deleted: its personal data is blanked and what the statistics need stays
+(reference, status, source, dates, postal code, household size, current cover, situation).
+The history tables of django-simple-history hold copies of the same data: their rows are
+blanked too. Nothing here logs a name, a phone number or an address.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .enums import CLOSED_STATUSES, RequestStatus
+from .models import FollowUpNote, InterestRequest
+
+ANONYMOUS_NAME = "Anonyme"
+ERASED_NOTE = "[note effacée]"
+
+# The personal fields of a request and what they become (the same on its history rows).
+BLANKED_REQUEST_FIELDS = {
+    "first_name": ANONYMOUS_NAME,
+    "last_name": ANONYMOUS_NAME,
+    "email": "",
+    "phone": "",
+    "birth_date": None,
+    "message": "",
+}
+BLANKED_NOTE_FIELDS = {"text": ERASED_NOTE}
+
+# Requests that nobody worked on: closed as « sans suite » when their period runs out.
+UNTOUCHED_STATUSES = (RequestStatus.NEW, RequestStatus.TO_CALL_BACK)
+
+PURGE_REASON_CLOSED = "Anonymisée : durée de conservation écoulée"
+PURGE_REASON_UNTOUCHED = "Close sans suite et anonymisée : aucune suite dans le délai de conservation"
+ERASE_REASON = "Données effacées à la demande de la personne"
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    closed: int
+    untouched: int
+
+    @property
+    def total(self):
+        return self.closed + self.untouched
+
+
+def closed_requests_due(now=None):
+    """Closed requests whose last contact (else closure, else last change) is older than the period."""
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(days=settings.MUTUELLE_RETENTION_CLOSED_DAYS)
+    return (
+        InterestRequest.objects.not_anonymised()
+        .filter(status__in=CLOSED_STATUSES)
+        .alias(retention_start=Coalesce("last_contact_at", "closed_at", "updated_at"))
+        .filter(retention_start__lt=limit)
+    )
+
+
+def untouched_requests_due(now=None):
+    """Requests still « nouvelle » / « à rappeler », unchanged and without a note for longer than the period."""
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(days=settings.MUTUELLE_RETENTION_UNTOUCHED_DAYS)
+    recent_note = FollowUpNote.objects.filter(request=OuterRef("pk"), created_at__gte=limit)
+    return (
+        InterestRequest.objects.not_anonymised()
+        .filter(status__in=UNTOUCHED_STATUSES, updated_at__lt=limit)
+        .exclude(last_contact_at__gte=limit)
+        .exclude(Exists(recent_note))
+    )
+
+
+@transaction.atomic
+def request_anonymise(*, request, user=None, reason, close=False):
+    """Blank the personal data of one request, of its notes and of their history rows.
+
+    ``close`` also closes the request as « sans suite » (a request nobody worked on). The
+    new history row that the save writes carries the blanked values only.
+    """
+    now = timezone.now()
+    for field, value in BLANKED_REQUEST_FIELDS.items():
+        setattr(request, field, value)
+    if close and request.status not in CLOSED_STATUSES:
+        request.status = RequestStatus.DROPPED
+        request.closed_at = now
+    request.anonymised_at = now
+    request._history_user = user
+    request._change_reason = reason
+    request.save()
+    # Notes: a queryset update (no new history row), then their copies in the history table.
+    request.notes.update(**BLANKED_NOTE_FIELDS)
+    FollowUpNote.history.model.objects.filter(request_id=request.pk).update(**BLANKED_NOTE_FIELDS)
+    InterestRequest.history.model.objects.filter(id=request.pk).update(**BLANKED_REQUEST_FIELDS)
+    return request
+
+
+def purge_requests(*, now=None, dry_run=False):
+    """Anonymise every request past its retention period; returns the counts (nothing changes on a dry run)."""
+    now = now or timezone.now()
+    closed = closed_requests_due(now)
+    untouched = untouched_requests_due(now)
+    if dry_run:
+        return PurgeResult(closed=closed.count(), untouched=untouched.count())
+    closed_count = untouched_count = 0
+    # Listed first: each request is then saved in its own transaction.
+    for request in list(closed.order_by("pk")):
+        request_anonymise(request=request, reason=PURGE_REASON_CLOSED)
+        closed_count += 1
+    for request in list(untouched.order_by("pk")):
+        request_anonymise(request=request, reason=PURGE_REASON_UNTOUCHED, close=True)
+        untouched_count += 1
+    return PurgeResult(closed=closed_count, untouched=untouched_count)
+
+
+# The right of access: everything held on the person -----------------------------------------------
+
+
+def _value(obj, field):
+    value = getattr(obj, field.attname)
+    if value in (None, ""):
+        return None
+    if field.choices:
+        return getattr(obj, f"get_{field.name}_display")()
+    if field.is_relation:
+        user = getattr(obj, field.name)
+        return user.get_full_name() or user.get_username()
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).isoformat()
+    return value
+
+
+def _as_dict(obj, fields):
+    return {str(field.verbose_name): _value(obj, field) for field in fields}
+
+
+def request_personal_data(*, request):
+    """What the CCAS holds on the person of one request: the request, its notes, every version of them.
+
+    Keys are the fields' French names, choices are their labels, dates are in Paris time.
+    """
+    request_fields = [field for field in InterestRequest._meta.concrete_fields if field.name != "submission_token"]
+    history_fields = [field for field in request_fields if field.name != "id"]
+    note_fields = [FollowUpNote._meta.get_field(name) for name in ("created_at", "author", "text")]
+    history_model = InterestRequest.history.model
+    versions = history_model.objects.filter(id=request.pk).select_related("history_user", "assigned_to", "created_by")
+    return {
+        "exporté le": timezone.localtime().isoformat(),
+        "responsable du traitement": "Centre communal d’action sociale (CCAS) de Créteil",
+        "demande": _as_dict(request, request_fields),
+        "notes de suivi": [
+            _as_dict(note, note_fields) for note in request.notes.select_related("author").order_by("created_at")
+        ],
+        "historique de la demande": [
+            {
+                "date": timezone.localtime(version.history_date).isoformat(),
+                "opération": version.get_history_type_display(),
+                "par": (version.history_user.get_full_name() or version.history_user.get_username())
+                if version.history_user
+                else None,
+                "motif": version.history_change_reason or None,
+                "valeurs": _as_dict(version, history_fields),
+            }
+            for version in versions.order_by("history_date", "history_id")
+        ],
+    }

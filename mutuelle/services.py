@@ -1,0 +1,189 @@
+"""Creation of interest requests and the mails that go with them (issue 4, item 3).
+
+A request is saved first; its two mails (the applicant's confirmation when an address was
+given, the team's notification) are sent after the commit, each on its own. A mail that fails
+is logged with the request's reference only and stays due: ``resend_mutuelle_mails`` sends
+whatever is missing. Nothing here logs a name, a phone number, an address or a message.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .enums import RequestSource
+from .models import InterestRequest
+
+logger = logging.getLogger(__name__)
+
+# The form's fields that a request stores as they are.
+REQUEST_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "postal_code",
+    "birth_date",
+    "household_size",
+    "current_cover",
+    "situation",
+    "contact_method",
+    "contact_time",
+    "message",
+)
+# Attempts at a fresh reference when one is already taken (40 random bits: in practice never).
+REFERENCE_ATTEMPTS = 3
+CALL_BACK_DELAY = "5 jours ouvrés"
+CCAS_PHONE = "01 49 80 88 68"
+MAIL_KINDS = {"confirmation": "l’accusé de réception", "notification": "l’avis à l’équipe"}
+
+
+def request_create(*, data, source, created_by=None):
+    """Save an interest request from cleaned ``data`` and send its mails after the commit.
+
+    ``data`` holds the fields of ``REQUEST_FIELDS`` (missing ones take the model's defaults),
+    ``submission_token`` (the form's guard against double submission) and ``consent`` (the
+    applicant agreed to the information notice: dated now). A second call with the same token
+    returns the request already saved and sends nothing more.
+    """
+    token = data.get("submission_token") or None
+    if token:
+        existing = InterestRequest.objects.filter(submission_token=token).first()
+        if existing is not None:
+            return existing
+    values = {name: data[name] for name in REQUEST_FIELDS if name in data and data[name] is not None}
+    values["email"] = values.get("email") or ""
+    values["phone"] = values.get("phone") or ""
+    # On the website the form cannot be sent without the applicant's agreement to the notice.
+    consent_at = timezone.now() if source == RequestSource.WEBSITE or data.get("consent") else None
+    for attempt in range(1, REFERENCE_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                interest_request = InterestRequest(
+                    **values,
+                    source=source,
+                    created_by=created_by,
+                    consent_at=consent_at,
+                    submission_token=token,
+                )
+                if created_by is not None:
+                    interest_request._history_user = created_by
+                interest_request.save()
+                transaction.on_commit(lambda pk=interest_request.pk: request_send_mails_by_pk(pk=pk))
+                return interest_request
+        except IntegrityError:
+            # Either the same form sent twice at the same moment (its token is now taken: that
+            # request is the answer), or a reference already in use (try a fresh one).
+            if token:
+                existing = InterestRequest.objects.filter(submission_token=token).first()
+                if existing is not None:
+                    return existing
+            if attempt == REFERENCE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@dataclass
+class MailResult:
+    confirmations_sent: int = 0
+    notifications_sent: int = 0
+    failures: int = 0
+
+    def __iadd__(self, other):
+        self.confirmations_sent += other.confirmations_sent
+        self.notifications_sent += other.notifications_sent
+        self.failures += other.failures
+        return self
+
+
+def request_send_mails_by_pk(*, pk):
+    """The after-commit callback: re-reads the request so that it sends only what is still due."""
+    interest_request = InterestRequest.objects.filter(pk=pk).first()
+    if interest_request is None:  # pragma: no cover - deleted between the commit and the callback
+        return MailResult()
+    return request_send_mails(interest_request=interest_request)
+
+
+def request_send_mails(*, interest_request):
+    """Send the applicant's confirmation and the team's notification if they have not gone yet.
+
+    Each mail is sent on its own; on success its date is set with a queryset update (no history
+    row). A failure of the mail server is logged with the reference only, and the mail stays due.
+    """
+    result = MailResult()
+    if interest_request.anonymised_at is not None:
+        return result
+    if interest_request.email and interest_request.confirmation_sent_at is None:
+        if _send(interest_request, kind="confirmation", to=interest_request.email):
+            _mark_sent(interest_request, "confirmation_sent_at")
+            result.confirmations_sent += 1
+        else:
+            result.failures += 1
+    if interest_request.notification_sent_at is None:
+        if _send(interest_request, kind="notification", to=settings.MUTUELLE_TEAM_EMAIL):
+            _mark_sent(interest_request, "notification_sent_at")
+            result.notifications_sent += 1
+        else:
+            result.failures += 1
+    return result
+
+
+def requests_with_mails_due():
+    """Requests (not anonymised) whose confirmation or notification has not gone yet."""
+    return (
+        InterestRequest.objects.not_anonymised()
+        .filter(Q(notification_sent_at__isnull=True) | (~Q(email="") & Q(confirmation_sent_at__isnull=True)))
+        .order_by("created_at", "pk")
+    )
+
+
+def requests_resend_mails():
+    """Send every mail still due (the ``resend_mutuelle_mails`` command); returns the totals."""
+    total = MailResult()
+    for interest_request in requests_with_mails_due().iterator():
+        total += request_send_mails(interest_request=interest_request)
+    return total
+
+
+def mail_context(interest_request):
+    return {
+        "reference": interest_request.reference,
+        "created_at": interest_request.created_at,
+        "source": interest_request.get_source_display(),
+        "admin_url": settings.SITE_URL + interest_request.get_admin_url(),
+        "privacy_url": settings.SITE_URL + reverse("privacy") + "#mutuelle",
+        "call_back_delay": CALL_BACK_DELAY,
+        "ccas_phone": CCAS_PHONE,
+    }
+
+
+def _send(interest_request, *, kind, to):
+    context = mail_context(interest_request)
+    subject = " ".join(render_to_string(f"mutuelle/emails/{kind}_subject.txt", context).split())
+    body = render_to_string(f"mutuelle/emails/{kind}_body.txt", context)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    except Exception as error:
+        # Any failure of the mail server (SMTPException, OSError, timeout…): the request is kept
+        # and the mail stays due. Neither the traceback nor the error's text is logged: an SMTP
+        # error may quote the recipient's address. The reference and the error's class only.
+        logger.warning(
+            "Demande mutuelle %s : échec de l’envoi de %s (%s) ; à renvoyer avec resend_mutuelle_mails.",
+            interest_request.reference,
+            MAIL_KINDS[kind],
+            type(error).__name__,
+        )
+        return False
+    return True
+
+
+def _mark_sent(interest_request, field):
+    now = timezone.now()
+    InterestRequest.objects.filter(pk=interest_request.pk).update(**{field: now})
+    setattr(interest_request, field, now)

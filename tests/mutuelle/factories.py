@@ -1,0 +1,65 @@
+"""Factories of the mutuelle's interest requests, their notes, and the agents who work them."""
+
+import datetime
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from mutuelle.enums import RequestSource, RequestStatus
+from mutuelle.models import FollowUpNote, InterestRequest
+from tests.admin_factories import StaffUserFactory
+
+
+class AgentFactory(StaffUserFactory):
+    """A staff member of the « Mutuelle » group (the CCAS mutuelle team)."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"mutuelle-{n}")
+    first_name = factory.Sequence(lambda n: f"Agent{n}")
+    last_name = "Mutuelle"
+
+    @factory.post_generation
+    def mutuelle_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name="Mutuelle"))
+
+
+class InterestRequestFactory(DjangoModelFactory):
+    """A request made on the website (with consent); pass ``source=`` for one taken by an agent."""
+
+    class Meta:
+        model = InterestRequest
+
+    first_name = "Fatoumata"
+    last_name = factory.Sequence(lambda n: f"Diallo{n}")
+    email = factory.Sequence(lambda n: f"personne{n}@example.org")
+    phone = factory.Sequence(lambda n: f"06 12 34 {n // 100 % 100:02d} {n % 100:02d}")
+    postal_code = "94000"
+    birth_date = datetime.date(1971, 5, 14)
+    household_size = 2
+    current_cover = "aucune"
+    situation = "retraite"
+    message = "Je voudrais savoir si je peux adhérer."
+    source = RequestSource.WEBSITE
+    status = RequestStatus.NEW
+    consent_at = factory.LazyAttribute(lambda obj: timezone.now() if obj.source == RequestSource.WEBSITE else None)
+
+
+class FollowUpNoteFactory(DjangoModelFactory):
+    class Meta:
+        model = FollowUpNote
+
+    request = factory.SubFactory(InterestRequestFactory)
+    author = factory.SubFactory(AgentFactory)
+    text = "Appelée, rappeler jeudi après 14 h."
+
+
+def backdate(obj, **fields):
+    """Set auto_now / auto_now_add dates (created_at, updated_at…) that save() would overwrite."""
+    type(obj).objects.filter(pk=obj.pk).update(**fields)
+    obj.refresh_from_db()
+    return obj
