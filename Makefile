@@ -95,6 +95,14 @@ requirements: | $(PY)
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
 
+# Load and fault test, on demand only (never in CI): 200 interest submissions on two gunicorn
+# instances, one killed and restarted; PostgreSQL and Redis on the loopback (docs/production.md).
+# e.g. make load-fault LOAD_FAULT_ARGS="--database cls_essai --redis-url redis://127.0.0.1:6379/4"
+LOAD_FAULT_ARGS ?=
+.PHONY: load-fault
+load-fault: $(STAMP)
+	$(PY) bench/load_and_fault.py $(LOAD_FAULT_ARGS)
+
 clean:
 	rm -rf staticfiles .pytest_cache .ruff_cache
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

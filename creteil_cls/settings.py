@@ -108,13 +108,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Every instance pointed at the same Redis shares the cache, the sessions and the rate-limit
+    # counters. Redis is then required: while it is down, pages that use the cache or a session
+    # fail with a 500 after at most DJANGO_REDIS_TIMEOUT seconds instead of hanging (docs/production.md).
+    REDIS_TIMEOUT = float(os.environ.get("DJANGO_REDIS_TIMEOUT", "1"))
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # Two sites (or a staging copy) can share one Redis database with different prefixes.
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "cls"),
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
+                # Drop a pooled connection left dead by a Redis restart before using it.
+                "health_check_interval": 30,
+            },
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # Sessions read from Redis but written through to the database: a Redis restart, a flush or
+    # an eviction (maxmemory) never logs the staff out nor loses a confirmation page.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"

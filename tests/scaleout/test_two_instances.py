@@ -1,0 +1,156 @@
+"""Two gunicorn instances on one PostgreSQL and one Redis behave as one site (issue 5, scale-out).
+
+The instances are real gunicorn processes serving the test database pytest-django created,
+with the production settings and REDIS_URL on the test Redis database (TEST_REDIS_URL,
+``redis://127.0.0.1:6379/3`` by default), flushed before and after. PostgreSQL only (SQLite
+cannot be shared by two servers); without Redis the test is skipped, except in CI.
+"""
+
+import secrets
+
+import pytest
+import requests
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.test import override_settings
+
+from mutuelle.models import InterestRequest
+from tests.factories import ActionFactory
+
+from .conftest import needs
+from .servers import (
+    RATE_LIMIT_MARK,
+    REQUEST_DONE_PATH,
+    Instance,
+    database_url,
+    find_form,
+    free_ports,
+    instance_environment,
+    interest_form,
+    interest_form_values,
+    redis_flush,
+    redis_problem,
+    scaleout_redis_url,
+    submit,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+FORM_RATE = 3  # interest form submissions allowed per address and per hour, across both instances
+KEY_PREFIX = "cls-test-scaleout"
+
+
+@pytest.fixture
+def redis_url(postgresql_only):
+    url = scaleout_redis_url()
+    problem = redis_problem(url)
+    if problem:
+        needs(problem)
+    redis_flush(url)
+    yield url
+    redis_flush(url)
+
+
+@pytest.fixture
+def shared_cache(redis_url):
+    """This process's caches on the instances' Redis (as REDIS_URL sets them): what it invalidates, they see."""
+    cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": redis_url,
+        "KEY_PREFIX": KEY_PREFIX,
+    }
+    with override_settings(CACHES=dict.fromkeys(settings.CACHES, cache)):
+        yield
+
+
+@pytest.fixture
+def instances(redis_url, tmp_path):
+    from django.db import connection
+
+    env = instance_environment(
+        database_url=database_url(connection.settings_dict),
+        redis_url=redis_url,
+        key_prefix=KEY_PREFIX,
+        MUTUELLE_FORM_RATE=f"{FORM_RATE}/h",
+    )
+    started = []
+    try:
+        for name, port in zip("AB", free_ports(2), strict=True):
+            started.append(Instance(name=name, port=port, env=env, log_dir=tmp_path).start())
+        for instance in started:
+            instance.wait_ready()
+        yield started
+    finally:
+        for instance in started:
+            instance.kill()
+
+
+def admin_login(session, base_url, *, username, password):
+    """Log in through whatever login form /admin/ serves (Django's, or two_factor's wizard)."""
+    page = session.get(f"{base_url}/admin/login/?next=/admin/", timeout=30)
+    assert page.status_code == 200, page.status_code
+    form = find_form(page.text, lambda form: form.has_password, page="la connexion de l’administration")
+    values = {form.name_ending("username"): username, form.name_ending("password"): password}
+    answer = submit(session, page, form, **values)
+    assert answer.status_code == 302, f"connexion refusée ({answer.status_code})"
+    return answer
+
+
+def test_a_staff_session_opened_on_one_instance_works_on_the_other(instances, django_user_model):
+    a, b = instances
+    password = secrets.token_urlsafe(16)
+    user = django_user_model.objects.create_user(
+        username="redaction-scaleout", email="redaction@example.org", password=password, is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Rédaction"))
+    staff = requests.Session()
+
+    before = staff.get(f"{b.url}/admin/", allow_redirects=False, timeout=30)
+    assert before.status_code == 302 and "login" in before.headers["Location"]
+
+    admin_login(staff, a.url, username=user.username, password=password)
+    for instance in (a, b, a):
+        page = staff.get(f"{instance.url}/admin/", allow_redirects=False, timeout=30)
+        assert page.status_code == 200, f"instance {instance.name} : {page.status_code}"
+        assert user.username in page.text
+
+    user.refresh_from_db()
+    assert user.last_login is not None
+
+
+def test_a_content_change_is_visible_on_both_instances_at_once(instances, shared_cache):
+    a, b = instances
+    action = ActionFactory(title="Dépistage du diabète", slug="depistage-diabete")
+    path = action.get_absolute_url()
+    visitor = requests.Session()
+    for instance in (a, b, a, b):  # twice each: whatever an instance caches, it has cached it
+        page = visitor.get(instance.url + path, timeout=30)
+        assert page.status_code == 200 and "Dépistage du diabète" in page.text
+
+    action.title = "Dépistage gratuit du diabète et de l’hypertension"
+    action.save()
+
+    for instance in (b, a):
+        page = visitor.get(instance.url + path, timeout=30)
+        assert page.status_code == 200
+        assert "Dépistage gratuit du diabète et de l’hypertension" in page.text, f"instance {instance.name}"
+        assert "Dépistage du diabète" not in page.text
+
+
+def test_the_interest_form_rate_limit_counts_across_both_instances(instances):
+    a, b = instances
+    answers = []
+    for number, instance in enumerate((a, b, a, b, a)):
+        resident = requests.Session()  # each resident has their own session; all share one address
+        page, form = interest_form(resident, instance.url)
+        answer = submit(resident, page, form, **interest_form_values(f"Essai {'abcde'[number]}"))
+        answers.append((instance.name, answer))
+
+    for name, answer in answers[:FORM_RATE]:
+        assert answer.status_code == 302, f"instance {name} : {answer.status_code}"
+        assert answer.headers["Location"].endswith(REQUEST_DONE_PATH)
+    for name, answer in answers[FORM_RATE:]:
+        assert answer.status_code == 429, f"instance {name} : {answer.status_code}"
+        assert RATE_LIMIT_MARK in answer.text
+    assert {name for name, _ in answers[FORM_RATE:]} == {"A", "B"}
+    assert sorted(InterestRequest.objects.values_list("last_name", flat=True)) == ["Essai a", "Essai b", "Essai c"]
