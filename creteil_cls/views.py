@@ -148,7 +148,13 @@ def server_error(request):
     with ``Retry-After``, so that browsers, crawlers and the load balancer come back later.
     """
     database_unavailable = isinstance(sys.exc_info()[1], DatabaseError)
-    context = {**site_context(request), "request": request, "database_unavailable": database_unavailable}
+    context = {
+        **site_context(request),
+        "request": request,
+        "database_unavailable": database_unavailable,
+        # A form sent when the error struck: say plainly that nothing was recorded.
+        "submission_lost": request.method == "POST",
+    }
     try:
         content = loader.render_to_string("500.html", context)
     except Exception:

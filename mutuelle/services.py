@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from .enums import RequestSource
 from .models import InterestRequest
@@ -44,6 +45,7 @@ CCAS_PHONE = "01 49 80 88 68"
 MAIL_KINDS = {"confirmation": "l’accusé de réception", "notification": "l’avis à l’équipe"}
 
 
+@sensitive_variables("data", "values")
 def request_create(*, data, source, created_by=None):
     """Save an interest request from cleaned ``data`` and send its mails after the commit.
 

@@ -3,10 +3,12 @@
 import logging
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django_ratelimit.decorators import ratelimit
 
 from events.models import Event
@@ -138,11 +140,16 @@ def _request_for_token(token):
     return InterestRequest.objects.filter(submission_token=token).first()
 
 
+@sensitive_post_parameters()
 @never_cache
 @ratelimit(key="ip", rate=request_form_rate, method="POST", block=False)
 def request_form(request):
     """The interest form: CSRF, a honeypot, a rate limit per client address, one request per form."""
     if request.method != "POST":
+        # No form that cannot be saved: while the database is unreachable this raises, and the
+        # outage page (503) shows at once rather than after the person has typed everything.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
         return _request_form_page(request, InterestRequestForm())
     if getattr(request, "limited", False):
         # A second click on a form already received is not abuse: show its confirmation.
@@ -180,6 +187,7 @@ def request_done(request):
     )
 
 
+@sensitive_post_parameters()
 def rate_limited(request, exception=None):
     """Too many requests from one address (also RATELIMIT_VIEW): 429, with everything typed kept."""
     initial = {}

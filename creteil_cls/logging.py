@@ -1,0 +1,81 @@
+"""Structured logs without personal data (issue 5, item 2; docs/exploitation-journaux.md).
+
+``JSONFormatter`` writes one JSON object per line: time, level, logger, message, the request's
+method, path (never its query string) and status when the record has them, and the exception's
+type and traceback. ``PersonalDataFilter``, on the handler, keeps out of every record what could
+identify a person: the query string of any ``/mutuelle/…`` address (the eligibility answers are
+household size, income and ages), and the exception message of an error raised while serving
+``/mutuelle/…`` (a database or mail error can quote a field's value). Request bodies are never
+written: no formatter here reads them, and error mails (which would) are switched off in settings.
+"""
+
+import json
+import logging
+import re
+import traceback
+from datetime import UTC, datetime
+
+from django.http import HttpRequest
+
+# A /mutuelle/ address followed by a query string, inside a request line, a URL or a referrer.
+MUTUELLE_QUERY = re.compile(r"(/mutuelle/[^?\s\"']*)\?[^\s\"']*")
+PERSONAL_PREFIX = "/mutuelle/"
+
+
+def strip_mutuelle_queries(value):
+    return MUTUELLE_QUERY.sub(r"\1", value) if isinstance(value, str) else value
+
+
+class PersonalDataFilter(logging.Filter):
+    """Rewrites records in place; never drops one."""
+
+    def filter(self, record):
+        record.msg = strip_mutuelle_queries(record.msg)
+        if isinstance(record.args, dict):  # gunicorn's access log: a mapping of "atoms"
+            for key, value in list(record.args.items()):
+                record.args[key] = strip_mutuelle_queries(value)
+        elif isinstance(record.args, tuple):
+            record.args = tuple(strip_mutuelle_queries(value) for value in record.args)
+        request = getattr(record, "request", None)
+        path = getattr(request, "path", "") if isinstance(request, HttpRequest) else ""
+        if path.startswith(PERSONAL_PREFIX):
+            record.personal_data = True
+        return True
+
+
+def request_fields(record):
+    """Method, path and status of the request a record is about (Django's or gunicorn's)."""
+    fields = {}
+    request = getattr(record, "request", None)
+    if isinstance(request, HttpRequest):
+        fields = {"method": request.method, "path": request.path}
+    elif record.name == "gunicorn.access" and isinstance(record.args, dict):
+        fields = {"method": record.args.get("m"), "path": record.args.get("U")}
+        if str(record.args.get("s", "")).isdigit():
+            fields["status"] = int(record.args["s"])
+    status = getattr(record, "status_code", None)
+    if status is not None:
+        fields["status"] = status
+    return fields
+
+
+class JSONFormatter(logging.Formatter):
+    def format(self, record):
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            **request_fields(record),
+        }
+        if record.exc_info and record.exc_info[0] is not None:
+            exc_type, exc_value, exc_traceback = record.exc_info
+            entry["exception"] = exc_type.__name__
+            if getattr(record, "personal_data", False):
+                # The frames and the type only: the message may quote what the person typed.
+                entry["traceback"] = "".join(traceback.format_tb(exc_traceback)) + exc_type.__name__
+            else:
+                entry["traceback"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            entry["stack"] = record.stack_info
+        return json.dumps(entry, ensure_ascii=False, default=str)
