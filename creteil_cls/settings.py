@@ -4,10 +4,13 @@ Production is the default: ``DJANGO_DEBUG=1`` opts into development. Every varia
 listed in README.md (section « Configuration »).
 """
 
+import datetime
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -42,7 +45,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with our own default site: two-factor authentication cannot be bypassed (admin_site.py).
+    "creteil_cls.apps.CreteilClsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,8 +60,15 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "csp",
     "simple_history",
     "import_export",
+    # Staff accounts: two-factor authentication (TOTP + backup codes) and login lockout.
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_totp",
+    "two_factor",
+    "axes",
     "creteil_cls",
     "partners",
     "actions",
@@ -67,15 +78,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "creteil_cls.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "creteil_cls.admin_site.SessionHardLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # After the session, auth and OTP middleware, as django-axes asks: a locked-out login → its lockout page.
+    "axes.middleware.AxesMiddleware",
+    # Innermost: cached pages still get every header of the middleware above (CSP, security…).
+    "creteil_cls.cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "creteil_cls.urls"
@@ -133,6 +152,21 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# Page cache of the public pages for visitors without a session (creteil_cls/cache.py), emptied by
+# every content change. Its store and its content generation must be shared by every worker and
+# instance: Redis with REDIS_URL, else a directory on this machine (capped at MAX_ENTRIES files).
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300"))  # 0: off
+PAGE_CACHE_MAX_QUERY_PAGES = 2000  # pages with a query string stored per lifetime window
+PAGE_CACHE_KEY_PREFIX = "pages"
+if REDIS_URL:
+    CACHES["pages"] = {**CACHES["default"]}
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("DJANGO_PAGE_CACHE_DIR", os.path.join(tempfile.gettempdir(), "creteil-cls-pages")),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -163,6 +197,13 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 
+# Uploaded images (creteil_cls/images.py): JPEG, PNG or WebP within these limits, re-encoded
+# without metadata and shrunk to IMAGE_STORED_MAX_SIDE pixels before they are stored.
+IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("DJANGO_IMAGE_MAX_BYTES", str(5 * 1024 * 1024)))
+IMAGE_UPLOAD_MIN_SIDE = int(os.environ.get("DJANGO_IMAGE_MIN_SIDE", "32"))
+IMAGE_UPLOAD_MAX_SIDE = int(os.environ.get("DJANGO_IMAGE_MAX_SIDE", "6000"))
+IMAGE_STORED_MAX_SIDE = int(os.environ.get("DJANGO_IMAGE_STORED_MAX_SIDE", "1600"))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -181,7 +222,99 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 8  # a working day for staff sessions
+
+# Security headers (docs/securite.md). Cookies: Secure (above), SameSite=Lax, and out of reach of
+# scripts: the portal has no script that reads the CSRF token from its cookie.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp 4): everything from the portal itself, no inline script or
+# style, no other site. img-src allows data: for the small SVG icons inside Bootstrap's CSS
+# (select arrows, checkboxes, close buttons); the 2FA QR code is an image served by the portal.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+        # Only behind HTTPS: on a plain-HTTP loopback it would send the browser to https:// for every file.
+        "upgrade-insecure-requests": SECURE_SSL_REDIRECT,
+    },
+}
+# Permissions-Policy (creteil_cls.middleware): browser features no page of the portal uses.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    ]
+}
+
+# Staff accounts ---------------------------------------------------------------------------------
+# docs/comptes.md tells agents and administrators how the pieces below behave.
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username/address pair before any password is checked.
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The admin's login is django-two-factor-auth's wizard (password, then token), under /admin/compte/.
+LOGIN_URL = "two_factor:login"
+LOGIN_REDIRECT_URL = "admin:index"
+# Our admin site enforces two-factor authentication itself (creteil_cls/admin_site.py): no
+# monkeypatching of every AdminSite by the package.
+TWO_FACTOR_PATCH_ADMIN = False
+# The superusers' device admin shows neither the secret keys nor their QR codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Sessions end after DJANGO_SESSION_IDLE_MINUTES without a request (the expiry is renewed on every
+# request; Django saves only non-empty sessions, so anonymous visitors cost nothing), when the browser
+# closes, and DJANGO_SESSION_HARD_LIMIT_HOURS after the login whatever happens.
+SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_IDLE_MINUTES", "120")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+SESSION_HARD_LIMIT_SECONDS = int(float(os.environ.get("DJANGO_SESSION_HARD_LIMIT_HOURS", "10")) * 3600)
+
+# django-axes: after AXES_FAILURE_LIMIT failed logins for one username from one address, that pair
+# is locked for DJANGO_AXES_COOLOFF_MINUTES. The pair, not the address alone: a whole CCAS office
+# behind one NAT address is not locked out by one agent's typos; not the username alone: an attacker
+# elsewhere cannot lock a known agent out. Guessing a password from many addresses is what the
+# 12-character password rule and two-factor authentication are for.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("DJANGO_AXES_COOLOFF_MINUTES", "15")))
+# Retries during a lockout do not push its end back, so the lockout page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# The database handler: the attempts live in the one PostgreSQL every instance shares, counted in a
+# transaction under a row lock; the cache handler would count per process without REDIS_URL and
+# forget on a Redis restart; and superusers see the attempts in the admin.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Behind the reverse proxy: the same header as the rate limits (DJANGO_RATELIMIT_IP_META_KEY).
+AXES_CLIENT_IP_CALLABLE = "creteil_cls.admin_site.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "creteil_cls.admin_site.lockout_response"
+# The login wizard's fields are prefixed: never store its password nor a token in the attempts.
+AXES_PASSWORD_FORM_FIELD = "auth-password"  # noqa: S105 (a field name)
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "auth-password", "token-otp_token", "backup-otp_token"]
+# Registered by creteil_cls.apps.CreteilClsAdminConfig, for superusers only.
+AXES_ENABLE_ADMIN = False
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
@@ -222,15 +355,34 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
+# Logs (docs/exploitation-journaux.md): one JSON object per line in production, plain text in
+# development; the « personal_data » filter keeps query strings of /mutuelle/… and the messages of
+# errors raised there out of them. No error mail: ADMINS stays empty and the « django » logger
+# below replaces Django's default handlers (mail_admins would send the request's data by mail).
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("DJANGO_LOG_FORMAT vaut « json » ou « plain ».")
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
+ADMINS = []
+MANAGERS = []
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"personal_data": {"()": "creteil_cls.logging.PersonalDataFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "creteil_cls.logging.JSONFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["personal_data"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # No handler of their own (Django's defaults dropped, mail_admins included): the root's console.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         "django.db.backends": {"level": "WARNING"},
+        # Gunicorn's access log through the same handler, in a worker (where Django is set up).
+        "gunicorn.access": {"handlers": [], "level": "INFO", "propagate": True},
     },
 }

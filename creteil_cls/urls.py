@@ -3,6 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from . import views
+from .admin_site import two_factor_urls
 from .sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -38,6 +39,8 @@ urlpatterns = [
     path("mutuelle/", include("mutuelle.urls")),
     path("", include("actions.urls")),
     path("", include("events.urls")),
+    # The staff's login and two-factor wizards (creteil_cls/admin_site.py), before the admin itself.
+    path("admin/compte/", include(two_factor_urls)),
     path("admin/", admin.site.urls),
 ]
 

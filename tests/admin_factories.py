@@ -26,3 +26,22 @@ class StaffUserFactory(DjangoModelFactory):
     username = factory.Sequence(lambda n: f"agent-{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
     is_staff = True
+
+
+def verified_login(client, user):
+    """Log ``user`` in with a session verified by two-factor authentication, as the login wizard leaves it.
+
+    Gives the user a confirmed TOTP device (the authenticator app) and stores it in the session
+    the way ``django_otp.login`` does. Returns the device.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, name="default").first() or TOTPDevice.objects.create(
+        user=user, name="default", confirmed=True
+    )
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

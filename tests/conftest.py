@@ -18,6 +18,15 @@ def editor_client(client, editor):
     return client
 
 
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's superuser client, with a session verified by two-factor authentication."""
+    from tests.admin_factories import verified_login
+
+    verified_login(client, admin_user)
+    return client
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """Give the tests after a transactional one the database the migrations made.

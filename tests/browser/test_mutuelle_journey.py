@@ -14,6 +14,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from mutuelle.eligibility import ceilings_table, scale_in_force
@@ -45,11 +47,21 @@ def staff_user(username, group_name, *, first_name="", last_name=""):
     return user
 
 
-def admin_login(page, site_url, user):
-    page.goto(site_url("/admin/login/"))
+def staff_device(user):
+    """The agent's authenticator app: the « Mutuelle » group must use two-factor authentication."""
+    return TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+
+
+def admin_login(page, site_url, user, device=None):
+    """A real login through the two-factor wizard: password, then the app's code when there is a device."""
+    page.goto(site_url("/admin/"))
     page.get_by_label("Nom d’utilisateur").fill(user.username)
     page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
+    page.get_by_role("button", name="Se connecter").click()
+    if device is not None:
+        token = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+        page.locator("input[name='token-otp_token']").fill(f"{token:0{device.digits}d}")
+        page.get_by_role("button", name="Valider le code").click()
     expect(page).to_have_url(site_url("/admin/"))
 
 
@@ -161,7 +173,7 @@ def test_an_agent_finds_the_request_and_moves_it_along(new_context, site_url, cl
 
     agent = staff_user("claire.martin", "Mutuelle", first_name="Claire", last_name="Martin")
     page = new_context().new_page()  # the agent's own browser: no session of the applicant
-    admin_login(page, site_url, agent)
+    admin_login(page, site_url, agent, staff_device(agent))
     page.get_by_role("link", name=re.compile("^Demandes d’information mutuelle")).first.click()
     changelist = reverse("admin:mutuelle_interestrequest_changelist")
     expect(page).to_have_url(site_url(changelist))

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from mutuelle.enums import RequestSource, RequestStatus
 from mutuelle.models import FollowUpNote, InterestRequest
-from tests.admin_factories import StaffUserFactory
+from tests.admin_factories import StaffUserFactory, verified_login
 from tests.mutuelle.factories import AgentFactory, FollowUpNoteFactory, InterestRequestFactory, backdate
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def agent():
 
 @pytest.fixture
 def agent_client(client, agent):
-    client.force_login(agent)
+    verified_login(client, agent)
     return client
 
 
@@ -142,9 +142,9 @@ def test_mine_filter_depends_on_who_looks(client, agent):
     colleague = AgentFactory()
     mine = InterestRequestFactory(assigned_to=agent)
     theirs = InterestRequestFactory(assigned_to=colleague)
-    client.force_login(colleague)
+    verified_login(client, colleague)
     assert references(client, {"mes": "oui"}) == [theirs.reference]
-    client.force_login(agent)
+    verified_login(client, agent)
     assert references(client, {"mes": "oui"}) == [mine.reference]
 
 

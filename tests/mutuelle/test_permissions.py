@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import URLPattern, URLResolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from tests.admin_factories import StaffUserFactory
+from tests.admin_factories import StaffUserFactory, verified_login
 from tests.mutuelle.factories import AgentFactory, FollowUpNoteFactory, InterestRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +106,7 @@ def test_staff_without_group_is_refused(client, request_obj, name):
 
 @pytest.mark.parametrize("name", sorted(URL_PATTERNS))
 def test_agent_gets_every_page_but_delete(client, agent, request_obj, name):
-    client.force_login(agent)
+    verified_login(client, agent)
     response = client.get(fill(name, request_obj))
     assert response.status_code == (403 if name in REFUSED_TO_ALL else 200)
 
@@ -138,7 +138,7 @@ def test_nobody_deletes_a_request(admin_client, request_obj):
 
 
 def test_history_version_cannot_be_reverted(client, agent, request_obj):
-    client.force_login(agent)
+    verified_login(client, agent)
     url = fill("mutuelle_interestrequest_simple_history", request_obj)
     page = client.get(url)
     assert page.status_code == 200
@@ -167,7 +167,7 @@ def test_a_permission_given_outside_the_group_is_not_enough(client, request_obj)
 )
 def test_export_and_erasure_need_their_own_permission(client, agent, request_obj, codename, url_names):
     Group.objects.get(name="Mutuelle").permissions.remove(Permission.objects.get(codename=codename))
-    client.force_login(agent)
+    verified_login(client, agent)
     for name in url_names:
         assert client.get(fill(name, request_obj)).status_code == 403
         assert client.post(fill(name, request_obj), {"format": "0"}).status_code == 403

@@ -1,0 +1,278 @@
+"""Staff accounts: the admin site that requires two-factor authentication, and what guards it.
+
+- ``CreteilClsAdminSite`` is the default admin site (installed by ``CreteilClsAdminConfig`` in
+  ``apps.py``): every admin page, whoever registered it, goes through ``has_permission``, which
+  refuses an account that must use two-factor authentication (superusers and the « Mutuelle »
+  group, who see personal data — and anyone who enrolled a phone of their own accord) until its
+  session is verified by a token. Its login page hands over to django-two-factor-auth's wizard
+  (password, then token), or to the setup wizard for an account that has no phone yet.
+- ``two_factor_urls``: the wizards under ``/admin/compte/``, in French, in the admin's look.
+- ``client_ip_address`` and ``lockout_response``: django-axes behind the reverse proxy, and its
+  French lockout page.
+- ``SessionHardLimitMiddleware``: a staff session ends after a fixed time, active or not.
+
+Documentation for the agents and the administrator: docs/comptes.md.
+"""
+
+from axes.admin import AccessAttemptAdmin, AccessLogAdmin
+from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+from axes.models import AccessAttempt, AccessLog
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import devices_for_user
+from two_factor import views as two_factor_views
+
+# The group whose members work the mutuelle's interest requests (created by a migration).
+MUTUELLE_GROUP = "Mutuelle"
+# Where the session keeps the time of the login, for the hard limit.
+SESSION_LOGIN_TIME_KEY = "cls_login_time"
+
+
+def two_factor_required(user):
+    """Whether ``user``'s role makes two-factor authentication mandatory (superusers, « Mutuelle »)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_cls_two_factor_required", None)
+    if cached is None:
+        cached = user.groups.filter(name=MUTUELLE_GROUP).exists()
+        user._cls_two_factor_required = cached
+    return cached
+
+
+def has_device(user):
+    """Whether ``user`` has a confirmed OTP device (an authenticator app or backup codes)."""
+    return any(True for _ in devices_for_user(user, confirmed=True))
+
+
+def must_verify(user):
+    """Whether ``user`` may reach the admin only with a session verified by a token.
+
+    Mandatory for their role, or chosen: an editor who enrolled a phone uses it, otherwise a
+    stolen password alone would still open their account.
+    """
+    return two_factor_required(user) or has_device(user)
+
+
+def safe_next_url(request, default):
+    url = request.POST.get(REDIRECT_FIELD_NAME, request.GET.get(REDIRECT_FIELD_NAME, ""))
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return default
+
+
+class CreteilClsAdminSite(admin.AdminSite):
+    site_header = "CLS Créteil — administration"
+    site_title = "CLS Créteil"
+    index_title = "Contenus du portail et suivi"
+
+    def has_permission(self, request):
+        """Django's rule (active staff), plus a session verified by a token where one is needed."""
+        if not super().has_permission(request):
+            return False
+        return request.user.is_verified() or not must_verify(request.user)
+
+    def login(self, request, extra_context=None):
+        """No password form of its own: the two-factor login wizard, or the setup of a first phone."""
+        next_url = safe_next_url(request, reverse("admin:index", current_app=self.name))
+        if request.method == "GET" and self.has_permission(request):
+            return redirect(next_url)
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.is_active
+            and user.is_staff
+            and two_factor_required(user)
+            and not has_device(user)
+        ):
+            # First login of an agent who must use two-factor authentication: enrol a phone.
+            return redirect("two_factor:setup")
+        return redirect_to_login(next_url, reverse("two_factor:login"))
+
+
+# The wizards, in French and in the admin's look --------------------------------------------------
+
+
+class AdminLookMixin:
+    """What admin/base_site.html needs to draw the admin's header around the wizards."""
+
+    page_title = ""
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context.update(
+            site_header=admin.site.site_header,
+            site_title=admin.site.site_title,
+            site_url="/",
+            title=self.page_title,
+            has_permission=admin.site.has_permission(self.request),
+        )
+        return context
+
+
+class LoginView(AdminLookMixin, two_factor_views.LoginView):
+    page_title = "Connexion"
+
+    def get_success_url(self):
+        return self.get_redirect_url() or reverse("admin:index")
+
+
+class SetupView(AdminLookMixin, two_factor_views.SetupView):
+    page_title = "Activer la double authentification"
+
+    def dispatch(self, request, *args, **kwargs):
+        # Adding a phone to an account that already has one needs a verified session: a password
+        # alone must not let anyone enrol a phone of their own on someone else's account.
+        user = request.user
+        if user.is_authenticated and not user.is_verified() and has_device(user):
+            return redirect_to_login(request.get_full_path(), reverse("two_factor:login"))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class SetupCompleteView(AdminLookMixin, two_factor_views.SetupCompleteView):
+    page_title = "Double authentification activée"
+
+
+class BackupTokensView(AdminLookMixin, two_factor_views.BackupTokensView):
+    page_title = "Codes de secours"
+    success_url = "two_factor:backup_tokens"
+
+
+class ProfileView(AdminLookMixin, two_factor_views.ProfileView):
+    page_title = "Double authentification"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["two_factor_required"] = two_factor_required(self.request.user)
+        return context
+
+
+class DisableView(AdminLookMixin, two_factor_views.DisableView):
+    page_title = "Désactiver la double authentification"
+
+    def dispatch(self, request, *args, **kwargs):
+        if two_factor_required(request.user):
+            raise PermissionDenied("La double authentification est obligatoire pour ce compte.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_success_url(self):
+        return reverse("two_factor:profile")
+
+
+two_factor_urls = (
+    [
+        path("connexion/", LoginView.as_view(), name="login"),
+        path("double-authentification/", ProfileView.as_view(), name="profile"),
+        path("double-authentification/activer/", SetupView.as_view(), name="setup"),
+        path("double-authentification/qr-code/", two_factor_views.QRGeneratorView.as_view(), name="qr"),
+        path("double-authentification/activee/", SetupCompleteView.as_view(), name="setup_complete"),
+        path("double-authentification/codes-de-secours/", BackupTokensView.as_view(), name="backup_tokens"),
+        path("double-authentification/desactiver/", DisableView.as_view(), name="disable"),
+    ],
+    "two_factor",
+)
+
+
+# django-axes -----------------------------------------------------------------------------------
+
+
+def client_ip_address(request):
+    """The client's address, from the header the reverse proxy sets (as for the rate limits).
+
+    django-axes asks django-ipware, which is not installed, or this callable: both read the same
+    ``DJANGO_RATELIMIT_IP_META_KEY`` so that one setting describes the proxy. A list of addresses
+    (``X-Forwarded-For``) gives its last one, the one our own proxy added.
+    """
+    value = request.META.get(settings.RATELIMIT_IP_META_KEY) or request.META.get("REMOTE_ADDR") or ""
+    return value.split(",")[-1].strip() or None
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The French lockout page (429): until when, and whom to call."""
+    cool_off = get_cool_off(request)
+    # The lockout lifts when the last counted failure of this username from this address is
+    # older than the cool-off (failures during the lockout are not counted: the time holds).
+    last_failure = AccessAttempt.objects.filter(
+        username=get_client_username(request, credentials), ip_address=getattr(request, "axes_ip_address", None)
+    ).aggregate(last=Max("attempt_time"))["last"]
+    retry_at = (last_failure or timezone.now()) + cool_off
+    context = {
+        "title": "Connexion bloquée",
+        "site_header": admin.site.site_header,
+        "site_title": admin.site.site_title,
+        "site_url": "/",
+        "retry_at": retry_at,
+        "cool_off_minutes": int(cool_off.total_seconds() // 60),
+        "failure_limit": get_failure_limit(request, credentials),
+    }
+    return render(request, "axes/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
+
+
+def register_lockout_admin(site):
+    """Login attempts and logins in the admin, for superusers only (addresses and usernames)."""
+
+    class SuperuserOnlyMixin:
+        def has_module_permission(self, request):
+            return request.user.is_active and request.user.is_superuser
+
+        def has_view_permission(self, request, obj=None):
+            return request.user.is_active and request.user.is_superuser
+
+        def has_change_permission(self, request, obj=None):
+            return False
+
+        def has_delete_permission(self, request, obj=None):
+            # Deleting an attempt lifts a lockout before its cool-off (as ``axes_reset`` does).
+            return request.user.is_active and request.user.is_superuser
+
+    class LockoutAttemptAdmin(SuperuserOnlyMixin, AccessAttemptAdmin):
+        pass
+
+    class LoginLogAdmin(SuperuserOnlyMixin, AccessLogAdmin):
+        def has_delete_permission(self, request, obj=None):
+            return False
+
+    site.register(AccessAttempt, LockoutAttemptAdmin)
+    site.register(AccessLog, LoginLogAdmin)
+
+
+# Sessions --------------------------------------------------------------------------------------
+
+
+def remember_login_time(sender, request, user, **kwargs):
+    """``user_logged_in`` receiver: the start of the session, for the hard limit."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_LOGIN_TIME_KEY] = int(timezone.now().timestamp())
+
+
+class SessionHardLimitMiddleware:
+    """Ends a logged-in session ``DJANGO_SESSION_HARD_LIMIT_HOURS`` after its login, active or not.
+
+    Inactivity is Django's business (``SESSION_COOKIE_AGE`` renewed on every request); this is
+    the upper bound, so that a session left open on a shared counter computer does not live on.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(timezone.now().timestamp())
+            started = request.session.get(SESSION_LOGIN_TIME_KEY)
+            if started is None:
+                request.session[SESSION_LOGIN_TIME_KEY] = now
+            elif now - started > settings.SESSION_HARD_LIMIT_SECONDS:
+                logout(request)
+        return self.get_response(request)

@@ -1,0 +1,35 @@
+"""What the staff-account tests share: the login wizard's posts and TOTP codes."""
+
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+PASSWORD = "Mot-de-passe-solide-2026"
+LOGIN_URL = "/admin/compte/connexion/"
+
+
+def login_url(next_url="/admin/"):
+    return f"{reverse('two_factor:login')}?next={next_url}"
+
+
+def post_password(client, username, password=PASSWORD, **extra):
+    """The wizard's first step: username and password."""
+    return client.post(
+        login_url(),
+        {"login_view-current_step": "auth", "auth-username": username, "auth-password": password},
+        **extra,
+    )
+
+
+def token_for(device, offset=0):
+    """The code the authenticator app shows now (``offset`` steps later)."""
+    code = totp(device.bin_key, step=device.step, t0=device.t0 - offset * device.step, digits=device.digits)
+    return f"{code:0{device.digits}d}"
+
+
+def post_token(client, token):
+    return client.post(login_url(), {"login_view-current_step": "token", "token-otp_token": token})
+
+
+def add_device(user):
+    return TOTPDevice.objects.create(user=user, name="default", confirmed=True)
