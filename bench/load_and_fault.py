@@ -160,13 +160,15 @@ def manage(env, *args):
     subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True, timeout=600)
 
 
-def stored_counts(database_url):
+def stored_rows(database_url):
+    """{marker: (count, first created_at as a POSIX time)} of the rows this run stored."""
     with psycopg2.connect(database_url) as db, db.cursor() as cursor:
         cursor.execute(
-            "SELECT last_name, count(*) FROM mutuelle_interestrequest WHERE last_name LIKE %s GROUP BY last_name",
+            "SELECT last_name, count(*), extract(epoch FROM min(created_at)) FROM mutuelle_interestrequest "
+            "WHERE last_name LIKE %s GROUP BY last_name",
             (f"{MARKER} %",),
         )
-        rows = dict(cursor.fetchall())
+        rows = {marker: (count, float(created)) for marker, count, created in cursor.fetchall()}
     db.close()
     return rows
 
@@ -259,8 +261,8 @@ def run(args, instances, database_url):
             fault["in_flight"] = dict(load.in_flight)
             fault["finished"] = load.finished
         started = time.monotonic()
+        fault["killed_at"] = time.time()
         victim.kill()
-        fault["killed_at"] = started
         victim.start()
         victim.wait_ready()
         fault["back_after"] = time.monotonic() - started
@@ -273,8 +275,13 @@ def run(args, instances, database_url):
     duration = time.monotonic() - started
     chaos.join(timeout=180)
 
-    stored = stored_counts(database_url)
+    rows = stored_rows(database_url)
+    stored = {marker: count for marker, (count, _) in rows.items()}
     violations = check(outcomes, stored)
+    # A retried submission whose row predates the kill had been stored by its first attempt: the
+    # submission token made the second attempt answer with that row instead of storing another.
+    killed_at = fault.get("killed_at", float("inf"))
+    deduplicated = sum(1 for o in outcomes if o.retried and o.marker in rows and rows[o.marker][1] < killed_at)
     accepted = [o for o in outcomes if o.accepted]
     refused = [o for o in outcomes if not o.accepted]
     told = Counter(o.told for o in refused)
@@ -290,7 +297,10 @@ def run(args, instances, database_url):
         "après un nouvel essai sur l’autre instance"
     )
     print(f"Refusées et dites refusées        : {len(refused)} {dict(told) if told else ''}")
-    print(f"Nouveaux essais après une erreur de connexion : {sum(o.retried for o in outcomes)}")
+    print(
+        f"Nouveaux essais après une erreur de connexion : {sum(o.retried for o in outcomes)}, dont {deduplicated} "
+        "déjà enregistrés par le premier essai (reconnus grâce au jeton, pas de doublon)"
+    )
     print(f"Lignes enregistrées               : {sum(stored.values())} ({len(stored)} marqueurs distincts)")
     print(f"Enregistrées en double            : {sum(1 for c in stored.values() if c > 1)}")
     lost = sum(1 for o in accepted if stored.get(o.marker, 0) == 0)

@@ -74,6 +74,7 @@ def free_ports(count):
     ports = []
     for port in PORT_RANGE:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
