@@ -103,6 +103,14 @@ LOAD_FAULT_ARGS ?=
 load-fault: $(STAMP)
 	$(PY) bench/load_and_fault.py $(LOAD_FAULT_ARGS)
 
+# Benchmark on demand (never in CI): PostgreSQL on 127.0.0.1, wrk from Debian; see bench/run.py.
+# e.g. make bench N="10 1000 10000" BENCH_ARGS="--duration 10"
+N ?= 1000
+BENCH_ARGS ?=
+.PHONY: bench
+bench: $(STAMP)
+	$(PY) -m bench.run $(N) $(BENCH_ARGS)
+
 clean:
 	rm -rf staticfiles .pytest_cache .ruff_cache
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

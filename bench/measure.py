@@ -1,0 +1,145 @@
+"""What the benchmark measures inside Django, page cache off: SQL queries, weight, search latency.
+
+    DJANGO_SETTINGS_MODULE=bench.settings DATABASE_URL=… python -m bench.measure > mesures.json
+
+Prints JSON: the pages to load (chosen among the rows of the database), for each the number of
+SQL queries to render it (``CaptureQueriesContext``), the size of its HTML compressed with gzip
+(as nginx sends it) and of the CSS and JS files it links (the ``.gz`` copies that collectstatic
+made), and the latency of the search over the actions, events and partners (no cache).
+"""
+
+import gzip
+import json
+import os
+import re
+import statistics
+import sys
+import time
+
+SEARCH_QUERIES = ["santé", "dépistage du cancer", "ateliers mémoire", "vaccination", "jeunes écrans", "sommeil"]
+SEARCH_ROUNDS = 10
+
+
+def pages():
+    """(name, URL) of every public page kind, on rows that have content around them."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from actions.models import Action, Axis
+    from events.models import Event, Place
+    from partners.models import Partner
+
+    action = Action.objects.published().annotate(n=Count("events")).order_by("-n", "pk").first()
+    partner = Partner.objects.published().annotate(n=Count("actions")).order_by("-n", "pk").first()
+    event = Event.objects.published().upcoming().first()
+    place = Place.objects.published().annotate(n=Count("events")).order_by("-n", "pk").first()
+    axis = Axis.objects.order_by("number").first()
+    today = timezone.localdate()
+    return [
+        ("accueil", "/"),
+        ("le CLS", "/le-cls/"),
+        ("axe", axis.get_absolute_url()),
+        ("actions", "/actions/"),
+        ("actions filtrées p. 2", f"/actions/?axe={axis.slug}&page=2"),
+        ("action", action.get_absolute_url()),
+        ("partenaires", "/partenaires/"),
+        ("partenaire", partner.get_absolute_url()),
+        ("agenda", "/agenda/"),
+        ("agenda du mois", f"/agenda/{today:%Y}/{today:%m}/"),
+        ("événement", event.get_absolute_url()),
+        ("événement .ics", event.get_ics_url()),
+        ("lieu", place.get_absolute_url()),
+        ("agenda.ics", "/agenda.ics"),
+        ("flux agenda", "/flux/agenda/"),
+        ("flux actions", "/flux/actions/"),
+        ("plan du site", "/sitemap.xml"),
+        ("robots.txt", "/robots.txt"),
+        ("mutuelle", "/mutuelle/"),
+        ("mentions légales", "/mentions-legales/"),
+        ("recherche (sans cache)", "/recherche/?q=sant%C3%A9"),
+    ]
+
+
+def asset_sizes(html):
+    """Compressed bytes of the CSS and JS files that an HTML page links, and their names."""
+    from django.conf import settings
+
+    found = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"|<script[^>]+src="([^"]+)"', html)
+    total, names = 0, []
+    for url in {href or src for href, src in found}:
+        if not url.startswith(settings.STATIC_URL):
+            continue
+        path = os.path.join(settings.STATIC_ROOT, url[len(settings.STATIC_URL) :].split("?")[0])
+        if os.path.exists(path + ".gz"):
+            total += os.path.getsize(path + ".gz")
+        else:
+            with open(path, "rb") as file:
+                total += len(gzip.compress(file.read()))
+        names.append(os.path.basename(path))
+    return total, sorted(names)
+
+
+def measure_pages():
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    results = []
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        for name, url in pages():
+            client.get(url)  # warm the per-process caches (templates, content types)
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            if response.status_code != 200:
+                raise SystemExit(f"{url} : réponse {response.status_code}")
+            html = response.content
+            is_html = response["Content-Type"].startswith("text/html")
+            assets, names = asset_sizes(html.decode()) if is_html else (0, [])
+            compressed = len(gzip.compress(html, compresslevel=6))
+            results.append(
+                {
+                    "name": name,
+                    "url": url,
+                    "queries": len(queries),
+                    "html_bytes": len(html),
+                    "html_gzip": compressed,
+                    "assets_gzip": assets,
+                    "assets": names,
+                    "weight": compressed + assets,
+                }
+            )
+    return results
+
+
+def measure_search():
+    from actions.models import Action
+    from creteil_cls.views import search_sections
+
+    timings = []
+    for _ in range(SEARCH_ROUNDS):
+        for query in SEARCH_QUERIES:
+            started = time.perf_counter()
+            for section in search_sections(query):
+                list(section["results"][:21])
+            timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return {
+        "actions": Action.objects.published().count(),
+        "queries": len(SEARCH_QUERIES),
+        "samples": len(timings),
+        "p50_ms": round(statistics.median(timings), 1),
+        "p99_ms": round(timings[min(len(timings) - 1, int(len(timings) * 0.99))], 1),
+    }
+
+
+def main():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    import django
+
+    django.setup()
+    json.dump({"pages": measure_pages(), "search": measure_search()}, sys.stdout, ensure_ascii=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,256 @@
+"""Server-side cache of the public pages, for visitors without a session, invalidated on every content change.
+
+How it works (``PageCacheMiddleware``, last in ``MIDDLEWARE``):
+
+- Only GET and HEAD requests for the public pages listed in ``CACHEABLE_VIEWS`` are looked up,
+  and only for visitors who send neither a session cookie nor a messages cookie: a logged-in
+  editor (staff preview of unpublished content) or a visitor with a pending message always
+  gets a freshly rendered page. The mutuelle form, its confirmation, the eligibility
+  orientation (household income in the address), the search, ``/sante/`` and ``/admin/``
+  are never cached.
+- A response is stored only if it is a 200, not streamed, not ``private`` / ``no-cache`` /
+  ``no-store``, and the rendering set no cookie, used no CSRF token, changed no session and
+  added no message.
+- Keys come from Django's own machinery (``learn_cache_key`` / ``get_cache_key``): the full
+  URL with its query string, so ``/actions/?axe=…`` and ``/actions/`` are different pages.
+  The key prefix holds the **content generation** and today's date: any save, delete or
+  many-to-many change of a content model (signals connected in ``CreteilClsConfig.ready``)
+  and any POST to a content model's admin (bulk actions that use ``QuerySet.update()`` send
+  no signal) writes a new generation, so the next request renders again. The generation
+  lives in the ``pages`` cache: shared by every worker (a directory on disk) and every
+  instance (Redis when ``REDIS_URL`` is set).
+- Lifetime: ``PAGE_CACHE_SECONDS`` (``DJANGO_PAGE_CACHE_SECONDS``, 5 minutes), so that
+  « upcoming » lists never show a started event for long; the date in the prefix renews every
+  page at midnight. ``0`` turns the page cache off.
+- Bounded: pages without a query string are bounded by the content (unknown slugs are 404s,
+  never stored); pages with a query string (filters, junk, ``?utm_…``) are stored at most
+  ``PAGE_CACHE_MAX_QUERY_PAGES`` per lifetime window and only if the query string is at most
+  ``MAX_QUERY_STRING_LENGTH`` characters; beyond that they are rendered, not stored. The
+  ``pages`` cache without Redis is a directory capped at ``MAX_ENTRIES`` files.
+- Browsers are told nothing more than the view says (a copy in a browser could not be
+  invalidated); cached pages get an ETag, so a browser revalidating gets a 304, and the
+  calendars' and feeds' own conditional GET (ETag, Last-Modified) keeps working on cache hits.
+"""
+
+import time
+import uuid
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+from django.utils.cache import (
+    get_cache_key,
+    get_conditional_response,
+    learn_cache_key,
+    set_response_etag,
+)
+from django.utils.http import parse_http_date_safe
+
+CACHE_ALIAS = "pages"
+GENERATION_KEY = "content-generation"
+QUERY_PAGES_KEY = "query-pages"
+MAX_QUERY_STRING_LENGTH = 300
+
+# URL names (namespace:name) of the pages that are the same for every visitor without a session.
+CACHEABLE_VIEWS = frozenset(
+    {
+        "home",
+        "about",
+        "contact",
+        "legal",
+        "privacy",
+        "accessibility",
+        "sitemap",
+        "robots",
+        "actions:axis",
+        "actions:list",
+        "actions:detail",
+        "actions:feed",
+        "partners:list",
+        "partners:detail",
+        "events:list",
+        "events:month",
+        "events:detail",
+        "events:place",
+        "events:ics",
+        "events:feed_ics",
+        "events:feed_rss",
+        "mutuelle:home",
+    }
+)
+
+# Apps whose models are public content; every model of theirs invalidates the pages, except these
+# (personal data, not shown on any public page) and django-simple-history's historical copies.
+CONTENT_APPS = ("partners", "actions", "events", "mutuelle")
+NOT_CONTENT_MODELS = frozenset({"mutuelle.interestrequest", "mutuelle.followupnote"})
+
+
+# Each worker keeps the pages it served last in its own memory, in front of the shared store: a hit
+# then costs one read of the generation in the shared store (a small file, or one Redis GET) instead
+# of three. Its keys hold the generation like the shared ones, so an invalidation reaches it at once.
+# It keeps a page at most a minute, so a page is never older than PAGE_CACHE_SECONDS + 1 minute.
+LOCAL_MAX_ENTRIES = 300
+LOCAL_SECONDS = 60
+local_pages = LocMemCache("creteil-cls-local-pages", {"OPTIONS": {"MAX_ENTRIES": LOCAL_MAX_ENTRIES}})
+
+
+def page_cache():
+    return caches[CACHE_ALIAS]
+
+
+def _new_generation():
+    """A value never used before (time-ordered and random): an evicted generation cannot come back."""
+    return f"{time.time_ns():x}-{uuid.uuid4().hex[:8]}"
+
+
+def current_generation():
+    cache = page_cache()
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def bump_generation():
+    """Every cached page becomes unreachable (it then expires by itself)."""
+    page_cache().set(GENERATION_KEY, _new_generation(), timeout=None)
+
+
+def invalidate_pages(**kwargs):
+    """Signal receiver: invalidate now, and again once the transaction commits.
+
+    Now, so that the change shows at once even inside a transaction that ends later; after the
+    commit, so that a page rendered by another request between the two (from the data before
+    the commit) cannot stay in the cache under the new generation.
+    """
+    bump_generation()
+    transaction.on_commit(bump_generation, robust=True)
+
+
+def content_models():
+    from django.apps import apps
+    from simple_history.models import HistoricalChanges
+
+    for app_label in CONTENT_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            if model._meta.label_lower in NOT_CONTENT_MODELS or issubclass(model, HistoricalChanges):
+                continue
+            yield model
+
+
+def is_content_admin_view(url_name):
+    """``events_event_changelist``, ``actions_action_change``… (admin URL names are app_model_view)."""
+    return any(url_name.startswith(f"{m._meta.app_label}_{m._meta.model_name}_") for m in content_models())
+
+
+def connect_signals():
+    """Connect the invalidation to every content model (called from ``CreteilClsConfig.ready``).
+
+    Connected model by model, not for every sender: a receiver for every model would turn every
+    fast bulk delete of the project (sessions, personal data retention) into a row-by-row one.
+    """
+    for model in content_models():
+        uid = f"page-cache-{model._meta.label_lower}"
+        post_save.connect(invalidate_pages, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(invalidate_pages, sender=model, dispatch_uid=f"{uid}-delete")
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(invalidate_pages, sender=through, dispatch_uid=f"{uid}-{field.name}-m2m")
+
+
+def _query_pages_allowed(timeout):
+    """Count the pages with a query string stored in this lifetime window; False past the budget."""
+    cache = page_cache()
+    key = f"{QUERY_PAGES_KEY}.{int(time.time() // timeout)}"
+    cache.add(key, 0, timeout=timeout * 2)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        return False
+    return count <= settings.PAGE_CACHE_MAX_QUERY_PAGES
+
+
+class PageCacheMiddleware:
+    """Serve and store the public pages of visitors without a session (see the module docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "_page_cache_prefix", None):
+            self._store(request, response)
+        elif getattr(request, "_page_cache_admin_post", False) and response.status_code < 400:
+            bump_generation()
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if request.method == "POST" and match.namespace == "admin" and is_content_admin_view(match.url_name or ""):
+            request._page_cache_admin_post = True
+            return None
+        timeout = settings.PAGE_CACHE_SECONDS
+        if (
+            timeout <= 0
+            or request.method not in ("GET", "HEAD")
+            or match.view_name not in CACHEABLE_VIEWS
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or CookieStorage.cookie_name in request.COOKIES
+        ):
+            return None
+        prefix = f"{settings.PAGE_CACHE_KEY_PREFIX}.{current_generation()}.{timezone.localdate():%Y%m%d}"
+        response = self._fetch(request, prefix, local_pages)
+        if response is None:
+            response = self._fetch(request, prefix, page_cache())
+            if response is not None:
+                self._keep(request, response, prefix, local_pages, min(timeout, LOCAL_SECONDS))
+        if response is None:
+            if request.method == "GET":
+                request._page_cache_prefix = prefix
+            return None
+        response["X-Cache"] = "HIT"
+        return get_conditional_response(
+            request,
+            etag=response.get("ETag"),
+            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+            response=response,
+        )
+
+    def _store(self, request, response):
+        timeout = settings.PAGE_CACHE_SECONDS
+        cache_control = response.get("Cache-Control", "").lower()
+        messages = getattr(request, "_messages", None)
+        session = getattr(request, "session", None)
+        query_string = request.META.get("QUERY_STRING", "")
+        if (
+            response.status_code != 200
+            or response.streaming
+            or response.cookies
+            or any(directive in cache_control for directive in ("private", "no-cache", "no-store"))
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            or (session is not None and session.modified)
+            or (messages is not None and getattr(messages, "added_new", False))
+            or len(query_string) > MAX_QUERY_STRING_LENGTH
+        ):
+            return
+        if query_string and not _query_pages_allowed(timeout):
+            return
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+        self._keep(request, response, request._page_cache_prefix, page_cache(), timeout)
+        self._keep(request, response, request._page_cache_prefix, local_pages, min(timeout, LOCAL_SECONDS))
+        response["X-Cache"] = "MISS"
+
+    @staticmethod
+    def _fetch(request, prefix, cache):
+        cache_key = get_cache_key(request, prefix, "GET", cache=cache)
+        return cache.get(cache_key) if cache_key else None
+
+    @staticmethod
+    def _keep(request, response, prefix, cache, timeout):
+        cache.set(learn_cache_key(request, response, timeout, prefix, cache=cache), response, timeout)
