@@ -7,12 +7,15 @@ files served from the finders (see that module for why).
 """
 
 import contextlib
+import fcntl
 import os
+import random
 import secrets
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -49,12 +52,17 @@ def redis_problem(url):
     return None
 
 
-def redis_flush(url):
+def redis_flush(url, *, key_prefix=None):
+    """Empty the Redis database at ``url``, or only the keys of one KEY_PREFIX (Django's « prefix:version:key »)."""
     import redis
 
     client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
     try:
-        client.flushdb()
+        if key_prefix is None:
+            client.flushdb()
+        else:
+            for key in client.scan_iter(match=f"{key_prefix}:*", count=500):
+                client.delete(key)
     finally:
         client.close()
 
@@ -69,20 +77,47 @@ def database_url(settings_dict):
     return f"postgres://{credentials}{host}:{port}/{quote(settings_dict['NAME'], safe='')}"
 
 
+# Ports handed out by free_ports, each held by an exclusive lock file until release_ports: two
+# pytest-xdist workers (or a test and the load script) never pick the same port between the probe
+# and gunicorn's bind.
+_RESERVED = {}
+
+
 def free_ports(count):
-    """``count`` loopback ports of PORT_RANGE that nothing listens on right now."""
+    """``count`` loopback ports of PORT_RANGE that nothing listens on, reserved for this process."""
     ports = []
-    for port in PORT_RANGE:
+    for port in random.sample(PORT_RANGE, len(PORT_RANGE)):
+        if port in _RESERVED:
+            continue
+        try:
+            lock = open(f"{tempfile.gettempdir()}/cls-scaleout-port-{port}.lock", "a")  # noqa: SIM115
+        except OSError:
+            continue
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock.close()
+            continue
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
+                lock.close()
                 continue
+        _RESERVED[port] = lock
         ports.append(port)
         if len(ports) == count:
             return ports
+    release_ports(ports)
     raise RuntimeError(f"Pas assez de ports libres entre {PORT_RANGE.start} et {PORT_RANGE.stop - 1}.")
+
+
+def release_ports(ports):
+    for port in ports:
+        lock = _RESERVED.pop(port, None)
+        if lock is not None:
+            lock.close()
 
 
 def instance_environment(*, database_url, redis_url, key_prefix, **extra):

@@ -30,6 +30,7 @@ from .servers import (
     interest_form_values,
     redis_flush,
     redis_problem,
+    release_ports,
     scaleout_redis_url,
     submit,
 )
@@ -37,45 +38,52 @@ from .servers import (
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 FORM_RATE = 3  # interest form submissions allowed per address and per hour, across both instances
-KEY_PREFIX = "cls-test-scaleout"
 
 
 @pytest.fixture
-def redis_url(postgresql_only):
+def key_prefix():
+    """One cache key prefix per test: tests on parallel workers share the Redis database, not their keys."""
+    return f"cls-test-scaleout-{secrets.token_hex(4)}"
+
+
+@pytest.fixture
+def redis_url(postgresql_only, key_prefix):
+    """The test Redis, without any key of this test before and after it."""
     url = scaleout_redis_url()
     problem = redis_problem(url)
     if problem:
         needs(problem)
-    redis_flush(url)
+    redis_flush(url, key_prefix=key_prefix)
     yield url
-    redis_flush(url)
+    redis_flush(url, key_prefix=key_prefix)
 
 
 @pytest.fixture
-def shared_cache(redis_url):
+def shared_cache(redis_url, key_prefix):
     """This process's caches on the instances' Redis (as REDIS_URL sets them): what it invalidates, they see."""
     cache = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": redis_url,
-        "KEY_PREFIX": KEY_PREFIX,
+        "KEY_PREFIX": key_prefix,
     }
     with override_settings(CACHES=dict.fromkeys(settings.CACHES, cache)):
         yield
 
 
 @pytest.fixture
-def instances(redis_url, tmp_path):
+def instances(redis_url, key_prefix, tmp_path):
     from django.db import connection
 
     env = instance_environment(
         database_url=database_url(connection.settings_dict),
         redis_url=redis_url,
-        key_prefix=KEY_PREFIX,
+        key_prefix=key_prefix,
         MUTUELLE_FORM_RATE=f"{FORM_RATE}/h",
     )
     started = []
+    ports = free_ports(2)
     try:
-        for name, port in zip("AB", free_ports(2), strict=True):
+        for name, port in zip("AB", ports, strict=True):
             started.append(Instance(name=name, port=port, env=env, log_dir=tmp_path).start())
         for instance in started:
             instance.wait_ready()
@@ -83,6 +91,7 @@ def instances(redis_url, tmp_path):
     finally:
         for instance in started:
             instance.kill()
+        release_ports(ports)
 
 
 def admin_login(session, base_url, *, username, password):
