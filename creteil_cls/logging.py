@@ -4,9 +4,10 @@
 method, path (never its query string) and status when the record has them, and the exception's
 type and traceback. ``PersonalDataFilter``, on the handler, keeps out of every record what could
 identify a person: the query string of any ``/mutuelle/…`` address (the eligibility answers are
-household size, income and ages), and the exception message of an error raised while serving
-``/mutuelle/…`` (a database or mail error can quote a field's value). Request bodies are never
-written: no formatter here reads them, and error mails (which would) are switched off in settings.
+household size, income and ages) or ``/admin/…`` address (the agents search requests by name), and
+the exception message of an error raised while serving those (a database or mail error can quote a
+field's value). Request bodies are never written: no formatter here reads them, and error mails
+(which would) are switched off in settings.
 """
 
 import json
@@ -17,28 +18,28 @@ from datetime import UTC, datetime
 
 from django.http import HttpRequest
 
-# A /mutuelle/ address followed by a query string, inside a request line, a URL or a referrer.
-MUTUELLE_QUERY = re.compile(r"(/mutuelle/[^?\s\"']*)\?[^\s\"']*")
-PERSONAL_PREFIX = "/mutuelle/"
+# A /mutuelle/ or /admin/ address followed by a query string, in a request line, a URL or a referrer.
+PERSONAL_QUERY = re.compile(r"(/(?:mutuelle|admin)(?:/[^?\s\"']*)?)\?[^\s\"']*")
+PERSONAL_PREFIXES = ("/mutuelle", "/admin")
 
 
-def strip_mutuelle_queries(value):
-    return MUTUELLE_QUERY.sub(r"\1", value) if isinstance(value, str) else value
+def strip_personal_queries(value):
+    return PERSONAL_QUERY.sub(r"\1", value) if isinstance(value, str) else value
 
 
 class PersonalDataFilter(logging.Filter):
     """Rewrites records in place; never drops one."""
 
     def filter(self, record):
-        record.msg = strip_mutuelle_queries(record.msg)
+        record.msg = strip_personal_queries(record.msg)
         if isinstance(record.args, dict):  # gunicorn's access log: a mapping of "atoms"
             for key, value in list(record.args.items()):
-                record.args[key] = strip_mutuelle_queries(value)
+                record.args[key] = strip_personal_queries(value)
         elif isinstance(record.args, tuple):
-            record.args = tuple(strip_mutuelle_queries(value) for value in record.args)
+            record.args = tuple(strip_personal_queries(value) for value in record.args)
         request = getattr(record, "request", None)
         path = getattr(request, "path", "") if isinstance(request, HttpRequest) else ""
-        if path.startswith(PERSONAL_PREFIX):
+        if path.startswith(PERSONAL_PREFIXES):
             record.personal_data = True
         return True
 
