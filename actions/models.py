@@ -3,7 +3,9 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 
 from creteil_cls.history import FrenchHistoricalRecords as HistoricalRecords
+from creteil_cls.images import SanitizedImageField
 from creteil_cls.search import SearchableModel, SearchableQuerySet
+from creteil_cls.templatetags.rich_text import HELP_TEXT as RICH_TEXT_HELP
 from partners.models import Partner
 
 from .enums import ActionKind, ActionStatus, Month
@@ -16,7 +18,7 @@ class Axis(models.Model):
     name = models.CharField("intitulé", max_length=200)
     slug = models.SlugField("adresse (slug)", max_length=200, unique=True)
     summary = models.TextField("résumé", blank=True)
-    description = models.TextField("présentation", blank=True)
+    description = models.TextField("présentation", blank=True, help_text=RICH_TEXT_HELP)
 
     history = HistoricalRecords()
 
@@ -130,10 +132,8 @@ class Action(SearchableModel):
     summary = models.CharField(
         "résumé", max_length=300, help_text="Une ou deux phrases simples, affichées dans les listes."
     )
-    body = models.TextField(
-        "description", blank=True, help_text="Texte simple ; une ligne vide sépare deux paragraphes."
-    )
-    how_to_join = models.TextField("comment participer", blank=True)
+    body = models.TextField("description", blank=True, help_text=RICH_TEXT_HELP)
+    how_to_join = models.TextField("comment participer", blank=True, help_text=RICH_TEXT_HELP)
     kind = models.CharField("type d’action", max_length=20, choices=ActionKind.choices, default=ActionKind.PROGRAMME)
     campaign_month = models.PositiveSmallIntegerField(
         "mois de la campagne", choices=Month.choices, null=True, blank=True
@@ -153,7 +153,7 @@ class Action(SearchableModel):
     contact_name = models.CharField("contact", max_length=200, blank=True)
     contact_phone = models.CharField("téléphone du contact", max_length=30, blank=True)
     contact_email = models.EmailField("courriel du contact", blank=True)
-    image = models.ImageField("image", upload_to="actions/", blank=True)
+    image = SanitizedImageField("image", upload_to="actions/", blank=True)
     image_alt = models.CharField(
         "texte alternatif de l’image", max_length=200, blank=True, help_text="Laissez vide si l’image est décorative."
     )

@@ -20,8 +20,10 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.http.request import split_domain_port
 from django.urls import reverse, reverse_lazy
 from django.utils import formats, timezone
-from django.utils.html import format_html, linebreaks
+from django.utils.html import format_html
 from django.views.decorators.http import condition, require_safe
+
+from creteil_cls.templatetags.rich_text import clean_html, plain_text
 
 from .enums import EventStatus, Registration
 from .filters import EventFilter
@@ -39,7 +41,7 @@ RSS_SIZE = 50
 # Calendar applications should not poll more often than this (RFC 7986 REFRESH-INTERVAL).
 REFRESH_INTERVAL = datetime.timedelta(hours=6)
 # Changes whenever the layout of the files changes, so that cached copies are not reused.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 
 ICAL_STATUS = {
     EventStatus.SCHEDULED: "CONFIRMED",
@@ -100,7 +102,8 @@ def _uid_host(request):
 
 def _description(event, url):
     """What the calendar entry says: the event, then how to join it, then the link back."""
-    intro = [line for line in (_status_line(event), event.description.strip()) if line]
+    # The description is the editor's rich text: a calendar shows text, links as « text (address) ».
+    intro = [line for line in (_status_line(event), plain_text(event.description, links=True)) if line]
     details = [f"Quand : {event_when(event)}"]
     if event.place is not None:
         details.append(f"Où : {_location(event)}")
@@ -344,8 +347,10 @@ class UpcomingEventsFeed(Feed):
         if item.place is not None:
             parts.append(format_html("<p>Où : {}</p>", _location(item)))
         parts.append(format_html("<p>Inscription : {}<br>Tarif : {}</p>", _registration(item), _price(item)))
-        if item.description.strip():
-            parts.append(linebreaks(item.description.strip(), autoescape=True))
+        # RSS descriptions are HTML: the editor's text goes in sanitised, as on the event's page.
+        description = clean_html(item.description)
+        if description:
+            parts.append(description)
         return "".join(parts)
 
     def item_guid(self, item):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from actions.models import Action, Audience, Neighbourhood
 from creteil_cls.history import FrenchHistoricalRecords as HistoricalRecords
 from creteil_cls.search import SearchableModel, SearchableQuerySet
+from creteil_cls.templatetags.rich_text import HELP_TEXT as RICH_TEXT_HELP
 
 from .enums import AccessibilityNeed, EventStatus, Registration
 
@@ -32,9 +33,9 @@ class Place(models.Model):
     )
     latitude = models.DecimalField("latitude", max_digits=8, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("longitude", max_digits=9, decimal_places=6, null=True, blank=True)
-    description = models.TextField("présentation", blank=True)
-    public_transport = models.TextField("venir en transports en commun", blank=True)
-    accessibility_notes = models.TextField("informations d’accessibilité", blank=True)
+    description = models.TextField("présentation", blank=True, help_text=RICH_TEXT_HELP)
+    public_transport = models.TextField("venir en transports en commun", blank=True, help_text=RICH_TEXT_HELP)
+    accessibility_notes = models.TextField("informations d’accessibilité", blank=True, help_text=RICH_TEXT_HELP)
     serves_auditif = models.BooleanField(AccessibilityNeed.HEARING.label, default=False)
     serves_visuel = models.BooleanField(AccessibilityNeed.VISUAL.label, default=False)
     serves_psychique = models.BooleanField(AccessibilityNeed.PSYCHIC.label, default=False)
@@ -123,7 +124,7 @@ class Event(SearchableModel):
     start = models.DateTimeField("début")
     end = models.DateTimeField("fin")
     all_day = models.BooleanField("toute la journée", default=False)
-    description = models.TextField("description", blank=True)
+    description = models.TextField("description", blank=True, help_text=RICH_TEXT_HELP)
     audiences = models.ManyToManyField(Audience, verbose_name="publics", blank=True, related_name="events")
     registration = models.CharField(
         "inscription", max_length=20, choices=Registration.choices, default=Registration.NONE

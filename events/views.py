@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from creteil_cls.templatetags.rich_text import plain_text
 from creteil_cls.viewmixins import BreadcrumbsMixin, ForgivingPaginationMixin, PublishedOrStaffPreviewMixin
 from partners.models import Partner
 
@@ -193,7 +194,7 @@ def event_json_ld(event, url):
         "@context": "https://schema.org",
         "@type": "Event",
         "name": event.title,
-        "description": event.description or event.action.summary,
+        "description": plain_text(event.description) or event.action.summary,
         "url": url,
         "startDate": start,
         "endDate": end,
@@ -268,7 +269,7 @@ class EventDetailView(BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView
         context["absolute_url"] = url
         context["json_ld"] = json_ld_script_content(event_json_ld(event, url))
         where = f" – {event.place.name}" if event.place else ""
-        summary = Truncator(" ".join(event.description.split())).chars(160)
+        summary = Truncator(" ".join(plain_text(event.description).split())).chars(160)
         context["meta_description"] = f"{phrase.capitalize()}{where}. {summary}".strip()
         context["og_description"] = f"{phrase.capitalize()}{where}."
         return context

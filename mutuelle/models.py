@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from creteil_cls.history import FrenchHistoricalRecords as HistoricalRecords
+from creteil_cls.templatetags.rich_text import HELP_TEXT as RICH_TEXT_HELP
 from partners.models import Partner
 
 from .enums import CLOSED_STATUSES, ContactMethod, ContactTime, CurrentCover, RequestSource, RequestStatus, Situation
@@ -28,14 +29,14 @@ class Offer(models.Model):
     insurer = models.ForeignKey(
         Partner, verbose_name="assureur", on_delete=models.PROTECT, related_name="mutuelle_offers"
     )
-    summary = models.TextField("en quelques mots")
-    who_can_join = models.TextField("pour qui")
-    coverage = models.TextField("ce qui est couvert")
-    how_to_join = models.TextField("comment adhérer")
+    summary = models.TextField("en quelques mots", help_text=RICH_TEXT_HELP)
+    who_can_join = models.TextField("pour qui", help_text=RICH_TEXT_HELP)
+    coverage = models.TextField("ce qui est couvert", help_text=RICH_TEXT_HELP)
+    how_to_join = models.TextField("comment adhérer", help_text=RICH_TEXT_HELP)
     prices_note = models.TextField(
         "remarque sur les tarifs",
         blank=True,
-        help_text="Par exemple : tarifs mensuels par personne, valables jusqu’au…",
+        help_text="Par exemple : tarifs mensuels par personne, valables jusqu’au… " + RICH_TEXT_HELP,
     )
     prices_checked_on = models.DateField(
         "tarifs vérifiés le",
@@ -67,7 +68,7 @@ class Formula(models.Model):
     offer = models.ForeignKey(Offer, verbose_name="offre", on_delete=models.CASCADE, related_name="formulas")
     name = models.CharField("nom de la formule", max_length=100)
     order = models.PositiveSmallIntegerField("ordre", default=1)
-    description = models.TextField("garanties principales", blank=True)
+    description = models.TextField("garanties principales", blank=True, help_text=RICH_TEXT_HELP)
 
     history = HistoricalRecords()
 

@@ -3,7 +3,9 @@ from django.db.models import Q
 from django.urls import reverse
 
 from creteil_cls.history import FrenchHistoricalRecords as HistoricalRecords
+from creteil_cls.images import SanitizedImageField
 from creteil_cls.search import SearchableModel, SearchableQuerySet
+from creteil_cls.templatetags.rich_text import HELP_TEXT as RICH_TEXT_HELP
 
 from .enums import PartnerKind
 
@@ -24,13 +26,13 @@ class Partner(SearchableModel):
     is_signatory = models.BooleanField(
         "signataire du CLS", default=False, help_text="Cochez si le partenaire a signé le contrat de 2022."
     )
-    description = models.TextField("présentation", blank=True)
-    role_in_cls = models.TextField("rôle dans le CLS", blank=True)
+    description = models.TextField("présentation", blank=True, help_text=RICH_TEXT_HELP)
+    role_in_cls = models.TextField("rôle dans le CLS", blank=True, help_text=RICH_TEXT_HELP)
     website = models.URLField("site internet", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
     email = models.EmailField("adresse électronique", blank=True)
     address = models.TextField("adresse postale", blank=True)
-    logo = models.ImageField("logo", upload_to="partenaires/", blank=True)
+    logo = SanitizedImageField("logo", upload_to="partenaires/", blank=True)
     logo_alt = models.CharField(
         "texte alternatif du logo", max_length=200, blank=True, help_text="Laissez vide si le logo est décoratif."
     )

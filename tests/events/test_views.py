@@ -669,14 +669,17 @@ def test_json_ld_of_an_all_day_event_uses_dates(client):
 
 def test_json_ld_cannot_break_out_of_its_script(client):
     event = EventFactory(
-        title="</script><script>alert(1)</script>", description="Tom & Jerry <b>", start=paris_datetime(2030, 3, 16, 10)
+        title="</script><script>alert(1)</script>",
+        description="Tom & Jerry <3 <b>gras</b>",
+        start=paris_datetime(2030, 3, 16, 10),
     )
     body = client.get(event.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in body
     assert body.count("</script>") == 1
     data = json_ld(body)
     assert data["name"] == "</script><script>alert(1)</script>"
-    assert data["description"] == "Tom & Jerry <b>"
+    # The description is rich text: its markup is stripped, its < and & stay (escaped in the JSON).
+    assert data["description"] == "Tom & Jerry <3 gras"
 
 
 def test_open_graph_tags(client):
