@@ -1,7 +1,7 @@
 # Commands of the Créteil CLS portal (see README.md).
 #   make run      fresh machine → venv, install, migrate, content, admin account, dev server
 #   make test     the whole pytest suite (SQLite, or DATABASE_URL=postgres://…)
-#   make quality  ruff, djlint, missing migrations      make fix  reformat and autofix
+#   make quality  ruff, djlint, missing migrations, pip-audit      make fix  reformat and autofix
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -21,12 +21,12 @@ PYTEST_ARGS ?=
 # Tests spread over every core (pytest-xdist); `make test PYTEST_PARALLEL=` runs them in one process.
 PYTEST_PARALLEL ?= -n auto --dist worksteal
 
-.PHONY: help venv install run test quality lint format-check templates-check migrations-check fix requirements clean
+.PHONY: help venv install run test quality lint format-check templates-check migrations-check audit fix requirements clean
 
 help:
 	@echo "make run       installe, migre, charge le contenu et sert le portail sur http://$(HOST):$(PORT)"
 	@echo "make test      lance toute la suite de tests (SQLite, ou DATABASE_URL=postgres://…)"
-	@echo "make quality   ruff, djlint et migrations manquantes"
+	@echo "make quality   ruff, djlint, migrations manquantes et vulnérabilités connues (make audit)"
 	@echo "make fix       reformate le code et les gabarits"
 	@echo "make install   crée .venv et installe requirements.txt et requirements-dev.txt"
 	@echo "make requirements  recompile les fichiers épinglés depuis les .in (pip-compile)"
@@ -69,7 +69,7 @@ test: $(STAMP)
 	exit $$status
 
 # One target per check: `make -k quality` (as CI runs it) reports every failing check at once.
-quality: lint format-check templates-check migrations-check
+quality: lint format-check templates-check migrations-check audit
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -83,6 +83,12 @@ templates-check: $(STAMP)
 
 migrations-check: $(STAMP)
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
+
+# Known vulnerabilities of the pinned requirements (pip-audit, PyPI's advisories; docs/securite.md).
+# A package PyPI could not answer for is a warning, or an error with `make audit AUDIT_STRICT=1`.
+AUDIT_STRICT ?=
+audit: $(STAMP)
+	$(PY) scripts/audit_dependencies.py $(if $(AUDIT_STRICT),--strict) requirements.txt requirements-dev.txt
 
 # Each step goes on when the previous one leaves something to fix by hand.
 fix: $(STAMP)
