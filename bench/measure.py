@@ -3,9 +3,10 @@
     DJANGO_SETTINGS_MODULE=bench.settings DATABASE_URL=… python -m bench.measure > mesures.json
 
 Prints JSON: the pages to load (chosen among the rows of the database), for each the number of
-SQL queries to render it (``CaptureQueriesContext``), the size of its HTML compressed with gzip
-(as nginx sends it) and of the CSS and JS files it links (the ``.gz`` copies that collectstatic
-made), and the latency of the search over the actions, events and partners (no cache).
+SQL queries to render it (``CaptureQueriesContext``), its rendering time without the cache, the
+size of its HTML compressed with gzip (as nginx sends it) and of the CSS and JS files it links
+(the ``.gz`` copies that collectstatic made), and the latency of the search over the actions,
+events and partners (no cache).
 """
 
 import gzip
@@ -18,6 +19,8 @@ import time
 
 SEARCH_QUERIES = ["santé", "dépistage du cancer", "ateliers mémoire", "vaccination", "jeunes écrans", "sommeil"]
 SEARCH_ROUNDS = 10
+# Uncached rendering time of a page in Django (test client), best of a few: the page cache off.
+RENDER_ROUNDS = 5
 
 
 def pages():
@@ -56,7 +59,7 @@ def pages():
         ("robots.txt", "/robots.txt"),
         ("mutuelle", "/mutuelle/"),
         ("mentions légales", "/mentions-legales/"),
-        ("recherche (sans cache)", "/recherche/?q=sant%C3%A9"),
+        ("recherche", "/recherche/?q=sant%C3%A9"),
     ]
 
 
@@ -91,6 +94,11 @@ def measure_pages():
             client.get(url)  # warm the per-process caches (templates, content types)
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(url)
+            render_ms = []
+            for _ in range(RENDER_ROUNDS):
+                started = time.perf_counter()
+                client.get(url)
+                render_ms.append((time.perf_counter() - started) * 1000)
             if response.status_code != 200:
                 raise SystemExit(f"{url} : réponse {response.status_code}")
             html = response.content
@@ -102,6 +110,7 @@ def measure_pages():
                     "name": name,
                     "url": url,
                     "queries": len(queries),
+                    "render_ms": round(min(render_ms), 2),
                     "html_bytes": len(html),
                     "html_gzip": compressed,
                     "assets_gzip": assets,

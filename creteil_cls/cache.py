@@ -6,8 +6,9 @@ How it works (``PageCacheMiddleware``, last in ``MIDDLEWARE``):
   and only for visitors who send neither a session cookie nor a messages cookie: a logged-in
   editor (staff preview of unpublished content) or a visitor with a pending message always
   gets a freshly rendered page. The mutuelle form, its confirmation, the eligibility
-  orientation (household income in the address), the search, ``/sante/`` and ``/admin/``
-  are never cached.
+  orientation (household income in the address), ``/sante/`` and ``/admin/`` are never
+  cached. The search is: a query typed by many visitors is served from the cache, and junk
+  queries are bounded like every query string (below).
 - A response is stored only if it is a 200, not streamed, not ``private`` / ``no-cache`` /
   ``no-store``, and the rendering set no cookie, used no CSRF token, changed no session and
   added no message.
@@ -80,6 +81,7 @@ CACHEABLE_VIEWS = frozenset(
         "events:feed_ics",
         "events:feed_rss",
         "mutuelle:home",
+        "search",
     }
 )
 
