@@ -130,10 +130,14 @@ class EventFilter(django_filters.FilterSet):
         return queryset
 
     def filter_from(self, queryset, name, value):
+        if value == datetime.date.min:
+            return queryset  # « from 01/01/0001 »: its midnight in Paris is before year 1 in UTC
         start = datetime.datetime.combine(value, datetime.time(), tzinfo=timezone.get_current_timezone())
         return queryset.filter(end__gt=start)
 
     def filter_to(self, queryset, name, value):
+        if value == datetime.date.max:
+            return queryset  # « until 31/12/9999 »: no day after it to stop before
         end = datetime.datetime.combine(
             value + datetime.timedelta(days=1), datetime.time(), tzinfo=timezone.get_current_timezone()
         )
