@@ -17,7 +17,9 @@ from xml.etree import ElementTree
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 from django.core.management import call_command
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
@@ -46,6 +48,8 @@ PRODUCTION_SETTINGS = [
     "CSRF_COOKIE_SAMESITE",
     "CONTENT_SECURITY_POLICY",
     "PERMISSIONS_POLICY",
+    # The page cache is on in production: pages served from it must carry the headers too.
+    "PAGE_CACHE_SECONDS",
 ]
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 MISSING_PAGE = "/cette-page-n-existe-pas/"
@@ -75,7 +79,9 @@ def https(settings, production_settings):
     """This test's settings: the production HTTPS, cookie and header settings."""
     for name, value in production_settings.items():
         setattr(settings, name, value)
-    return production_settings
+    caches["pages"].clear()
+    yield production_settings
+    caches["pages"].clear()
 
 
 def parse_csp(header):
@@ -164,10 +170,6 @@ def public_paths(client, https):
         "/mutuelle/eligibilite/?household_size=0&yearly_resources=beaucoup",
         "/mutuelle/demande/",
     ]
-    # The confirmation page shows the reference kept in the session by a submission.
-    session = client.session
-    session[SESSION_REFERENCE] = "CLS-TEST-0001"
-    session.save()
     pages = [(path, 200) for path in dict.fromkeys([*from_sitemap, *others])]
     return [*pages, (reverse("mutuelle:request_done"), 200), (MISSING_PAGE, 404)]
 
@@ -193,15 +195,25 @@ def test_the_pages_checked_cover_every_public_url(public_paths):
 
 
 def test_every_public_page_carries_the_security_headers(client, public_paths):
+    # The confirmation page shows the reference a submission keeps in the visitor's session.
+    applicant = Client()
+    session = applicant.session
+    session[SESSION_REFERENCE] = "CLS-TEST-0001"
+    session.save()
     reports = []
+    served_from_cache = 0
     for path, status in public_paths:
-        response = client.get(path, secure=True)
-        if response.status_code != status:
-            reports.append(f"{path} : HTTP {response.status_code} au lieu de {status}")
-            continue
-        if problems := header_problems(response):
-            reports.append(f"{path} : " + " ; ".join(problems))
+        visitor = applicant if path == reverse("mutuelle:request_done") else client
+        # Twice: the second answer of a cacheable page comes from the page cache.
+        for _ in range(2):
+            response = visitor.get(path, secure=True)
+            served_from_cache += response.headers.get("X-Cache") == "HIT"
+            if response.status_code != status:
+                reports.append(f"{path} : HTTP {response.status_code} au lieu de {status}")
+            elif problems := header_problems(response):
+                reports.append(f"{path} ({response.headers.get('X-Cache', 'sans cache')}) : " + " ; ".join(problems))
     assert not reports, "\n".join(reports)
+    assert served_from_cache > len(public_paths) / 2, "le cache des pages n'a pas servi"
 
 
 def test_health_check_carries_the_headers(client, https):
