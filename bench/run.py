@@ -120,7 +120,14 @@ def bench_one(n, args, env, static_root, workdir):
     base_url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
-        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_LOG_LEVEL": "warning"},
+        # Worker recycling off: after ~1000 requests each, every worker would restart at the same
+        # moment and the figures would measure Django's start-up instead of the pages.
+        env={
+            **env,
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "GUNICORN_LOG_LEVEL": "warning",
+            "GUNICORN_MAX_REQUESTS": "0",
+        },
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=open(workdir / f"gunicorn-{n}.log", "w"),  # noqa: SIM115 (closed with the process)
