@@ -2,7 +2,8 @@
 
 The instances are real gunicorn processes serving the test database pytest-django created,
 with the production settings and REDIS_URL on the test Redis database (TEST_REDIS_URL,
-``redis://127.0.0.1:6379/3`` by default), flushed before and after. PostgreSQL only (SQLite
+``redis://127.0.0.1:6379/3`` by default), under a key prefix of the test's own, deleted before
+and after (tests on parallel workers share the database). PostgreSQL only (SQLite
 cannot be shared by two servers); without Redis the test is skipped, except in CI.
 """
 
@@ -13,6 +14,7 @@ import requests
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import override_settings
+from django.urls import reverse
 
 from mutuelle.models import InterestRequest
 from tests.factories import ActionFactory
@@ -105,7 +107,9 @@ def admin_login(session, base_url, *, username, password):
     return answer
 
 
-def test_a_staff_session_opened_on_one_instance_works_on_the_other(instances, django_user_model):
+def test_a_staff_session_opened_on_one_instance_works_on_the_other_and_its_edits_show_there(
+    instances, django_user_model
+):
     a, b = instances
     password = secrets.token_urlsafe(16)
     user = django_user_model.objects.create_user(
@@ -125,6 +129,22 @@ def test_a_staff_session_opened_on_one_instance_works_on_the_other(instances, dj
 
     user.refresh_from_db()
     assert user.last_login is not None
+
+    # The editor changes an action through the admin of A; a visitor of B sees it at once.
+    action = ActionFactory(title="Atelier mémoire", slug="atelier-memoire")
+    visitor = requests.Session()
+    for _ in range(2):  # B has cached the page, if it caches it
+        before = visitor.get(b.url + action.get_absolute_url(), timeout=30).text
+        assert "Atelier mémoire" in before and "Atelier mémoire et équilibre" not in before
+    change = staff.get(a.url + reverse("admin:actions_action_change", args=[action.pk]), timeout=30)
+    assert change.status_code == 200
+    form = find_form(change.text, lambda form: "title" in form.field_names, page="la fiche de l’action")
+    saved = submit(staff, change, form, title="Atelier mémoire et équilibre", _save="Enregistrer")
+    assert saved.status_code == 302, saved.text[:2000]
+    page = visitor.get(b.url + action.get_absolute_url(), timeout=30)
+    assert "Atelier mémoire et équilibre" in page.text
+    action.refresh_from_db()
+    assert action.title == "Atelier mémoire et équilibre"
 
 
 def test_a_content_change_is_visible_on_both_instances_at_once(instances, shared_cache):
