@@ -19,6 +19,9 @@ from django.http import QueryDict
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from actions.enums import ActionStatus
+from actions.models import Axis
+from events.enums import AccessibilityNeed
 from mutuelle.content import create_scale
 from mutuelle.forms import InterestRequestForm
 from mutuelle.models import InterestRequest
@@ -145,8 +148,10 @@ markers = st.text(string.ascii_letters, min_size=6, max_size=10).map(lambda s: f
 
 
 @st.composite
-def values(draw, marker, name=None):
-    """One parameter's value: arbitrary or of its kind, with the marker inside now and then."""
+def values(draw, marker, name=None, valid=None):
+    """One parameter's value: arbitrary, of its kind or valid, with the marker inside now and then."""
+    if valid and valid.get(name) and draw(st.booleans()):
+        return draw(st.sampled_from(valid[name]))  # valid values beside junk ones reach the queries
     if name in DATE_PARAMETERS and draw(st.booleans()):
         value = draw(dates)
     elif name in NUMBER_PARAMETERS and draw(st.booleans()):
@@ -160,11 +165,11 @@ def values(draw, marker, name=None):
 
 
 @st.composite
-def queries(draw, names):
+def queries(draw, names, valid=None):
     """A marker, and parameters among ``names`` (plus an unknown one), sometimes repeated."""
     marker = draw(markers)
     chosen = draw(st.lists(st.sampled_from([*names, "inconnu"]), min_size=1, max_size=len(names) + 1, unique=True))
-    params = {name: draw(st.lists(values(marker, name), min_size=1, max_size=2)) for name in chosen}
+    params = {name: draw(st.lists(values(marker, name, valid), min_size=1, max_size=2)) for name in chosen}
     return marker, params
 
 
@@ -204,12 +209,32 @@ FORM_FIELDS = list(InterestRequestForm.base_fields)
 
 @pytest.fixture
 def content():
-    """A little of everything that the filters can match."""
+    """A little of everything that the filters can match; returns valid values of each parameter."""
     theme, audience, neighbourhood = ThemeFactory(), AudienceFactory(), NeighbourhoodFactory()
     place = PlaceFactory(neighbourhood=neighbourhood)
     action = ActionFactory(themes=[theme], audiences=[audience], neighbourhoods=[neighbourhood])
-    EventFactory(action=action, place=place, audiences=[audience])
+    event = EventFactory(action=action, place=place, audiences=[audience])
     create_scale()
+    today = datetime.date.today()
+    return {
+        "q": [action.title, event.title, "santé", "Créteil"],
+        "axe": list(Axis.objects.values_list("slug", flat=True)),
+        "theme": [theme.slug],
+        "public": [audience.slug],
+        "quartier": [neighbourhood.slug],
+        "lieu": [place.slug],
+        "statut": list(ActionStatus.values),
+        "periode": ["semaine", "mois", "passes"],
+        "accessibilite": list(AccessibilityNeed.values),
+        "gratuit": ["1", "on", "true"],
+        "du": [today.isoformat()],
+        "au": [(today + datetime.timedelta(days=30)).isoformat()],
+        "page": ["1", "2", "last"],
+        "household_size": ["1", "3", "20"],
+        "yearly_resources": ["0", "12 500", "12500,50"],
+        "age": ["0", "42", "120"],
+        "receives_rsa": ["on"],
+    }
 
 
 def fresh():
@@ -234,7 +259,7 @@ def assert_safe(response, marker=None):
 @given(data=st.data())
 def test_filters_never_fail_nor_reflect_unescaped(client, content, url, data):
     fresh()
-    marker, params = data.draw(queries(FILTERED_PAGES[url]), label="paramètres")
+    marker, params = data.draw(queries(FILTERED_PAGES[url], valid=content), label="paramètres")
 
     response = client.get(url, params)
 
