@@ -254,6 +254,7 @@ def main(argv=None):
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
 
     started = datetime.datetime.now(datetime.UTC)
+    load_before = os.getloadavg()[0]
     results = []
     try:
         for n in args.n:
@@ -268,7 +269,9 @@ def main(argv=None):
         f"\nMesuré le {started:%Y-%m-%d %H:%M} UTC sur {platform.node()} : {os.cpu_count()} cœurs, "
         f"Python {platform.python_version()}, gunicorn {workers} processus, wrk {args.threads} fils × "
         f"{args.connections} connexions × {args.duration} s par page, cache des pages "
-        f"{'Redis' if args.redis else 'fichiers locaux'}."
+        f"{'Redis' if args.redis else 'fichiers locaux'}. Charge moyenne de la machine (1 min) : "
+        f"{load_before:.1f} au début, {os.getloadavg()[0]:.1f} à la fin (au-delà du nombre de cœurs, "
+        "d'autres programmes se partageaient le processeur : les débits absolus en pâtissent)."
     )
     failed = False
     for target, passed, detail in verdicts(results):
