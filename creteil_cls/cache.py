@@ -242,6 +242,9 @@ class PageCacheMiddleware:
             return
         if query_string and not _query_pages_allowed(timeout):
             return
+        # One piece of content: the syndication feeds write theirs in hundreds of small pieces,
+        # which gunicorn would send as as many small writes on every hit.
+        response.content = response.content
         if not response.has_header("ETag"):
             set_response_etag(response)
         self._keep(request, response, request._page_cache_prefix, page_cache(), timeout)

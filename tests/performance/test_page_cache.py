@@ -328,3 +328,11 @@ def test_signals_are_connected_to_every_content_model_and_no_personal_data_model
     assert not any(label.split(".")[1].startswith("historical") for label in labels)
     assert Partner in set(page_cache.content_models())
     assert LogEntry not in set(page_cache.content_models())
+
+
+def test_a_cached_feed_is_sent_in_one_piece(client, content):
+    """The feeds write their XML in many small pieces; the stored copy is sent as one."""
+    client.get("/flux/agenda/")
+    hit = client.get("/flux/agenda/")
+    assert hit["X-Cache"] == "HIT"
+    assert len(list(hit)) == 1
