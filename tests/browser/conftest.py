@@ -5,6 +5,7 @@ On a developer's machine without it they are skipped. ``playwright install`` is 
 the browser comes from Debian's ``chromium`` package.
 """
 
+import contextlib
 import io
 import os
 import threading
@@ -87,20 +88,69 @@ def browser(playwright, live_server):
     wait_for_live_server_requests()
 
 
+# Run in every page before its own content: reports each Content-Security-Policy violation
+# (securitypolicyviolation event) to the test through an exposed function.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+    window.__reportCspViolation(
+        `${event.effectiveDirective} a bloqué ${event.blockedURI || "du code en ligne"}`
+        + ` (${event.sourceFile || document.location.href}:${event.lineNumber}) ${event.sample || ""}`.trim()
+    );
+}, true);
+"""
+
+
 @pytest.fixture
-def new_context(browser):
-    """Opens browser contexts (``new_context(viewport=…, java_script_enabled=False)``), closed after the test."""
+def csp_violations():
+    """Content-Security-Policy violations reported by every page the test opened."""
+    return []
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation(csp_violations):
+    """Fails any browser test during which a page broke the Content-Security-Policy."""
+    yield
+    assert not csp_violations, "Violations de la Content-Security-Policy :\n" + "\n".join(csp_violations)
+
+
+def is_csp_console_error(message):
+    return message.type == "error" and "Content Security Policy" in message.text
+
+
+@pytest.fixture
+def new_context(browser, csp_violations):
+    """Opens browser contexts (``new_context(viewport=…, java_script_enabled=False)``), closed after the test.
+
+    Each of them reports the CSP violations of its pages (the event, and Chromium's console error)
+    into ``csp_violations``.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
     contexts = []
 
     def factory(**options):
         options.setdefault("locale", "fr-FR")
         context = browser.new_context(**options)
         context.set_default_timeout(10_000)
-        contexts.append(context)
+        context.expose_function("__reportCspViolation", lambda text: csp_violations.append(text))
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on(
+            "console",
+            lambda message: (
+                csp_violations.append(f"console : {message.text}") if is_csp_console_error(message) else None
+            ),
+        )
+        contexts.append((context, options.get("java_script_enabled", True)))
         return context
 
     yield factory
-    for context in contexts:
+    for context, javascript in contexts:
+        # Let the pages still open deliver the violation events already queued before closing them
+        # (without JavaScript there is no listener, and an evaluate would never return).
+        for open_page in context.pages if javascript else []:
+            # A page gone or navigating has nothing left to deliver.
+            with contextlib.suppress(PlaywrightError):
+                open_page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 0))")
         context.close()
 
 
