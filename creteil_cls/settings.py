@@ -5,6 +5,7 @@ listed in README.md (section « Configuration »).
 """
 
 import datetime
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -161,9 +162,17 @@ PAGE_CACHE_KEY_PREFIX = "pages"
 if REDIS_URL:
     CACHES["pages"] = {**CACHES["default"]}
 else:
+    # By default one directory per project and database: two sites (or a test server) on one machine
+    # never serve each other's pages.
+    _database = DATABASES["default"]
+    _page_cache_scope = hashlib.sha256(
+        f"{BASE_DIR}|{_database['ENGINE']}|{_database.get('HOST')}|{_database.get('PORT')}|{_database['NAME']}".encode()
+    ).hexdigest()[:12]
     CACHES["pages"] = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("DJANGO_PAGE_CACHE_DIR", os.path.join(tempfile.gettempdir(), "creteil-cls-pages")),
+        "LOCATION": os.environ.get(
+            "DJANGO_PAGE_CACHE_DIR", os.path.join(tempfile.gettempdir(), f"creteil-cls-pages-{_page_cache_scope}")
+        ),
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 
