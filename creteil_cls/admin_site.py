@@ -60,7 +60,11 @@ def must_verify(user):
     Mandatory for their role, or chosen: an editor who enrolled a phone uses it, otherwise a
     stolen password alone would still open their account.
     """
-    return two_factor_required(user) or has_device(user)
+    cached = getattr(user, "_cls_must_verify", None)
+    if cached is None:  # has_permission runs several times per admin page
+        cached = two_factor_required(user) or has_device(user)
+        user._cls_must_verify = cached
+    return cached
 
 
 def safe_next_url(request, default):
@@ -121,8 +125,28 @@ class AdminLookMixin:
         return context
 
 
+# The package's French calls a code a « jeton »: the agents' word is « code ».
+TOKEN_LABELS = {
+    "token": "Code à 6 chiffres de l’application",
+    "backup": "Code de secours",
+    "generator": "Code à 6 chiffres de l’application",
+}
+
+
+def relabel_token(form, step):
+    for name in ("otp_token", "token"):
+        if step in TOKEN_LABELS and name in form.fields:
+            form.fields[name].label = TOKEN_LABELS[step]
+            # A code is typed, not counted: no number spinner (and a leading 0 stays visible).
+            form.fields[name].widget.input_type = "text"
+    return form
+
+
 class LoginView(AdminLookMixin, two_factor_views.LoginView):
     page_title = "Connexion"
+
+    def get_form(self, step=None, **kwargs):
+        return relabel_token(super().get_form(step=step, **kwargs), step or self.steps.current)
 
     def get_success_url(self):
         return self.get_redirect_url() or reverse("admin:index")
@@ -130,6 +154,9 @@ class LoginView(AdminLookMixin, two_factor_views.LoginView):
 
 class SetupView(AdminLookMixin, two_factor_views.SetupView):
     page_title = "Activer la double authentification"
+
+    def get_form(self, step=None, **kwargs):
+        return relabel_token(super().get_form(step=step, **kwargs), step or self.steps.current)
 
     def dispatch(self, request, *args, **kwargs):
         # Adding a phone to an account that already has one needs a verified session: a password

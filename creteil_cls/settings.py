@@ -292,6 +292,8 @@ LOGIN_REDIRECT_URL = "admin:index"
 TWO_FACTOR_PATCH_ADMIN = False
 # The superusers' device admin shows neither the secret keys nor their QR codes.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# The enrolment QR code: an SVG served by the portal, on a white background (readable in dark mode).
+TWO_FACTOR_QR_FACTORY = "qrcode.image.svg.SvgFillImage"
 
 # Sessions end after DJANGO_SESSION_IDLE_MINUTES without a request (the expiry is renewed on every
 # request; Django saves only non-empty sessions, so anonymous visitors cost nothing), when the browser
@@ -365,8 +367,8 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # Logs (docs/exploitation-journaux.md): one JSON object per line in production, plain text in
-# development; the « personal_data » filter keeps query strings of /mutuelle/… and the messages of
-# errors raised there out of them. No error mail: ADMINS stays empty and the « django » logger
+# development; the « personal_data » filter keeps query strings of /mutuelle/… and /admin/… and the
+# messages of errors raised there out of them. No error mail: ADMINS stays empty and the « django » logger
 # below replaces Django's default handlers (mail_admins would send the request's data by mail).
 LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json")
 if LOG_FORMAT not in {"json", "plain"}:

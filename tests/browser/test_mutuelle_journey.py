@@ -5,6 +5,7 @@ a member of « Rédaction » does not see the requests. axe runs on the form wit
 the confirmation page (the accessibility test cannot send a form).
 """
 
+import base64
 import re
 from decimal import Decimal
 
@@ -216,3 +217,33 @@ def test_an_editor_does_not_see_the_requests(page, site_url, cls_content):
     expect(page.get_by_role("link", name=re.compile("^Demandes d’information mutuelle"))).to_have_count(0)
     response = page.goto(site_url(changelist))
     assert response.status == 403
+
+
+def test_a_new_agent_enrols_a_phone_at_first_login(page, site_url, cls_content):
+    """First login of a « Mutuelle » agent: password, then the setup wizard (QR code served by the
+    portal, secret key), a code from the « app », backup codes, and the admin opens."""
+    agent = staff_user("nadia.haddad", "Mutuelle")
+    page.goto(site_url("/admin/"))
+    page.get_by_label("Nom d’utilisateur").fill(agent.username)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(site_url(reverse("two_factor:setup")))
+    page.get_by_role("button", name="Continuer").click()
+
+    qr_code = page.get_by_role("img", name=re.compile("^QR code"))
+    expect(qr_code).to_be_visible()
+    assert qr_code.evaluate("img => img.complete && img.naturalWidth > 0")
+    secret = page.locator(".cls-otp-secret").inner_text().strip()
+    key = base64.b32decode(secret).hex()  # what the phone reads from the QR code
+    device = TOTPDevice(key=key)
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    page.get_by_label("Code à 6 chiffres de l’application").fill(f"{code:06d}")
+    page.get_by_role("button", name="Continuer").click()
+
+    expect(page).to_have_url(site_url(reverse("two_factor:setup_complete")))
+    page.get_by_role("button", name="Générer mes codes de secours").click()
+    expect(page.locator(".cls-backup-tokens li")).to_have_count(10)
+    page.get_by_role("link", name="Aller à l’administration").click()
+    expect(page).to_have_url(site_url("/admin/"))
+    expect(page.get_by_role("link", name=re.compile("^Demandes d’information mutuelle")).first).to_be_visible()
+    assert TOTPDevice.objects.get(user=agent).confirmed

@@ -86,6 +86,7 @@ def test_the_whole_login_with_a_real_totp_code(client, agent):
     first = post_password(client, agent.username)
     assert first.status_code == 200
     assert "token-otp_token" in first.text
+    assert "Code à 6 chiffres de l’application" in first.text
     assert "_auth_user_id" not in client.session  # not logged in after the password alone
     done = post_token(client, token_for(device))
     assert done.status_code == 302
