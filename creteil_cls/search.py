@@ -8,12 +8,14 @@ results are ranked. Elsewhere (SQLite on a fresh machine) a normalised copy of t
 accents, and a naive French plural rule strips a final « s » or « x ».
 """
 
+import html
 import re
 import unicodedata
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connection, models
 from django.db.models import F, Value
+from django.utils.html import strip_tags
 
 SEARCH_CONFIG = "french_unaccent"
 MAX_QUERY_LENGTH = 200
@@ -84,7 +86,10 @@ class SearchableModel(models.Model):
             type(self).refresh_search_vectors(type(self)._base_manager.filter(pk=self.pk))
 
     def get_search_text(self):
-        return " ".join(str(getattr(self, name) or "") for name in self.search_fields)
+        # Editors' texts may hold a little HTML (|rich_text): its tags are not words to find.
+        # (PostgreSQL's parser already skips tags when it builds the vector.)
+        text = " ".join(str(getattr(self, name) or "") for name in self.search_fields)
+        return html.unescape(strip_tags(text))
 
     @classmethod
     def search_vector_expression(cls):

@@ -79,3 +79,16 @@ def test_postgres_uses_french_stemming_and_gin_index():
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'actions_action_search_gin'")
         assert "gin" in cursor.fetchone()[0].lower()
+
+
+def test_markup_of_rich_text_is_not_searchable():
+    action = ActionFactory(
+        title="Atelier",
+        body='Voir <a href="https://www.ameli.fr/">le site d’ameli</a> &amp; <strong>dépistage</strong>',
+    )
+
+    assert list(Action.objects.search("ameli")) == [action]
+    assert list(Action.objects.search("dépistage")) == [action]
+    assert list(Action.objects.search("href")) == []
+    assert list(Action.objects.search("strong")) == []
+    assert list(Action.objects.search("amp")) == []
