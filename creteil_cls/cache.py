@@ -33,6 +33,7 @@ How it works (``PageCacheMiddleware``, last in ``MIDDLEWARE``):
   calendars' and feeds' own conditional GET (ETag, Last-Modified) keeps working on cache hits.
 """
 
+import logging
 import time
 import uuid
 
@@ -50,11 +51,17 @@ from django.utils.cache import (
     set_response_etag,
 )
 from django.utils.http import parse_http_date_safe
+from redis.exceptions import RedisError
 
 CACHE_ALIAS = "pages"
 GENERATION_KEY = "content-generation"
 QUERY_PAGES_KEY = "query-pages"
 MAX_QUERY_STRING_LENGTH = 300
+# What a cache store that cannot be reached raises: Redis down or slow, a full or unwritable disk.
+# The page cache is an accelerator: then the page is rendered as if it had no cache.
+CACHE_ERRORS = (RedisError, OSError)
+
+logger = logging.getLogger(__name__)
 
 # URL names (namespace:name) of the pages that are the same for every visitor without a session.
 CACHEABLE_VIEWS = frozenset(
@@ -130,7 +137,12 @@ def invalidate_pages(**kwargs):
     commit, so that a page rendered by another request between the two (from the data before
     the commit) cannot stay in the cache under the new generation.
     """
-    bump_generation()
+    try:
+        bump_generation()
+    except CACHE_ERRORS as error:
+        # The content is saved all the same; it is invalidated again after the commit, and the
+        # pages kept meanwhile expire by themselves (PAGE_CACHE_SECONDS).
+        logger.warning("Cache des pages injoignable (%s) : invalidation différée", type(error).__name__)
     transaction.on_commit(bump_generation, robust=True)
 
 
@@ -185,10 +197,13 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if getattr(request, "_page_cache_prefix", None):
-            self._store(request, response)
-        elif getattr(request, "_page_cache_admin_post", False) and response.status_code < 400:
-            bump_generation()
+        try:
+            if getattr(request, "_page_cache_prefix", None):
+                self._store(request, response)
+            elif getattr(request, "_page_cache_admin_post", False) and response.status_code < 400:
+                bump_generation()
+        except CACHE_ERRORS as error:
+            logger.warning("Cache des pages injoignable (%s) : page servie sans être gardée", type(error).__name__)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -205,12 +220,17 @@ class PageCacheMiddleware:
             or CookieStorage.cookie_name in request.COOKIES
         ):
             return None
-        prefix = f"{settings.PAGE_CACHE_KEY_PREFIX}.{current_generation()}.{timezone.localdate():%Y%m%d}"
-        response = self._fetch(request, prefix, local_pages)
-        if response is None:
-            response = self._fetch(request, prefix, page_cache())
-            if response is not None:
-                self._keep(request, response, prefix, local_pages, min(timeout, LOCAL_SECONDS))
+        try:
+            prefix = f"{settings.PAGE_CACHE_KEY_PREFIX}.{current_generation()}.{timezone.localdate():%Y%m%d}"
+            response = self._fetch(request, prefix, local_pages)
+            if response is None:
+                response = self._fetch(request, prefix, page_cache())
+                if response is not None:
+                    self._keep(request, response, prefix, local_pages, min(timeout, LOCAL_SECONDS))
+        except CACHE_ERRORS as error:
+            # One line per request, no traceback: during a Redis outage every page comes here.
+            logger.warning("Cache des pages injoignable (%s) : page calculée sans cache", type(error).__name__)
+            return None
         if response is None:
             if request.method == "GET":
                 request._page_cache_prefix = prefix

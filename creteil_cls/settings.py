@@ -218,6 +218,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # HTTPS: on by default in production; set to 0 to serve plain HTTP on a loopback.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# The load balancer probes each instance directly over HTTP: the health check answers it there.
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 # Preloading commits every subdomain of the city's domain to HTTPS in browsers for years: a decision

@@ -3,6 +3,8 @@
 import logging
 import sys
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -11,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
+from redis.exceptions import RedisError
 
 from actions.models import Action, Objective
 from actions.views import axes_with_counts
@@ -130,6 +133,14 @@ def health(request):
             cursor.fetchone()
     except DatabaseError:
         return JsonResponse({"status": "erreur", "database": "injoignable"}, status=503)
+    if settings.REDIS_URL:
+        # With Redis, sessions, rate limits and the staff's pages need it: an instance that
+        # cannot reach it should leave the load balancer's rotation like one without its database.
+        try:
+            cache.set("sante", "ok", timeout=10)
+        except RedisError:
+            return JsonResponse({"status": "erreur", "database": "ok", "cache": "injoignable"}, status=503)
+        return JsonResponse({"status": "ok", "database": "ok", "cache": "ok"})
     return JsonResponse({"status": "ok", "database": "ok"})
 
 

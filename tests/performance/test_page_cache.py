@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.cache import caches
+from django.test import override_settings
 from django.utils import timezone
 
 from actions.models import Action
@@ -336,3 +337,31 @@ def test_a_cached_feed_is_sent_in_one_piece(client, content):
     hit = client.get("/flux/agenda/")
     assert hit["X-Cache"] == "HIT"
     assert len(list(hit)) == 1
+
+
+def unreachable_redis_caches(settings):
+    """The project's caches, with the page cache in a Redis nobody listens to (port 1)."""
+    return {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        },
+    }
+
+
+def test_an_unreachable_page_cache_only_costs_the_rendering(client, settings, content, caplog):
+    # Redis down: the public pages are rendered as if there were no cache, never a 500.
+    with override_settings(CACHES=unreachable_redis_caches(settings)):
+        first = client.get("/")
+        second = client.get(content["action"].get_absolute_url())
+        # Saving content still works; its pages are invalidated once the cache is back.
+        content["action"].title = "Ateliers mémoire et équilibre"
+        content["action"].save()
+        again = client.get(content["action"].get_absolute_url())
+
+    assert [first.status_code, second.status_code, again.status_code] == [200, 200, 200]
+    assert "X-Cache" not in first
+    assert "Ateliers mémoire et équilibre" in again.content.decode()
+    assert "Cache des pages injoignable (ConnectionError)" in caplog.text

@@ -372,6 +372,34 @@ def test_health_answers_503_when_the_database_does_not(client):
     assert response.json()["status"] == "erreur"
 
 
+@pytest.mark.django_db
+def test_health_also_checks_redis_when_the_site_uses_it(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    reachable = client.get(reverse("health"))
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    unreachable = client.get(reverse("health"))
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+    assert reachable.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert unreachable.status_code == 503
+    assert unreachable.json() == {"status": "erreur", "database": "ok", "cache": "injoignable"}
+
+
+@pytest.mark.django_db
+def test_health_answers_plain_http_where_every_other_page_goes_to_https(client, settings):
+    # The load balancer probes an instance directly, without the proxy's X-Forwarded-Proto.
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get(reverse("health")).status_code == 200
+    assert client.get(reverse("home")).status_code == 301
+
+
 # Machine-readable --------------------------------------------------------------------------
 
 
