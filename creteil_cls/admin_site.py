@@ -20,15 +20,15 @@ from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME, logout
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.views import LogoutView, redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django_otp import devices_for_user
 from two_factor import views as two_factor_views
+from two_factor.utils import default_device
 
 # The group whose members work the mutuelle's interest requests (created by a migration).
 MUTUELLE_GROUP = "Mutuelle"
@@ -50,8 +50,13 @@ def two_factor_required(user):
 
 
 def has_device(user):
-    """Whether ``user`` has a confirmed OTP device (an authenticator app or backup codes)."""
-    return any(True for _ in devices_for_user(user, confirmed=True))
+    """Whether ``user`` has a confirmed authenticator app: the device the login wizard asks a code of.
+
+    Backup codes alone do not count: the wizard only asks for a code when there is an app, so an
+    account whose lost phone was removed (its backup codes left behind) must enrol a new one, not
+    be sent round between the login and the admin.
+    """
+    return default_device(user) is not None
 
 
 def must_verify(user):
@@ -206,6 +211,9 @@ two_factor_urls = (
         path("double-authentification/activee/", SetupCompleteView.as_view(), name="setup_complete"),
         path("double-authentification/codes-de-secours/", BackupTokensView.as_view(), name="backup_tokens"),
         path("double-authentification/desactiver/", DisableView.as_view(), name="disable"),
+        # The admin's own logout needs a verified session: this one ends a session stopped
+        # between the password and the code (a counter PC must not keep it open).
+        path("deconnexion/", LogoutView.as_view(next_page="two_factor:login"), name="logout"),
     ],
     "two_factor",
 )

@@ -273,3 +273,36 @@ def test_every_admin_url_lets_a_verified_superuser_in(admin_client, name):
     InterestRequestFactory()
     response = admin_client.get(admin_url(name))
     assert not refused(response), admin_url(name)
+
+
+# Lost phone, logging out half-way -----------------------------------------------------------------
+
+
+def test_an_agent_whose_lost_phone_was_removed_enrols_a_new_one(client, agent):
+    # docs/comptes.md: a superuser deletes the lost phone; the backup codes may stay behind.
+    add_device(agent)
+    StaticDevice.objects.create(user=agent, name="backup").token_set.create(token="abcd1234")
+    TOTPDevice.objects.filter(user=agent).delete()
+
+    response = post_password(client, agent.username)
+    admin_response = client.get(response["Location"])
+    assert refused(admin_response)
+    setup = client.get(admin_response["Location"])
+    assert setup.status_code == 302
+    assert setup["Location"] == reverse("two_factor:setup")
+    assert client.get(setup["Location"]).status_code == 200
+
+
+def test_a_session_stopped_before_the_code_can_log_out(client, superuser):
+    client.force_login(superuser)
+    setup = client.get(reverse("two_factor:setup"))
+    assert 'action="/admin/compte/deconnexion/"' in setup.content.decode()
+    # The admin's own logout sends such a session back to the login: it stays open there.
+    client.post(reverse("admin:logout"))
+    assert "_auth_user_id" in client.session
+
+    response = client.post(reverse("two_factor:logout"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("two_factor:login")
+    assert "_auth_user_id" not in client.session
