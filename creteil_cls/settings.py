@@ -7,7 +7,6 @@ listed in README.md (section « Configuration »).
 import datetime
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -170,9 +169,9 @@ else:
     ).hexdigest()[:12]
     CACHES["pages"] = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get(
-            "DJANGO_PAGE_CACHE_DIR", os.path.join(tempfile.gettempdir(), f"creteil-cls-pages-{_page_cache_scope}")
-        ),
+        # In the project, not in the shared /tmp: the cache holds pickles, and a directory that
+        # another local account could create first must never be read from.
+        "LOCATION": os.environ.get("DJANGO_PAGE_CACHE_DIR", str(BASE_DIR / ".cache" / f"pages-{_page_cache_scope}")),
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 

@@ -73,6 +73,11 @@ manage collectstatic --noinput --verbosity 0
 say "Rechargement de gunicorn (les requêtes en cours se terminent)"
 systemctl reload "$SERVICE"
 
+# The pages kept in cache were rendered by the previous code and templates: once the new workers
+# serve, every page is rendered again at its next visit.
+say "Cache des pages"
+manage clear_page_cache
+
 say "Vérification : /sante/"
 bind="${GUNICORN_BIND:-127.0.0.1:8000}"
 if [[ "$bind" == unix:* ]]; then
@@ -80,7 +85,7 @@ if [[ "$bind" == unix:* ]]; then
 else
     health=(curl --silent --fail --max-time 5 "http://$bind/sante/")
 fi
-# Comme nginx l’enverrait (HTTPS), sinon SECURE_SSL_REDIRECT répondrait 301.
+# Comme nginx l’enverrait (HTTPS, nom du site) : /sante/ répond aussi en HTTP simple.
 for _ in $(seq 1 30); do
     if "${health[@]}" -H "X-Forwarded-Proto: https" -H "Host: ${DJANGO_ALLOWED_HOSTS%%,*}" >/dev/null; then
         echo "Le portail répond."

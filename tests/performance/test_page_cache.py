@@ -5,10 +5,12 @@ turn it on, with an empty cache for each test.
 """
 
 import datetime
+import io
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.cache import caches
+from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
@@ -365,3 +367,14 @@ def test_an_unreachable_page_cache_only_costs_the_rendering(client, settings, co
     assert "X-Cache" not in first
     assert "Ateliers mémoire et équilibre" in again.content.decode()
     assert "Cache des pages injoignable (ConnectionError)" in caplog.text
+
+
+def test_clear_page_cache_renders_every_page_again(client, content):
+    # deploy/deploy.sh runs it once the new code serves: no page of the old templates is kept.
+    url = content["action"].get_absolute_url()
+    assert client.get(url)["X-Cache"] == "MISS"
+    assert client.get(url)["X-Cache"] == "HIT"
+
+    call_command("clear_page_cache", stdout=io.StringIO())
+
+    assert client.get(url)["X-Cache"] == "MISS"
