@@ -23,6 +23,12 @@ PERSONAL_QUERY = re.compile(r"(/(?:mutuelle|admin)(?:/[^?\s\"']*)?)\?[^\s\"']*")
 PERSONAL_PREFIXES = ("/mutuelle", "/admin")
 
 
+def traceback_without_message(exc_info):
+    """The frames and the exception's type only: its message may quote what the person typed."""
+    exc_type, _exc_value, exc_traceback = exc_info
+    return "Traceback (most recent call last):\n" + "".join(traceback.format_tb(exc_traceback)) + exc_type.__name__
+
+
 def strip_personal_queries(value):
     return PERSONAL_QUERY.sub(r"\1", value) if isinstance(value, str) else value
 
@@ -41,6 +47,9 @@ class PersonalDataFilter(logging.Filter):
         path = getattr(request, "path", "") if isinstance(request, HttpRequest) else ""
         if path.startswith(PERSONAL_PREFIXES):
             record.personal_data = True
+            if record.exc_info and record.exc_info[0] is not None:
+                # What the plain text formatter prints in place of the full traceback.
+                record.exc_text = traceback_without_message(record.exc_info)
         return True
 
 
@@ -70,11 +79,10 @@ class JSONFormatter(logging.Formatter):
             **request_fields(record),
         }
         if record.exc_info and record.exc_info[0] is not None:
-            exc_type, exc_value, exc_traceback = record.exc_info
+            exc_type = record.exc_info[0]
             entry["exception"] = exc_type.__name__
             if getattr(record, "personal_data", False):
-                # The frames and the type only: the message may quote what the person typed.
-                entry["traceback"] = "".join(traceback.format_tb(exc_traceback)) + exc_type.__name__
+                entry["traceback"] = traceback_without_message(record.exc_info)
             else:
                 entry["traceback"] = self.formatException(record.exc_info)
         if record.stack_info:

@@ -153,6 +153,23 @@ def test_the_message_of_an_error_raised_under_mutuelle_stays_out_but_its_frames_
     assert "berenice" not in json.dumps(entry)
 
 
+def test_the_plain_format_keeps_the_message_of_an_error_under_mutuelle_out_too():
+    # DJANGO_LOG_FORMAT=plain is allowed in production: the filter, not the formatter, protects.
+    email = "berenice.lagardere@example.org"
+    request = RequestFactory().post("/mutuelle/demande/", {"email": email})
+    try:
+        raise ValueError(f"la valeur {email} existe déjà")
+    except ValueError:
+        record = make_record(args=(request.path,), request=request, status_code=500, exc_info=sys.exc_info())
+    PersonalDataFilter().filter(record)
+
+    line = logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s").format(record)
+
+    assert "ValueError" in line
+    assert "test_the_plain_format_keeps_the_message" in line
+    assert "berenice" not in line
+
+
 @pytest.mark.parametrize(
     "msg, args",
     [
