@@ -6,7 +6,9 @@
 #
 # Variables : DATABASE_URL (obligatoire, celle du site), BACKUP_DIR (dossier des sauvegardes,
 # /var/backups/cls-portail par défaut ; le premier argument le remplace), BACKUP_KEEP (nombre de
-# sauvegardes gardées, 14 par défaut). Affiche le chemin de la sauvegarde créée.
+# sauvegardes gardées, 14 par défaut), DJANGO_MEDIA_ROOT (les fichiers déposés — images des actions,
+# logos — archivés à côté de la base, sous le même horodatage, s'il est défini). Affiche le chemin
+# de la sauvegarde créée.
 # Les sauvegardes contiennent des données personnelles (demandes mutuelle) : fichiers en 0600.
 set -euo pipefail
 
@@ -36,11 +38,22 @@ pg_restore --list "$partial" >/dev/null
 mv "$partial" "$target"
 trap - EXIT
 
-# Rotation : les BACKUP_KEEP plus récentes restent (les noms datés se trient dans l'ordre).
+# The rows of the database point at these files: a restore without them shows broken images.
+media_root="${DJANGO_MEDIA_ROOT:-}"
+if [ -n "$media_root" ] && [ -d "$media_root" ]; then
+    media_target="$backup_dir/cls-portail-$stamp.media.tar.gz"
+    trap 'rm -f "$media_target.partiel"' EXIT
+    tar --create --gzip --file="$media_target.partiel" --directory="$media_root" .
+    mv "$media_target.partiel" "$media_target"
+    trap - EXIT
+fi
+
+# Rotation : les BACKUP_KEEP plus récentes restent (les noms datés se trient dans l'ordre),
+# avec l'archive des fichiers déposés du même horodatage.
 mapfile -t backups < <(find "$backup_dir" -maxdepth 1 -type f -name 'cls-portail-*.dump' | sort)
 if (( ${#backups[@]} > keep )); then
     for old in "${backups[@]:0:${#backups[@]}-keep}"; do
-        rm -f -- "$old"
+        rm -f -- "$old" "${old%.dump}.media.tar.gz"
     done
 fi
 
