@@ -232,7 +232,8 @@ def test_a_new_agent_enrols_a_phone_at_first_login(page, site_url, cls_content):
 
     qr_code = page.get_by_role("img", name=re.compile("^QR code"))
     expect(qr_code).to_be_visible()
-    assert qr_code.evaluate("img => img.complete && img.naturalWidth > 0")
+    # Served by the portal and decoded by the browser (visible comes first: wait for the load).
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=qr_code.element_handle())
     secret = page.locator(".cls-otp-secret").inner_text().strip()
     key = base64.b32decode(secret).hex()  # what the phone reads from the QR code
     device = TOTPDevice(key=key)
