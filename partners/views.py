@@ -2,23 +2,25 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
-from creteil_cls.viewmixins import BreadcrumbsMixin, PublishedOrStaffPreviewMixin
+from creteil_cls.viewmixins import BreadcrumbsMixin, ForgivingPaginationMixin, PublishedOrStaffPreviewMixin
 
 from .models import Partner
 
 
-class PartnerListView(BreadcrumbsMixin, ListView):
+class PartnerListView(BreadcrumbsMixin, ForgivingPaginationMixin, ListView):
+    """The signatories (a dozen) on the first page, then the other partners, paginated."""
+
     template_name = "partners/partner_list.html"
-    context_object_name = "partners"
+    context_object_name = "others"
+    paginate_by = 48
 
     def get_queryset(self):
-        return Partner.objects.published()
+        return Partner.objects.published().filter(is_signatory=False)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        partners = list(context["partners"])
-        context["signatories"] = [partner for partner in partners if partner.is_signatory]
-        context["others"] = [partner for partner in partners if not partner.is_signatory]
+        if context["page_obj"].number == 1:
+            context["signatories"] = Partner.objects.published().filter(is_signatory=True)
         return context
 
     def get_breadcrumbs(self):

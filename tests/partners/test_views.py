@@ -83,3 +83,21 @@ def test_partner_str_and_url():
     assert str(partner) == "Université Paris-Est Créteil (UPEC)"
     assert partner.get_absolute_url() == "/partenaires/upec/"
     assert list(Partner.objects.signatories()) == []
+
+
+def test_other_partners_are_paginated_after_the_signatories(client):
+    PartnerFactory(name="Signataire Zêta", is_signatory=True)
+    for number in range(50):
+        PartnerFactory(name=f"Association {number:02d}", is_signatory=False)
+
+    first = client.get("/partenaires/").content.decode()
+    second = client.get("/partenaires/?page=2").content.decode()
+    junk = client.get("/partenaires/?page=zzz")
+
+    assert "Signataire Zêta" in first
+    assert "Association 47" in first and "Association 48" not in first
+    assert 'href="?page=2"' in first
+    assert "Signataire Zêta" not in second
+    assert "Association 48" in second and "Association 49" in second
+    assert "(page 2 sur 2)" in second
+    assert junk.status_code == 200
