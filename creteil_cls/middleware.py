@@ -21,10 +21,11 @@ class PermissionsPolicyMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # The policy is a setting: built once per process, not on every response.
+        self.header = permissions_policy_header(getattr(settings, "PERMISSIONS_POLICY", {}))
 
     def __call__(self, request):
         response = self.get_response(request)
-        header = permissions_policy_header(getattr(settings, "PERMISSIONS_POLICY", {}))
-        if header:
-            response.headers.setdefault("Permissions-Policy", header)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
         return response
