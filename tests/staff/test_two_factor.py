@@ -306,3 +306,10 @@ def test_a_session_stopped_before_the_code_can_log_out(client, superuser):
     assert response.status_code == 302
     assert response["Location"] == reverse("two_factor:login")
     assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_links_to_the_two_factor_page(admin_client):
+    body = admin_client.get(reverse("admin:index")).content.decode()
+
+    assert f'<a href="{reverse("two_factor:profile")}">Double authentification</a>' in body
+    assert "CLS Créteil — administration" in body  # Django's base_site, extended, not replaced
