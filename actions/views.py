@@ -1,6 +1,7 @@
 from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views.generic import DetailView
+from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from creteil_cls.viewmixins import BreadcrumbsMixin, ForgivingPaginationMixin, PublishedOrStaffPreviewMixin
@@ -11,18 +12,28 @@ from .models import Action, Axis
 UPCOMING_EVENTS_ON_ACTION = 10
 
 
-class AxisDetailView(BreadcrumbsMixin, DetailView):
-    model = Axis
+class AxisDetailView(BreadcrumbsMixin, ForgivingPaginationMixin, ListView):
+    """One axis of the contract and its published actions, paginated as the list of all actions is."""
+
     template_name = "actions/axis_detail.html"
+    paginate_by = 12
+    context_object_name = "actions"
+
+    def get(self, request, *args, **kwargs):
+        self.axis = get_object_or_404(Axis, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return Action.objects.published().filter(axis=self.axis).for_cards()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["actions"] = Action.objects.published().filter(axis=self.object).for_cards()
+        context["axis"] = self.axis
         context["axes"] = Axis.objects.all()
         return context
 
     def get_breadcrumbs(self):
-        return [(f"Axe {self.object.number}", None)]
+        return [(f"Axe {self.axis.number}", None)]
 
 
 class ActionListView(BreadcrumbsMixin, ForgivingPaginationMixin, FilterView):

@@ -4,12 +4,23 @@ from django.http import Http404
 
 
 class ForgivingPaginationMixin:
-    """A junk or out-of-range ``?page=`` shows the nearest page instead of a 404."""
+    """A junk or out-of-range ``?page=`` shows the nearest page instead of a 404.
+
+    The template gets ``page_range``: the first and last pages and two on each side of the current
+    one, with ``paginator.ELLIPSIS`` between, so that a thousand pages never make a thousand links.
+    """
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context.get("page_obj")
+        if page is not None:
+            context["page_range"] = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+        return context
 
 
 class PublishedOrStaffPreviewMixin:

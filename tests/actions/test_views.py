@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -207,6 +209,36 @@ def test_axis_page_lists_its_published_actions(client):
     assert "Brouillon" not in body
     assert "Nutrition" not in body
     assert "Les cinq axes du CLS" in body
+
+
+def test_axis_page_is_paginated_with_a_forgiving_page_number(client):
+    for index in range(14):
+        ActionFactory(axis=axis(3), title=f"Atelier {index:02d}")
+    ActionFactory(axis=axis(4), title="Nutrition")
+    first = client.get("/axes/sante-mentale/").content.decode()
+    second = client.get("/axes/sante-mentale/?page=2").content.decode()
+    assert "14 actions, page 1 sur 2" in first
+    assert first.count('class="card card-linked') == 12
+    assert second.count('class="card card-linked') == 2
+    assert "Page précédente" in second
+    assert "– page 2 | CLS Créteil</title>" in second
+    assert "Les cinq axes du CLS" in second
+    for junk in ("0", "abc", "999", "%00"):
+        assert client.get("/axes/sante-mentale/", {"page": junk}).status_code == 200
+
+
+def test_unknown_axis_is_a_404(client):
+    assert client.get("/axes/nimporte-quoi/").status_code == 404
+
+
+def test_pagination_links_are_elided_around_the_current_page(client):
+    make_actions(300)  # 25 pages of 12
+    body = client.get("/actions/?page=12").content.decode()
+    linked = {int(number) for number in re.findall(r'page=(\d+)"><span class="visually-hidden">Page </span>', body)}
+    linked |= {int(number) for number in re.findall(r'page=(\d+)"\s+aria-current="page"', body)}
+    assert linked == {1, 10, 11, 12, 13, 14, 25}
+    assert body.count('<span class="page-link">…</span>') == 2
+    assert "Page 12 sur 25" in body
 
 
 def test_actions_feed_lists_published_actions(client):
