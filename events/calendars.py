@@ -36,7 +36,8 @@ SEARCH_COLUMNS = ("search_text", "search_vector")
 PRODID = "-//CCAS de Créteil//Agenda du CLS//FR"
 CALENDAR_NAME = "Agenda du CLS de Créteil"
 TZID = "Europe/Paris"
-FEED_SIZE = 500
+# The next 200 events: ten months of a busy year, and a file a phone downloads quickly.
+FEED_SIZE = 200
 RSS_SIZE = 50
 # Calendar applications should not poll more often than this (RFC 7986 REFRESH-INTERVAL).
 REFRESH_INTERVAL = datetime.timedelta(hours=6)

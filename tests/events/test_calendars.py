@@ -467,9 +467,9 @@ def test_query_count_does_not_grow_with_events(client, url):
         assert len(vevents(feed(client, url.partition("?")[2]))) > 3
 
 
-def test_feed_is_capped_at_500_events(client):
-    make_events(510)
-    assert len(vevents(feed(client))) == 500
+def test_feed_is_capped_at_200_events(client):
+    make_events(210)
+    assert len(vevents(feed(client))) == 200
 
 
 # Conditional GET ------------------------------------------------------------------------------
