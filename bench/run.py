@@ -176,6 +176,34 @@ def print_run(result):
     )
 
 
+def markdown_tables(results):
+    """The tables of README's « Les chiffres d'une exécution », one per N."""
+    lines = []
+    for result in results:
+        lines += [
+            f"**N = {result['n']:,}**".replace(",", "\u202f"),
+            "",
+            "| page | req/s | p50 ms | p99 ms | vue nue req/s | vue nue p99 ms | ratio | SQL | calcul sans cache ms "
+            "| poids Ko |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for row in result["pages"]:
+            bare = row["bare"]
+            lines.append(
+                f"| {row['name']} | {row['rps']:.0f} | {row['p50']:.1f} | {row['p99']:.1f} | {bare['rps']:.0f} "
+                f"| {bare['p99']:.1f} | {row['ratio']:.2f} | {row['queries']} | {row['render_ms']:.1f} "
+                f"| {row['weight'] / 1024:.1f} |"
+            )
+        search = result["search"]
+        lines += [
+            "",
+            f"Recherche dans Django, sans cache ({search['actions']} actions publiées, {search['samples']} "
+            f"recherches) : p50 {search['p50_ms']} ms, p99 {search['p99_ms']} ms.",
+            "",
+        ]
+    return "\n".join(lines)
+
+
 def verdicts(results):
     """(target, passed, detail) for each target of issue 5."""
     out = []
@@ -230,6 +258,7 @@ def main(argv=None):
     parser.add_argument("--redis", default="", help="REDIS_URL pour le cache partagé (par défaut : aucun)")
     parser.add_argument("--keep", action="store_true", help="garder les bases cls_bench_<N>")
     parser.add_argument("--json", help="écrire aussi les résultats dans ce fichier")
+    parser.add_argument("--markdown", help="écrire aussi les tableaux au format du README dans ce fichier")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk est introuvable : installez-le avec « sudo apt-get install -y wrk » (paquet Debian).")
@@ -280,6 +309,8 @@ def main(argv=None):
         print(f"{label}  {target} : {detail}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    if args.markdown:
+        Path(args.markdown).write_text(markdown_tables(results))
     return 1 if failed else 0
 
 
