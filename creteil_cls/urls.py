@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import include, path
 
 from . import views
@@ -32,7 +32,10 @@ urlpatterns = [
         views.StaticPageView.as_view(template_name="pages/accessibilite.html", breadcrumb="Accessibilité"),
         name="accessibility",
     ),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # The index and its sections share a name (they differ by `section`): reverse("sitemap") is the
+    # index, and the page cache (CACHEABLE_VIEWS in cache.py) keeps both.
+    path("sitemap.xml", sitemaps_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"}, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sante/", views.health, name="health"),
     path("partenaires/", include("partners.urls")),

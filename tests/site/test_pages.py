@@ -1,5 +1,6 @@
 """Site-wide pages: the contract, contact and legal pages, errors, health, robots, sitemap, feed."""
 
+import datetime
 import re
 from unittest import mock
 
@@ -10,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import Axis, Objective
-from tests.factories import ActionFactory, PartnerFactory, axis
+from creteil_cls.sitemaps import ActionSitemap
+from tests.factories import ActionFactory, EventFactory, PartnerFactory, PlaceFactory, axis, paris_datetime
 
 FOOTER_CONFORMANCE = "Accessibilité : partiellement conforme"
 
@@ -414,27 +416,6 @@ def test_robots_txt_disallows_the_admin_and_names_the_sitemap(client):
 
 
 @pytest.mark.django_db
-def test_sitemap_lists_axes_published_content_and_static_pages(client):
-    published_action = ActionFactory(slug="action-publiee")
-    hidden_action = ActionFactory(slug="action-cachee", published=False)
-    published_partner = PartnerFactory(slug="partenaire-publie")
-    hidden_partner = PartnerFactory(slug="partenaire-cache", published=False)
-
-    response = client.get(reverse("sitemap"))
-
-    assert response.status_code == 200
-    body = response.content.decode()
-    locations = set(re.findall(r"<loc>http://testserver(.*?)</loc>", body))
-    assert {a.get_absolute_url() for a in Axis.objects.all()} <= locations
-    assert published_action.get_absolute_url() in locations
-    assert published_partner.get_absolute_url() in locations
-    assert hidden_action.get_absolute_url() not in locations
-    assert hidden_partner.get_absolute_url() not in locations
-    static = {reverse(name) for name in ["home", "about", "contact", "legal", "privacy", "accessibility"]}
-    assert static <= locations
-
-
-@pytest.mark.django_db
 def test_actions_feed_is_rss_with_published_actions_only(client):
     ActionFactory(title="Atelier publié sur le sommeil")
     ActionFactory(title="Brouillon non publié", published=False)
@@ -449,16 +430,136 @@ def test_actions_feed_is_rss_with_published_actions_only(client):
     assert "Brouillon non publié" not in body
 
 
-@pytest.mark.django_db
-def test_sitemap_lists_upcoming_events_and_places(client):
-    from tests.factories import EventFactory, PlaceFactory, paris_datetime
+# Sitemap: an index (/sitemap.xml) of one sitemap per section, each paginated ---------------
 
+SITEMAP_SECTIONS = ["pages", "axes", "actions", "partners", "events", "places"]
+
+
+def sitemap_locations(response):
+    """The paths of a sitemap's or a sitemap index's <loc>s, in order."""
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml"
+    return re.findall(r"<loc>http://testserver(.*?)</loc>", response.content.decode())
+
+
+def section_url(section):
+    return reverse("sitemap", kwargs={"section": section})
+
+
+@pytest.mark.django_db
+def test_sitemap_is_an_index_of_one_sitemap_per_section(client):
+    ActionFactory()
+
+    response = client.get(reverse("sitemap"))
+
+    assert "<sitemapindex" in response.content.decode()
+    assert sitemap_locations(response) == [f"/sitemap-{section}.xml" for section in SITEMAP_SECTIONS]
+
+
+@pytest.mark.django_db
+def test_sitemap_index_gives_the_latest_change_of_a_section(client):
+    ActionFactory()
+    latest = ActionFactory()
+    ActionFactory(published=False)  # saved last, but not in the sitemap
+
+    body = client.get(reverse("sitemap")).content.decode()
+
+    entry = re.search(r"<loc>http://testserver/sitemap-actions.xml</loc>\s*<lastmod>(.*?)</lastmod>", body)
+    assert datetime.datetime.fromisoformat(entry.group(1)) == latest.updated_at
+
+
+@pytest.mark.django_db
+def test_sitemap_index_links_every_page_of_a_long_section(client, monkeypatch):
+    monkeypatch.setattr(ActionSitemap, "limit", 2)
+    actions = ActionFactory.create_batch(5)
+
+    index = sitemap_locations(client.get(reverse("sitemap")))
+
+    pages = [loc for loc in index if loc.startswith("/sitemap-actions.xml")]
+    assert pages == ["/sitemap-actions.xml", "/sitemap-actions.xml?p=2", "/sitemap-actions.xml?p=3"]
+    listed = [sitemap_locations(client.get(page)) for page in pages]
+    assert [len(locations) for locations in listed] == [2, 2, 1]
+    assert sorted(sum(listed, [])) == sorted(action.get_absolute_url() for action in actions)
+    assert client.get("/sitemap-actions.xml?p=4").status_code == 404
+
+
+@pytest.mark.django_db
+def test_sitemap_sections_list_axes_and_static_pages(client):
+    pages = set(sitemap_locations(client.get(section_url("pages"))))
+    axes = sitemap_locations(client.get(section_url("axes")))
+
+    static = ["home", "about", "actions:list", "events:list", "partners:list", "contact", "legal", "privacy"]
+    assert {reverse(name) for name in [*static, "accessibility"]} <= pages
+    assert axes == [a.get_absolute_url() for a in Axis.objects.order_by("number")]
+
+
+@pytest.mark.django_db
+def test_sitemap_sections_list_published_actions_and_partners_only(client):
+    published_action = ActionFactory(slug="action-publiee")
+    hidden_action = ActionFactory(slug="action-cachee", published=False)
+    published_partner = PartnerFactory(slug="partenaire-publie")
+    hidden_partner = PartnerFactory(slug="partenaire-cache", published=False)
+
+    actions = sitemap_locations(client.get(section_url("actions")))
+    partners = sitemap_locations(client.get(section_url("partners")))
+
+    assert actions == [published_action.get_absolute_url()]
+    assert partners == [published_partner.get_absolute_url()]
+    assert hidden_action.get_absolute_url() not in actions
+    assert hidden_partner.get_absolute_url() not in partners
+
+
+@pytest.mark.django_db
+def test_sitemap_sections_list_upcoming_events_and_published_places_only(client):
     upcoming = EventFactory(start=paris_datetime(2030, 3, 14, 10), end=paris_datetime(2030, 3, 14, 12))
     past = EventFactory(start=paris_datetime(2020, 3, 14, 10), end=paris_datetime(2020, 3, 14, 12))
-    hidden = PlaceFactory(published=False)
-    body = client.get("/sitemap.xml").content.decode()
-    assert upcoming.get_absolute_url() in body
-    assert upcoming.place.get_absolute_url() in body
-    assert past.get_absolute_url() not in body
-    assert hidden.get_absolute_url() not in body
-    assert "/agenda/</loc>" in body
+    of_a_hidden_action = EventFactory(action=ActionFactory(published=False))
+    hidden_place = PlaceFactory(published=False)
+
+    events = sitemap_locations(client.get(section_url("events")))
+    places = sitemap_locations(client.get(section_url("places")))
+
+    assert events == [upcoming.get_absolute_url()]
+    assert past.get_absolute_url() not in events
+    assert of_a_hidden_action.get_absolute_url() not in events
+    assert upcoming.place.get_absolute_url() in places
+    assert hidden_place.get_absolute_url() not in places
+
+
+# The index: the latest change and the count of each of the four content sections, the count of
+# the axes. A section page: its count and its rows.
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "budget"), [("/sitemap.xml", 9), ("/sitemap-actions.xml", 2), ("/sitemap-events.xml", 2)]
+)
+def test_sitemap_query_count_does_not_grow_with_the_content(client, url, budget, django_assert_max_num_queries):
+    EventFactory.create_batch(3)  # each with its own action and place
+    PartnerFactory.create_batch(3)
+    with django_assert_max_num_queries(budget) as few:
+        client.get(url)
+
+    EventFactory.create_batch(27)
+    PartnerFactory.create_batch(27)
+    with django_assert_max_num_queries(budget) as many:
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert len(many) == len(few)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "page", ["0", "-1", "3", "99999", "abc", "1.5", "", pytest.param("9" * 5000, id="5000-chiffres")]
+)
+def test_sitemap_bogus_page_number_is_a_404(client, page):
+    ActionFactory.create_batch(3)
+
+    assert client.get("/sitemap-actions.xml", {"p": "1"}).status_code == 200
+    assert client.get("/sitemap-actions.xml", {"p": page}).status_code == 404
+    assert client.get("/sitemap-pages.xml", {"p": page}).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/sitemap-inconnue.xml", "/sitemap-.xml", "/sitemap-actions.xml/"])
+def test_sitemap_unknown_section_is_a_404(client, path):
+    assert client.get(path).status_code == 404
