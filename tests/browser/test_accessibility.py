@@ -1,8 +1,8 @@
 """Every public page, in real Chromium: zero axe-core violation (WCAG 2.1 AA), usable at 320 px,
 and not a single request to another site (Bootstrap and every asset come from the portal itself).
 
-The pages are those of /sitemap.xml plus the ones a sitemap does not list (search, filtered
-lists, the 404 page). Each test visits them all and reports every failing page at once.
+The pages are those of the sitemap (/sitemap.xml, an index of sections) plus the ones a sitemap
+does not list (search, filtered lists, the 404 page). Each test visits them all and reports every failing page at once.
 """
 
 from urllib.parse import urlsplit
@@ -31,13 +31,21 @@ def path_of(url):
     return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
 
+def sitemap_locations(site_url, path, element):
+    """The paths of the ``<element><loc>``s of a sitemap (``url``) or of a sitemap index (``sitemap``)."""
+    with urlopen(site_url(path)) as response:  # noqa: S310 - the live server, http
+        assert response.status == 200, path
+        tree = ElementTree.fromstring(response.read())
+    return [path_of(loc.text.strip()) for loc in tree.iterfind(f"sm:{element}/sm:loc", SITEMAP_NS)]
+
+
 @pytest.fixture
 def public_paths(site_url, cls_content):
-    """Paths of every public page: the sitemap's, then those no sitemap lists."""
-    with urlopen(site_url("/sitemap.xml")) as response:  # noqa: S310 - the live server, http
-        assert response.status == 200
-        tree = ElementTree.fromstring(response.read())
-    from_sitemap = [path_of(loc.text.strip()) for loc in tree.iterfind("sm:url/sm:loc", SITEMAP_NS)]
+    """Paths of every public page: the sitemap's (its index, then every page of every section), then
+    those no sitemap lists."""
+    sections = sitemap_locations(site_url, "/sitemap.xml", "sitemap")
+    assert "/sitemap-actions.xml" in sections, sections
+    from_sitemap = [path for section in sections for path in sitemap_locations(site_url, section, "url")]
     # The sitemap lists the axes, actions and partners of the loaded content, not just a few pages.
     assert len(from_sitemap) > 20, from_sitemap
     axis = Axis.objects.order_by("number").first()

@@ -66,6 +66,8 @@ def public_urls(content):
         "/flux/agenda/",
         "/flux/actions/",
         "/sitemap.xml",
+        "/sitemap-actions.xml",
+        "/sitemap-events.xml?p=1",
         "/robots.txt",
         "/mentions-legales/",
         "/contact/",

@@ -5,8 +5,9 @@ The production values of the HTTPS, cookie and header settings are read from
 tests/test_settings.py does), then applied to this test run; every request is made over HTTPS
 (``secure=True``), as behind the city's reverse proxy.
 
-The pages are those of /sitemap.xml with the initial content loaded, plus the ones no sitemap
-lists (search, filters, month calendar, calendars and feeds, the mutuelle pages, the 404 page…).
+The pages are those of the sitemap (/sitemap.xml, an index of sections) with the initial content
+loaded, plus the ones no sitemap lists (search, filters, month calendar, calendars and feeds, the
+mutuelle pages, the 404 page…).
 A test checks that together they reach every public URL of the URL map, so that a page added
 later is checked too, or makes that test fail until it is listed here.
 """
@@ -133,14 +134,22 @@ def header_problems(response):
     return problems
 
 
+def sitemap_locations(client, path, element):
+    """The paths of the ``<element><loc>``s of a sitemap (``url``) or of a sitemap index (``sitemap``)."""
+    response = client.get(path, secure=True)
+    assert response.status_code == 200, path
+    tree = ElementTree.fromstring(response.content)
+    urls = [urlsplit(loc.text.strip()) for loc in tree.iterfind(f"sm:{element}/sm:loc", SITEMAP_NS)]
+    return [f"{url.path}?{url.query}" if url.query else url.path for url in urls]
+
+
 @pytest.fixture
 def public_paths(client, https):
     """(path, expected status) of every public page, over HTTPS, with the initial content loaded."""
     call_command("load_cls_content", verbosity=0)
-    response = client.get("/sitemap.xml", secure=True)
-    assert response.status_code == 200
-    tree = ElementTree.fromstring(response.content)
-    from_sitemap = [urlsplit(loc.text.strip()).path for loc in tree.iterfind("sm:url/sm:loc", SITEMAP_NS)]
+    sections = sitemap_locations(client, "/sitemap.xml", "sitemap")
+    assert "/sitemap-actions.xml" in sections, sections
+    from_sitemap = [path for section in sections for path in sitemap_locations(client, section, "url")]
     assert len(from_sitemap) > 20, from_sitemap
     axis = Axis.objects.order_by("number").first()
     event = Event.objects.published().order_by("start").first()
@@ -170,7 +179,7 @@ def public_paths(client, https):
         "/mutuelle/eligibilite/?household_size=0&yearly_resources=beaucoup",
         "/mutuelle/demande/",
     ]
-    pages = [(path, 200) for path in dict.fromkeys([*from_sitemap, *others])]
+    pages = [(path, 200) for path in dict.fromkeys([*from_sitemap, *sections, *others])]
     return [*pages, (reverse("mutuelle:request_done"), 200), (MISSING_PAGE, 404)]
 
 
