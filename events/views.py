@@ -3,7 +3,9 @@
 import calendar
 import json
 import re
+from collections import Counter
 from itertools import groupby
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -27,6 +29,9 @@ from .models import Event, Place
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 UPCOMING_EVENTS_AT_PLACE = 20
+# Events listed for one day of the month calendar, in its cell and in the day-by-day list.
+MAX_EVENTS_PER_DAY = 5
+MONTH_EVENT_FIELDS = ("id", "title", "slug", "start", "end", "all_day", "status", "place_id")
 ORGANIZER = "CCAS de Créteil – service Prévention-Santé"
 
 SCHEMA_STATUS = {
@@ -119,25 +124,64 @@ class EventListView(BreadcrumbsMixin, ForgivingPaginationMixin, FilterView):
         return [("Agenda", None)]
 
 
+def _loaded(model, db, values):
+    """An instance as the ORM would load it with only these fields (the others deferred)."""
+    fields = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(db, fields, [values[name] for name in fields])
+
+
+def _month_event(db, row):
+    """An event of the month calendar, with its place's name, from its ``values_list(named=True)`` row."""
+    values = row._asdict()
+    place_name = values.pop("place__name")
+    event = _loaded(Event, db, values)
+    if event.place_id is not None:
+        event.place = _loaded(Place, db, {"id": event.place_id, "name": place_name})
+    return event
+
+
 def month_view(request, year, month):
-    """``/agenda/<yyyy>/<mm>/``: the month as a table, one cell a day, one link an event."""
+    """``/agenda/<yyyy>/<mm>/``: the month as a table, one cell a day, one link an event.
+
+    A day shows its first MAX_EVENTS_PER_DAY events, then a link to the agenda filtered on that day.
+    """
     if not (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12):
         raise Http404("Mois inconnu")
-    events = list(Event.objects.published().in_month(year, month).for_cards())
-    by_day = {}
-    for event in events:
-        for day in formatting.days_covered(event.start, event.end):
+    # A busy month has thousands of events, most of them only counted: rows stay tuples, and
+    # become events only for the first MAX_EVENTS_PER_DAY of a day.
+    queryset = Event.objects.published().in_month(year, month)
+    rows = list(queryset.values_list(*MONTH_EVENT_FIELDS, "place__name", named=True))
+    shown, counts = {}, Counter()
+    for row in rows:
+        event = None
+        for day in formatting.days_covered(row.start, row.end):
             if (day.year, day.month) == (year, month):
-                by_day.setdefault(day, []).append((event, formatting.hours_on(event, day)))
+                counts[day] += 1
+                if counts[day] <= MAX_EVENTS_PER_DAY:
+                    event = event or _month_event(queryset.db, row)
+                    shown.setdefault(day, []).append((event, formatting.hours_on(event, day)))
 
     today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
+    list_url = reverse("events:list")
+    days = {}
+    for day, day_events in shown.items():
+        params = {"du": day.isoformat(), "au": day.isoformat()}
+        if day < today:
+            params["periode"] = "passes"
+        days[day] = {
+            "date": day,
+            "events": day_events,
+            "count": counts[day],
+            "hidden": counts[day] - len(day_events),
+            "list_url": f"{list_url}?{urlencode(params)}",
+        }
+
     weeks = [
         [
             {
-                "date": day,
                 "in_month": day.month == month,
                 "is_today": day == today,
-                "events": by_day.get(day, []) if day.month == month else [],
+                **days.get(day, {"date": day, "events": []}),
             }
             for day in week
         ]
@@ -151,8 +195,8 @@ def month_view(request, year, month):
         "month_label": label,
         "weeks": weeks,
         "weekdays": list(zip(formatting.DAY_NAMES, formatting.DAY_ABBREVIATIONS, strict=True)),
-        "days": sorted(by_day.items()),
-        "event_count": len(events),
+        "days": [days[day] for day in sorted(days)],
+        "event_count": len(rows),
         "previous_url": _month_url(*previous),
         "previous_label": formatting.french_month(*previous),
         "next_url": _month_url(*following),

@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from events import formatting
 from events.enums import EventStatus, Registration
 from events.models import Event
 from events.views import EventListView
@@ -462,6 +463,99 @@ def test_month_query_count_does_not_grow_with_events(client):
     many = count_queries(client, url)
     assert few == many
     assert many <= 2
+    # Those 300 events crowd their days: the capped cells are what was measured, and the count is exact.
+    body = client.get(url).content.decode()
+    assert "303 événements ce mois-ci." in body
+    assert ' autres<span class="visually-hidden"> événements le ' in body
+
+
+def crowded_day(day, count):
+    """``count`` events on ``day``, an hour apart from 9 h, in bulk; their titles, earliest first."""
+    events = make_events(count, first_start=paris_datetime(day.year, day.month, day.day, 9))
+    return [event.title for event in events]
+
+
+def cell_of(response, day):
+    return next(cell for week in response.context["weeks"] for cell in week if cell["date"] == day and cell["in_month"])
+
+
+def day_link(day, **extra):
+    return "/agenda/?" + "&amp;".join(f"{key}={value}" for key, value in {"du": day, "au": day, **extra}.items())
+
+
+def test_crowded_day_shows_five_events_then_a_link_to_all_of_them(client):
+    day = timezone.localdate() + datetime.timedelta(days=40)
+    eve = day - datetime.timedelta(days=1)
+    # An event started the day before and still under way counts among that day's events.
+    EventFactory(
+        title="Veille de nuit",
+        start=paris_datetime(eve.year, eve.month, eve.day, 20),
+        end=paris_datetime(day.year, day.month, day.day, 8),
+    )
+    titles_of_the_day = ["Veille de nuit", *crowded_day(day, 6)]
+    response = client.get(f"/agenda/{day:%Y/%m}/")
+    body = response.content.decode()
+
+    cell = cell_of(response, day)
+    assert [event.title for event, _hours in cell["events"]] == titles_of_the_day[:5]
+    assert (cell["count"], cell["hidden"]) == (7, 2)
+    link = day_link(day)
+    date = formatting.french_date(day)
+    assert f'href="{link}">+ 2 autres<span class="visually-hidden"> événements le {date}</span></a>' in body
+    # The day-by-day list: the same five, the same link.
+    listed = next(entry for entry in response.context["days"] if entry["date"] == day)
+    assert [event.title for event, _hours in listed["events"]] == titles_of_the_day[:5]
+    assert f'<a href="{link}">Voir les 7 événements du {date}</a>' in body
+    assert body.count(f'href="{link}"') == 2
+    for title in titles_of_the_day[5:]:
+        assert title not in body
+    assert f"{len(titles_of_the_day)} événements ce mois-ci." in body
+
+    # The link lists exactly that day's events, the one under way since the day before included.
+    crowded_day(day + datetime.timedelta(days=1), 2)
+    agenda = client.get(link.replace("&amp;", "&"))
+    assert [event.title for event in agenda.context["events"]] == titles_of_the_day
+
+
+def test_crowded_past_day_links_to_past_events(client):
+    day = datetime.date(2025, 3, 12)
+    titles_of_the_day = crowded_day(day, 7)
+    crowded_day(day + datetime.timedelta(days=1), 1)
+    body = client.get("/agenda/2025/03/").content.decode()
+    link = day_link(day, periode="passes")
+    assert f'href="{link}">+ 2 autres' in body
+    assert "Voir les 7 événements du mercredi 12 mars 2025" in body
+    agenda = client.get(link.replace("&amp;", "&"))
+    # Past events are listed latest first.
+    assert [event.title for event in agenda.context["events"]] == titles_of_the_day[::-1]
+
+
+def test_day_with_five_events_has_no_link(client):
+    day = datetime.date(2026, 3, 12)
+    titles_of_the_day = crowded_day(day, 5)
+    response = client.get("/agenda/2026/03/")
+    body = response.content.decode()
+    assert month_cells(response)[12] == titles_of_the_day
+    assert "autres" not in body
+    assert "Voir les" not in body
+    assert "du=" not in body
+
+
+def test_multi_day_event_counts_on_every_day_it_covers(client):
+    EventFactory(title="Semaine du dépistage", start=paris_datetime(2026, 3, 9, 8), end=paris_datetime(2026, 3, 11, 18))
+    for day in (9, 10, 11):
+        crowded_day(datetime.date(2026, 3, day), 5)
+    response = client.get("/agenda/2026/03/")
+    body = response.content.decode()
+    for day in (9, 10, 11):
+        cell = cell_of(response, datetime.date(2026, 3, day))
+        assert cell["events"][0][0].title == "Semaine du dépistage"
+        assert (cell["count"], cell["hidden"]) == (6, 1)
+        date = formatting.french_date(datetime.date(2026, 3, day))
+        link = day_link(f"2026-03-{day:02d}", periode="passes")
+        assert f'href="{link}">+ 1 autre<span class="visually-hidden"> événement le {date}</span></a>' in body
+        assert f"Voir les 6 événements du {date}" in body
+    assert "16 événements ce mois-ci." in body
 
 
 # /agenda/<slug>/ --------------------------------------------------------------------------
