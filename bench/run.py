@@ -135,11 +135,15 @@ def bench_one(n, args, env, static_root, workdir):
     try:
         wait_until_up(base_url)
         load = {"connections": args.connections, "duration": args.duration, "threads": args.threads}
+        wrk(base_url + BARE_URL, **{**load, "duration": 2})  # every worker started and warm
         rows = []
         for page in measures["pages"]:
             url = base_url + page["url"]
             with urllib.request.urlopen(url, timeout=30) as response:  # the first visit fills the cache
                 response.read()
+            # One second of load first, so that every worker has the page in its memory, as a
+            # server that has been running for a while has: the figures measure the steady state.
+            wrk(url, **{**load, "duration": 1})
             # The bare view just before each page: on a shared machine the load drifts during a run.
             bare = wrk(base_url + BARE_URL, **load)
             figures = wrk(url, **load)
