@@ -108,11 +108,27 @@ class EventFilter(django_filters.FilterSet):
         return self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("periode") == "passes"
 
     @property
+    def date_range(self):
+        """(first day, last day) when both dates are given without a period: every event of those days."""
+        if not (self.is_bound and self.form.is_valid()):
+            return None
+        data = self.form.cleaned_data
+        if data.get("periode") or not (data.get("du") and data.get("au")):
+            return None
+        return data["du"], data["au"]
+
+    @property
     def qs(self):
-        """Upcoming events soonest first, or past events latest first when asked for."""
+        """Upcoming events soonest first, or past events latest first when asked for.
+
+        Between two given dates, every event of those days soonest first, finished or not: the month
+        calendar's « + N autres » link shows all the events of its day, today and past days included.
+        """
         queryset = super().qs
         if self.shows_past:
             return queryset.past(self.now)
+        if self.date_range:
+            return queryset.order_by("start", "pk")
         return queryset.upcoming(self.now)
 
     def filter_search(self, queryset, name, value):

@@ -88,7 +88,8 @@ class EventListView(BreadcrumbsMixin, ForgivingPaginationMixin, FilterView):
             any(value for value in query.getlist(key) if (key, value) != ("periode", "passes")) for key in query
         )
         context["shows_past"] = shows_past
-        context["days"] = self.group_by_day(context["events"], shows_past)
+        context["date_range"] = date_range = self.filterset.date_range
+        context["days"] = self.group_by_day(context["events"], shows_past, date_range)
 
         upcoming = query.copy()
         upcoming.pop("periode", None)
@@ -108,13 +109,14 @@ class EventListView(BreadcrumbsMixin, ForgivingPaginationMixin, FilterView):
         context["this_month"] = formatting.french_month(today.year, today.month)
         return context
 
-    def group_by_day(self, events, shows_past):
-        """[(date, [events])]: an event under way is listed under today, not under its first day."""
-        today = timezone.localdate(self.now, timezone.get_default_timezone())
+    def group_by_day(self, events, shows_past, date_range=None):
+        """[(date, [events])]: an event under way is listed under today (or under the first day asked
+        for), not under its first day."""
+        first_day = date_range[0] if date_range else timezone.localdate(self.now, timezone.get_default_timezone())
 
         def day(event):
             start = formatting.local(event.start).date()
-            return start if shows_past else max(start, today)
+            return start if shows_past else max(start, first_day)
 
         return [(date, list(group)) for date, group in groupby(events, key=day)]
 
@@ -166,8 +168,6 @@ def month_view(request, year, month):
     days = {}
     for day, day_events in shown.items():
         params = {"du": day.isoformat(), "au": day.isoformat()}
-        if day < today:
-            params["periode"] = "passes"
         days[day] = {
             "date": day,
             "events": day_events,

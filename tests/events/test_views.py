@@ -517,17 +517,48 @@ def test_crowded_day_shows_five_events_then_a_link_to_all_of_them(client):
     assert [event.title for event in agenda.context["events"]] == titles_of_the_day
 
 
-def test_crowded_past_day_links_to_past_events(client):
+def test_crowded_past_day_links_to_every_event_of_that_day(client):
     day = datetime.date(2025, 3, 12)
+    # Still under way today: the day's link must list it too, with the events that have ended.
+    EventFactory(title="Exposition", start=paris_datetime(2025, 3, 12, 8), end=paris_datetime(2099, 1, 1, 18))
     titles_of_the_day = crowded_day(day, 7)
     crowded_day(day + datetime.timedelta(days=1), 1)
     body = client.get("/agenda/2025/03/").content.decode()
-    link = day_link(day, periode="passes")
-    assert f'href="{link}">+ 2 autres' in body
-    assert "Voir les 7 événements du mercredi 12 mars 2025" in body
+    link = day_link(day)
+    assert f'href="{link}">+ 3 autres' in body
+    assert "Voir les 8 événements du mercredi 12 mars 2025" in body
     agenda = client.get(link.replace("&amp;", "&"))
-    # Past events are listed latest first.
-    assert [event.title for event in agenda.context["events"]] == titles_of_the_day[::-1]
+    assert [event.title for event in agenda.context["events"]] == ["Exposition", *titles_of_the_day]
+    assert "8 événements" in agenda.content.decode()
+    assert "Événements du mercredi 12 mars 2025" in agenda.content.decode()
+    # All of them under the day asked for, the exhibition included (it began that very day).
+    assert [day for day, _ in agenda.context["days"]] == [day]
+
+
+def test_crowded_today_links_to_events_already_over_too(client, monkeypatch):
+    today = timezone.localdate()
+    titles_of_the_day = crowded_day(today, 7)  # 9 h to 15 h
+    late_evening = paris_datetime(today.year, today.month, today.day, 23, 30)
+    monkeypatch.setattr(EventListView, "get_now", lambda self: late_evening)
+    body = client.get(f"/agenda/{today:%Y/%m}/").content.decode()
+    link = day_link(today)
+    assert f'href="{link}">+ 2 autres' in body
+    agenda = client.get(link.replace("&amp;", "&"))
+    assert [event.title for event in agenda.context["events"]] == titles_of_the_day
+    # Without the two dates, the agenda lists what is not over yet: none of them, at 23 h 30.
+    assert not client.get("/agenda/", {"du": today.isoformat()}).context["events"]
+
+
+def test_between_two_dates_an_event_begun_before_is_listed_under_the_first_day(client):
+    EventFactory(title="Semaine du dépistage", start=paris_datetime(2025, 3, 9, 8), end=paris_datetime(2025, 3, 14, 18))
+    EventFactory(title="Avant", start=paris_datetime(2025, 3, 8, 8), end=paris_datetime(2025, 3, 8, 10))
+    EventFactory(title="Après", start=paris_datetime(2025, 3, 13, 8), end=paris_datetime(2025, 3, 13, 10))
+    response = client.get("/agenda/", {"du": "2025-03-11", "au": "2025-03-12"})
+    days = response.context["days"]
+    assert [(day, [event.title for event in events]) for day, events in days] == [
+        (datetime.date(2025, 3, 11), ["Semaine du dépistage"])
+    ]
+    assert "Événements du mardi 11 mars 2025 au mercredi 12 mars 2025" in response.content.decode()
 
 
 def test_day_with_five_events_has_no_link(client):
@@ -552,7 +583,7 @@ def test_multi_day_event_counts_on_every_day_it_covers(client):
         assert cell["events"][0][0].title == "Semaine du dépistage"
         assert (cell["count"], cell["hidden"]) == (6, 1)
         date = formatting.french_date(datetime.date(2026, 3, day))
-        link = day_link(f"2026-03-{day:02d}", periode="passes")
+        link = day_link(f"2026-03-{day:02d}")
         assert f'href="{link}">+ 1 autre<span class="visually-hidden"> événement le {date}</span></a>' in body
         assert f"Voir les 6 événements du {date}" in body
     assert "16 événements ce mois-ci." in body
