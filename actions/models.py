@@ -172,7 +172,7 @@ class Action(SearchableModel):
     class Meta:
         verbose_name = "action"
         verbose_name_plural = "actions"
-        ordering = ["axis__number", "title"]
+        ordering = ["axis__number", "title", "pk"]  # pk: pages stay stable when titles repeat
         constraints = [
             models.CheckConstraint(
                 condition=~Q(title=""),
