@@ -222,6 +222,7 @@ def test_axis_page_is_paginated_with_a_forgiving_page_number(client):
     assert second.count('class="card card-linked') == 2
     assert "Page précédente" in second
     assert "– page 2 | CLS Créteil</title>" in second
+    assert "– page" not in first
     assert "Les cinq axes du CLS" in second
     for junk in ("0", "abc", "999", "%00"):
         assert client.get("/axes/sante-mentale/", {"page": junk}).status_code == 200
