@@ -198,6 +198,9 @@ def markdown_tables(results):
                 f"| {bare['p99']:.1f} | {row['ratio']:.2f} | {row['queries']} | {row['render_ms']:.1f} "
                 f"| {row['weight'] / 1024:.1f} |"
             )
+        failing = [f"{row['name']} ({row['errors']})" for row in result["pages"] if row["errors"]]
+        if failing:
+            lines += ["", f"Réponses autres que 2xx/3xx pendant la charge : {', '.join(failing)}."]
         search = result["search"]
         lines += [
             "",
