@@ -1,6 +1,7 @@
 """Factories of the mutuelle's interest requests, their notes, and the agents who work them."""
 
 import datetime
+import uuid
 
 import factory
 from django.contrib.auth.models import Group
@@ -63,3 +64,26 @@ def backdate(obj, **fields):
     type(obj).objects.filter(pk=obj.pk).update(**fields)
     obj.refresh_from_db()
     return obj
+
+
+def interest_form_data(**overrides):
+    """A valid filling of the interest form (/mutuelle/demande/); an override set to None leaves its field out."""
+    data = {
+        "first_name": "Fatoumata",
+        "last_name": "Diallo-N’Diaye",
+        "phone": "06 12 34 56 78",
+        "email": "fatoumata@example.org",
+        "postal_code": "94000",
+        "birth_date": "1971-05-14",
+        "household_size": "2",
+        "current_cover": "aucune",
+        "situation": "retraite",
+        "contact_method": "telephone",
+        "contact_time": "matin",
+        "message": "Je voudrais connaître les prix pour deux personnes.",
+        "consent": "on",
+        "submission_token": uuid.uuid4().hex,
+        "site_internet": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}

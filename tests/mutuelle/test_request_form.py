@@ -21,6 +21,7 @@ from mutuelle.forms import (
 )
 from mutuelle.models import InterestRequest
 from mutuelle.views import SESSION_MAIL, SESSION_REFERENCE
+from tests.mutuelle.factories import interest_form_data
 
 REFERENCE = re.compile(r"^MC-[A-Z2-9]{4}-[A-Z2-9]{4}$")
 FORM_URL = "/mutuelle/demande/"
@@ -37,25 +38,7 @@ def squash(html):
 
 
 def valid_data(**overrides):
-    data = {
-        "first_name": "Fatoumata",
-        "last_name": "Diallo-N’Diaye",
-        "phone": "06 12 34 56 78",
-        "email": "fatoumata@example.org",
-        "postal_code": "94000",
-        "birth_date": "1971-05-14",
-        "household_size": "2",
-        "current_cover": "aucune",
-        "situation": "retraite",
-        "contact_method": "telephone",
-        "contact_time": "matin",
-        "message": "Je voudrais connaître les prix pour deux personnes.",
-        "consent": "on",
-        "submission_token": TOKEN,
-        "site_internet": "",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
+    return interest_form_data(**{"submission_token": TOKEN, **overrides})
 
 
 def form_errors(**overrides):

@@ -9,7 +9,6 @@ Profiles (number of examples, derandomized in CI) in conftest.py.
 import datetime
 import operator
 import string
-import uuid
 from urllib.parse import quote, quote_from_bytes
 
 import pytest
@@ -33,6 +32,7 @@ from tests.factories import (
     PlaceFactory,
     ThemeFactory,
 )
+from tests.mutuelle.factories import interest_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -308,26 +308,6 @@ def test_month_calendar_bounds(client, content, year, month):
 # ---------------------------------------------------------------------------------------------
 
 
-def valid_submission():
-    return {
-        "first_name": "Fatoumata",
-        "last_name": "Diallo",
-        "phone": "06 12 34 56 78",
-        "email": "fatoumata@example.org",
-        "postal_code": "94000",
-        "birth_date": "1971-05-14",
-        "household_size": "2",
-        "current_cover": "aucune",
-        "situation": "retraite",
-        "contact_method": "telephone",
-        "contact_time": "matin",
-        "message": "Je voudrais connaître les prix.",
-        "consent": "on",
-        "submission_token": uuid.uuid4().hex,
-        "site_internet": "",
-    }
-
-
 def post_and_check(client, django_capture_on_commit_callbacks, post, send, marker=None):
     """Send the form; whatever was sent, a request is stored (and mailed) only if the form accepts it."""
     form = InterestRequestForm(data=post)
@@ -352,7 +332,7 @@ def post_and_check(client, django_capture_on_commit_callbacks, post, send, marke
 def test_interest_form_with_arbitrary_fields(client, django_capture_on_commit_callbacks, data):
     fresh()
     marker = data.draw(markers, label="marqueur")
-    post = valid_submission()
+    post = interest_form_data()
     for name in data.draw(st.lists(st.sampled_from(FORM_FIELDS), min_size=1, unique=True), label="champs"):
         if data.draw(st.booleans(), label=f"retirer {name}") and name != "submission_token":
             post.pop(name)
@@ -365,7 +345,7 @@ def test_interest_form_with_arbitrary_fields(client, django_capture_on_commit_ca
 @given(data=st.data())
 def test_interest_form_with_broken_encodings_in_the_body(client, django_capture_on_commit_callbacks, data):
     fresh()
-    post = valid_submission()
+    post = interest_form_data()
     broken = {
         name: data.draw(raw_values, label=name)
         for name in data.draw(st.lists(st.sampled_from(FORM_FIELDS), min_size=1, unique=True), label="champs")
@@ -389,7 +369,7 @@ def test_rate_limited_form_keeps_the_text_escaped(client, settings, marker, text
     fresh()
     settings.MUTUELLE_FORM_RATE = "1/h"
     client.post(FORM_URL, {"first_name": "x"})
-    post = {**valid_submission(), "message": text + marker, "last_name": marker}
+    post = {**interest_form_data(), "message": text + marker, "last_name": marker}
 
     response = client.post(FORM_URL, post)
 
