@@ -239,15 +239,11 @@ def test_production_logs_in_json_through_the_filter_and_never_by_mail(settings):
     assert logging.getLogger("django.request").getEffectiveLevel() <= logging.ERROR
 
 
-@pytest.mark.parametrize(
-    "variables, expected",
-    [({"DJANGO_DEBUG": "1"}, "plain"), ({"DJANGO_LOG_FORMAT": "plain"}, "plain"), ({}, "json")],
-)
-def test_log_format_is_json_in_production_and_plain_in_development(variables, expected):
+def read_log_format(**variables):
+    """settings.LOG_FORMAT read by a fresh process, in production mode, with these variables only."""
     env = {name: value for name, value in os.environ.items() if not name.startswith(("DJANGO_", "DATABASE_"))}
     env.update(DJANGO_SETTINGS_MODULE="creteil_cls.settings", DJANGO_SECRET_KEY="k" * 60, **variables)
-
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-c", "from django.conf import settings; print(settings.LOG_FORMAT)"],
         cwd=BASE_DIR,
         env=env,
@@ -257,23 +253,20 @@ def test_log_format_is_json_in_production_and_plain_in_development(variables, ex
         check=False,
     )
 
+
+@pytest.mark.parametrize(
+    "variables, expected",
+    [({"DJANGO_DEBUG": "1"}, "plain"), ({"DJANGO_LOG_FORMAT": "plain"}, "plain"), ({}, "json")],
+)
+def test_log_format_is_json_in_production_and_plain_in_development(variables, expected):
+    result = read_log_format(**variables)
+
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected
 
 
 def test_an_unknown_log_format_stops_the_start():
-    env = {name: value for name, value in os.environ.items() if not name.startswith(("DJANGO_", "DATABASE_"))}
-    env.update(DJANGO_SETTINGS_MODULE="creteil_cls.settings", DJANGO_SECRET_KEY="k" * 60, DJANGO_LOG_FORMAT="xml")
-
-    result = subprocess.run(
-        [sys.executable, "-c", "from django.conf import settings; settings.LOG_FORMAT"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = read_log_format(DJANGO_LOG_FORMAT="xml")
 
     assert result.returncode != 0
     assert "DJANGO_LOG_FORMAT" in result.stderr
