@@ -21,6 +21,15 @@ BATCH = 2000
 SEED = 20260301
 
 
+def link(relation, pairs):
+    """Rows of a many-to-many relation (``Action.themes``…) from (object, related object) pairs, in bulk."""
+    through = relation.through
+    source, target = relation.field.m2m_column_name(), relation.field.m2m_reverse_name()
+    through.objects.bulk_create(
+        (through(**{source: obj.pk, target: related.pk}) for obj, related in pairs), batch_size=BATCH
+    )
+
+
 def fill(n, *, seed=SEED, out=sys.stdout):
     from django.db import connection, transaction
     from django.utils import timezone
@@ -127,37 +136,17 @@ def fill(n, *, seed=SEED, out=sys.stdout):
             ),
             batch_size=BATCH,
         )
-        through = Action.themes.through
-        through.objects.bulk_create(
-            (
-                through(action_id=action.pk, theme_id=theme.pk)
-                for action in actions
-                for theme in rng.sample(themes, min(2, len(themes)))
-            ),
-            batch_size=BATCH,
+        link(
+            Action.themes, ((action, theme) for action in actions for theme in rng.sample(themes, min(2, len(themes))))
         )
-        through = Action.audiences.through
-        through.objects.bulk_create(
-            (
-                through(action_id=action.pk, audience_id=audience.pk)
-                for action in actions
-                for audience in rng.sample(audiences, min(2, len(audiences)))
-            ),
-            batch_size=BATCH,
+        link(
+            Action.audiences,
+            ((action, audience) for action in actions for audience in rng.sample(audiences, min(2, len(audiences)))),
         )
-        through = Action.neighbourhoods.through
-        through.objects.bulk_create(
-            (through(action_id=action.pk, neighbourhood_id=rng.choice(neighbourhoods).pk) for action in actions),
-            batch_size=BATCH,
-        )
-        through = Action.partners.through
-        through.objects.bulk_create(
-            (
-                through(action_id=action.pk, partner_id=partner.pk)
-                for action in actions
-                for partner in rng.sample(partners, min(2, len(partners)))
-            ),
-            batch_size=BATCH,
+        link(Action.neighbourhoods, ((action, rng.choice(neighbourhoods)) for action in actions))
+        link(
+            Action.partners,
+            ((action, partner) for action in actions for partner in rng.sample(partners, min(2, len(partners)))),
         )
         places = Place.objects.bulk_create(
             Place(
@@ -191,11 +180,7 @@ def fill(n, *, seed=SEED, out=sys.stdout):
                 )
             )
         events = Event.objects.bulk_create(events, batch_size=BATCH)
-        through = Event.audiences.through
-        through.objects.bulk_create(
-            (through(event_id=event.pk, audience_id=rng.choice(audiences).pk) for event in events),
-            batch_size=BATCH,
-        )
+        link(Event.audiences, ((event, rng.choice(audiences)) for event in events))
         for model in (Partner, Action, Event):
             model.refresh_search_vectors()
     if connection.vendor == "postgresql":
