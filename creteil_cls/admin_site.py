@@ -27,8 +27,9 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import devices_for_user
+from django_otp.plugins.otp_static.models import StaticDevice
 from two_factor import views as two_factor_views
-from two_factor.utils import default_device
 
 # The group whose members work the mutuelle's interest requests (created by a migration).
 MUTUELLE_GROUP = "Mutuelle"
@@ -49,14 +50,42 @@ def two_factor_required(user):
     return cached
 
 
-def has_device(user):
-    """Whether ``user`` has a confirmed authenticator app: the device the login wizard asks a code of.
+def usable_devices(user):
+    """The account's confirmed devices that can give a code now, whatever their names.
 
-    Backup codes alone do not count: the wizard only asks for a code when there is an app, so an
-    account whose lost phone was removed (its backup codes left behind) must enrol a new one, not
-    be sent round between the login and the admin.
+    django-two-factor-auth only looks for a device named « default » (``default_device``): a phone
+    renamed in the OTP admin, or added under another name, would not be asked for, and a password
+    alone would then skip the code. Here every confirmed device counts: an authenticator app
+    always, backup codes while at least one is left (an empty list of codes can give nothing, and
+    asking for one would lock the agent out instead of sending them to enrol a new phone).
     """
-    return default_device(user) is not None
+    if not user or not user.is_authenticated:
+        return []
+    return [
+        device
+        for device in devices_for_user(user, confirmed=True)
+        if not isinstance(device, StaticDevice) or device.token_set.exists()
+    ]
+
+
+def primary_device(user):
+    """The device the login wizard asks a code of: an authenticator app, « default » first, else the oldest."""
+    apps = [device for device in usable_devices(user) if not isinstance(device, StaticDevice)]
+    return min(apps, key=lambda device: (device.name != "default", device.pk), default=None)
+
+
+def backup_device(user):
+    """The account's backup codes, while at least one is left."""
+    return next((device for device in usable_devices(user) if isinstance(device, StaticDevice)), None)
+
+
+def has_device(user):
+    """Whether ``user`` can give a code: then a password alone never opens the admin nor enrols a phone.
+
+    An account whose lost phone was removed but whose backup codes are left gives one of them,
+    then enrols the new phone; one left with no device at all enrols a phone after its password.
+    """
+    return bool(usable_devices(user))
 
 
 def must_verify(user):
@@ -148,7 +177,33 @@ def relabel_token(form, step):
 
 
 class LoginView(AdminLookMixin, two_factor_views.LoginView):
+    """The package's wizard, asking a code of any confirmed device of the account, whatever its name."""
+
     page_title = "Connexion"
+
+    def has_token_step(self):
+        return primary_device(self.get_user()) is not None and not self.remember_agent
+
+    def has_backup_step(self):
+        # Offered after the password when the account has backup codes but no app (its phone was
+        # removed), and from the code step on request; never once the app's code was given. A code
+        # just accepted stays a step of the wizard though it was the last one (it is used up).
+        validated = self.storage.validated_step_data
+        if self.TOKEN_STEP in validated or self.remember_agent:
+            return False
+        return self.BACKUP_STEP in validated or backup_device(self.get_user()) is not None
+
+    condition_dict = {
+        two_factor_views.LoginView.TOKEN_STEP: has_token_step,
+        two_factor_views.LoginView.BACKUP_STEP: has_backup_step,
+    }
+
+    def get_device(self, step=None):
+        # The package falls back on ``default_device``, which only knows a device named « default ».
+        device = super().get_device(step)
+        if device is None:
+            self.device_cache = primary_device(self.get_user()) or backup_device(self.get_user())
+        return self.device_cache
 
     def get_form(self, step=None, **kwargs):
         return relabel_token(super().get_form(step=step, **kwargs), step or self.steps.current)
@@ -164,12 +219,19 @@ class SetupView(AdminLookMixin, two_factor_views.SetupView):
         return relabel_token(super().get_form(step=step, **kwargs), step or self.steps.current)
 
     def dispatch(self, request, *args, **kwargs):
-        # Adding a phone to an account that already has one needs a verified session: a password
-        # alone must not let anyone enrol a phone of their own on someone else's account.
+        # Adding a phone to an account that already has a device (an app under any name, or backup
+        # codes) needs a session verified by a code: a password alone must not let anyone enrol a
+        # phone of their own on someone else's account.
         user = request.user
         if user.is_authenticated and not user.is_verified() and has_device(user):
             return redirect_to_login(request.get_full_path(), reverse("two_factor:login"))
         return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        # As the package does for a device named « default »: an account with an app is set up.
+        if primary_device(request.user) is not None:
+            return redirect(self.get_success_url())
+        return super().get(request, *args, **kwargs)
 
 
 class SetupCompleteView(AdminLookMixin, two_factor_views.SetupCompleteView):
@@ -186,7 +248,12 @@ class ProfileView(AdminLookMixin, two_factor_views.ProfileView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["two_factor_required"] = two_factor_required(self.request.user)
+        device = primary_device(self.request.user)
+        context.update(
+            default_device=device,
+            default_device_type=type(device).__name__ if device else None,
+            two_factor_required=two_factor_required(self.request.user),
+        )
         return context
 
 

@@ -279,10 +279,25 @@ def test_every_admin_url_lets_a_verified_superuser_in(admin_client, name):
 
 
 def test_an_agent_whose_lost_phone_was_removed_enrols_a_new_one(client, agent):
-    # docs/comptes.md: a superuser deletes the lost phone; the backup codes may stay behind.
+    # docs/comptes.md: a superuser deletes the lost phone; the backup codes may stay behind. The
+    # agent gives one of them (the password alone would let anyone enrol a phone), then enrols.
     add_device(agent)
     StaticDevice.objects.create(user=agent, name="backup").token_set.create(token="abcd1234")
     TOTPDevice.objects.filter(user=agent).delete()
+
+    asked = post_password(client, agent.username)
+    assert asked.status_code == 200
+    assert "backup-otp_token" in asked.text
+    done = client.post(login_url(), {"login_view-current_step": "backup", "backup-otp_token": "abcd1234"})
+    assert done.status_code == 302
+    assert client.get(reverse("two_factor:setup")).status_code == 200
+
+
+def test_an_agent_whose_phone_and_codes_were_removed_enrols_after_the_password(client, agent):
+    add_device(agent)
+    StaticDevice.objects.create(user=agent, name="backup").token_set.create(token="abcd1234")
+    TOTPDevice.objects.filter(user=agent).delete()
+    StaticDevice.objects.filter(user=agent).delete()
 
     response = post_password(client, agent.username)
     admin_response = client.get(response["Location"])
