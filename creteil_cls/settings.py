@@ -352,12 +352,22 @@ MUTUELLE_TEAM_EMAIL = os.environ.get("MUTUELLE_TEAM_EMAIL", "mutuelle@localhost"
 MUTUELLE_RETENTION_CLOSED_DAYS = int(os.environ.get("MUTUELLE_RETENTION_CLOSED_DAYS", str(3 * 365)))
 # Requests nobody touched (still « nouvelle ») are anonymised after this many days.
 MUTUELLE_RETENTION_UNTOUCHED_DAYS = int(os.environ.get("MUTUELLE_RETENTION_UNTOUCHED_DAYS", "365"))
-# Interest form: submissions allowed per client address (shared across instances with REDIS_URL).
+# Interest form (mutuelle/throttle.py): requests recorded per client address, robots' posts (honeypot,
+# a form sent again) included; a form returned with a mistake to correct is never counted.
 MUTUELLE_FORM_RATE = os.environ.get("MUTUELLE_FORM_RATE", "5/h")
+# And every POST from one address, whatever it carries: a ceiling against floods only.
+MUTUELLE_FORM_FLOOD_RATE = os.environ.get("MUTUELLE_FORM_FLOOD_RATE", "60/h")
 
-# django-ratelimit counts in the default cache (Redis when REDIS_URL is set, per-process otherwise).
-RATELIMIT_USE_CACHE = "default"
-RATELIMIT_VIEW = "mutuelle.views.rate_limited"
+# django-ratelimit counts in a store every worker and every instance shares, with an atomic increment:
+# Redis when REDIS_URL is set, else a table of the database (creteil_cls/db_cache.py; created by the
+# migration creteil_cls/0001, whatever REDIS_URL says, so that dropping Redis later needs nothing more).
+RATE_LIMIT_TABLE = "cls_rate_limits"
+CACHES["ratelimit"] = (
+    CACHES["default"]
+    if REDIS_URL
+    else {"BACKEND": "creteil_cls.db_cache.LockingDatabaseCache", "LOCATION": RATE_LIMIT_TABLE}
+)
+RATELIMIT_USE_CACHE = "ratelimit"
 # Behind a reverse proxy, point this at the header it sets (e.g. HTTP_X_REAL_IP).
 RATELIMIT_IP_META_KEY = os.environ.get("DJANGO_RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
 

@@ -9,11 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django_ratelimit.decorators import ratelimit
 
 from events.models import Event
 
-from . import services
+from . import services, throttle
 from .eligibility import ScaleUnusable, ceilings_table, estimate, scale_in_force
 from .eligibility_forms import EligibilityForm
 from .enums import RequestSource
@@ -99,11 +98,6 @@ SESSION_REFERENCE = "mutuelle_reference"
 SESSION_MAIL = "mutuelle_confirmation_mail"
 
 
-def request_form_rate(group, request):
-    """Read at each request, so that tests and deployments can change MUTUELLE_FORM_RATE."""
-    return settings.MUTUELLE_FORM_RATE
-
-
 def _request_form_page(request, form, *, status=200, limited=False):
     return render(
         request,
@@ -142,31 +136,37 @@ def _request_for_token(token):
 
 @sensitive_post_parameters()
 @never_cache
-@ratelimit(key="ip", rate=request_form_rate, method="POST", block=False)
 def request_form(request):
-    """The interest form: CSRF, a honeypot, a rate limit per client address, one request per form."""
+    """The interest form: CSRF, a honeypot, limits per client address (throttle.py), one request per form."""
     if request.method != "POST":
         # No form that cannot be saved: while the database is unreachable this raises, and the
         # outage page (503) shows at once rather than after the person has typed everything.
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         return _request_form_page(request, InterestRequestForm())
-    if getattr(request, "limited", False):
-        # A second click on a form already received is not abuse: show its confirmation.
-        existing = _request_for_token(request.POST.get("submission_token"))
-        if existing is not None:
-            return _show_confirmation(request, existing)
+    if throttle.post_is_flooding(request):
+        return rate_limited(request)
+    existing = _request_for_token(request.POST.get("submission_token"))
+    if existing is not None:
+        # The same form sent again (a double click, a reload, or a robot replaying it): its
+        # confirmation, even past the limit, and nothing saved twice.
+        throttle.count_submission(request)
+        return _show_confirmation(request, existing)
+    if throttle.submissions_exhausted(request):
         return rate_limited(request)
     form = InterestRequestForm(request.POST)
     if form.honeypot_filled:
         # A robot: it is told that all went well, and nothing is stored. No personal data logged.
+        throttle.count_submission(request)
         logger.info("Formulaire mutuelle : champ piège rempli, envoi ignoré.")
         request.session[SESSION_REFERENCE] = ""
         request.session[SESSION_MAIL] = "none"
         return redirect("mutuelle:request_done")
     if not form.is_valid():
+        # A mistake to correct is not counted: nobody is locked out for typing errors.
         return _request_form_page(request, form)
     interest_request = services.request_create(data=form.request_data(), source=RequestSource.WEBSITE)
+    throttle.count_submission(request)
     return _show_confirmation(request, interest_request)
 
 
@@ -188,8 +188,8 @@ def request_done(request):
 
 
 @sensitive_post_parameters()
-def rate_limited(request, exception=None):
-    """Too many requests from one address (also RATELIMIT_VIEW): 429, with everything typed kept."""
+def rate_limited(request):
+    """Too many requests from one address: 429, with everything typed kept."""
     initial = {}
     if request.method == "POST":
         for name, field in InterestRequestForm.base_fields.items():

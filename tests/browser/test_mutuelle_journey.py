@@ -13,7 +13,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -23,6 +22,7 @@ from mutuelle.eligibility import ceilings_table, scale_in_force
 from mutuelle.enums import RequestStatus
 from mutuelle.models import FollowUpNote, InterestRequest
 from tests.browser.test_accessibility import AXE_OPTIONS
+from tests.mutuelle.factories import reset_rate_limits
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -35,9 +35,9 @@ NOTE = "Rappelée le matin : rendez-vous à proposer à la permanence de décemb
 @pytest.fixture(autouse=True)
 def fresh_rate_limit():
     """The form's rate limit counts per address in the cache: every browser test comes from 127.0.0.1."""
-    cache.clear()
+    reset_rate_limits()
     yield
-    cache.clear()
+    reset_rate_limits()
 
 
 def staff_user(username, group_name, *, first_name="", last_name=""):

@@ -5,6 +5,7 @@ import uuid
 
 import factory
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -87,3 +88,13 @@ def interest_form_data(**overrides):
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def reset_rate_limits():
+    """The interest form's limits count per address (127.0.0.1 for every test): start from zero.
+
+    Their store (the ``ratelimit`` cache, a database table without Redis) outlives transactional
+    tests, and the default cache holds the rest of what a form post leaves behind.
+    """
+    caches["default"].clear()
+    caches["ratelimit"].clear()

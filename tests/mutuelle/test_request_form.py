@@ -7,7 +7,6 @@ import re
 import pytest
 from django.conf import settings as django_settings
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +20,7 @@ from mutuelle.forms import (
 )
 from mutuelle.models import InterestRequest
 from mutuelle.views import SESSION_MAIL, SESSION_REFERENCE
-from tests.mutuelle.factories import interest_form_data
+from tests.mutuelle.factories import interest_form_data, reset_rate_limits
 
 REFERENCE = re.compile(r"^MC-[A-Z2-9]{4}-[A-Z2-9]{4}$")
 FORM_URL = "/mutuelle/demande/"
@@ -49,10 +48,10 @@ def form_errors(**overrides):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """The rate limit counts in the default cache: every test starts from zero."""
-    cache.clear()
+    """The form's limits count per address: every test starts from zero."""
+    reset_rate_limits()
     yield
-    cache.clear()
+    reset_rate_limits()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -595,14 +594,24 @@ def tight_rate(settings):
     settings.MUTUELLE_FORM_RATE = "2/h"
 
 
+def token(number):
+    return f"jeton-{number:02d}-0123456789abcdefghijklmnop"
+
+
+def send_valid(client, number, **extra):
+    return client.post(
+        FORM_URL, valid_data(submission_token=token(number), last_name=f"Diallo {'abcdef'[number]}"), **extra
+    )
+
+
 def test_rate_limit_gives_a_french_429_that_keeps_what_was_typed(client, tight_rate):
-    for _ in range(2):
-        assert client.post(FORM_URL, valid_data(postal_code="75001")).status_code == 200
+    for number in range(2):
+        assert send_valid(client, number).status_code == 302
 
     response = client.post(FORM_URL, valid_data(submission_token="jeton-neuf-0123456789abcdefghij"))
 
     assert response.status_code == 429
-    assert InterestRequest.objects.count() == 0
+    assert InterestRequest.objects.count() == 2
     body = response.content.decode()
     text = squash(body)
     assert "Trop de demandes envoyées depuis votre connexion" in text
@@ -616,23 +625,69 @@ def test_rate_limit_gives_a_french_429_that_keeps_what_was_typed(client, tight_r
 
 
 def test_rate_limit_counts_per_client_address(client, tight_rate):
-    for _ in range(3):
-        client.post(FORM_URL, valid_data(postal_code="75001"), REMOTE_ADDR="192.0.2.1")
+    answers = [send_valid(client, number, REMOTE_ADDR="192.0.2.1").status_code for number in range(3)]
+    assert answers == [302, 302, 429]
 
-    response = client.post(FORM_URL, valid_data(postal_code="75001"), REMOTE_ADDR="192.0.2.2")
+    response = send_valid(client, 3, REMOTE_ADDR="192.0.2.2")
 
-    assert response.status_code == 200
+    assert response.status_code == 302
 
 
 def test_rate_limit_does_not_count_page_views(client, tight_rate):
     for _ in range(5):
         assert client.get(FORM_URL).status_code == 200
+    assert send_valid(client, 0).status_code == 302
+
+
+def test_forms_returned_with_mistakes_are_never_counted(client, tight_rate):
+    # Six tries with a mistake to correct (a Paris postal code, then no way to call back)...
+    for number in range(6):
+        mistake = {"postal_code": "75001"} if number % 2 else {"phone": "", "email": ""}
+        response = client.post(FORM_URL, valid_data(**mistake))
+        assert response.status_code == 200
+        assert "is-invalid" in response.content.decode()
+    # ...then the right one: accepted, and the limit still has its two submissions.
+    assert client.post(FORM_URL, valid_data()).status_code == 302
+    assert send_valid(client, 1).status_code == 302
+    assert send_valid(client, 2).status_code == 429
+    assert InterestRequest.objects.count() == 2
+
+
+def test_robots_posts_are_counted(client, tight_rate):
+    # The honeypot filled twice: told all went well, nothing stored, but the limit is used up.
+    for number in range(2):
+        response = client.post(
+            FORM_URL, valid_data(submission_token=token(number), site_internet="https://spam.example")
+        )
+        assert response.status_code == 302
+    assert send_valid(client, 2).status_code == 429
+    assert InterestRequest.objects.count() == 0
+
+
+def test_a_form_sent_again_is_counted_but_saved_once(client, settings):
+    settings.MUTUELLE_FORM_RATE = "3/h"
+    for _ in range(3):
+        assert client.post(FORM_URL, valid_data()).status_code == 302  # the same token: one request
+    assert InterestRequest.objects.count() == 1
+    assert send_valid(client, 1).status_code == 429
+
+
+def test_a_flood_of_posts_stops_at_its_own_ceiling(client, settings):
+    settings.MUTUELLE_FORM_FLOOD_RATE = "4/h"
+    for _ in range(4):
+        assert client.post(FORM_URL, valid_data(postal_code="75001")).status_code == 200
+
+    response = client.post(FORM_URL, valid_data())
+
+    assert response.status_code == 429
+    assert 'value="Fatoumata"' in response.content.decode()  # what was typed is kept
+    assert InterestRequest.objects.count() == 0
 
 
 def test_a_second_click_past_the_limit_still_shows_the_confirmation(
     client, tight_rate, django_capture_on_commit_callbacks
 ):
-    client.post(FORM_URL, valid_data(postal_code="75001"))
+    send_valid(client, 1)
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(FORM_URL, valid_data()).status_code == 302
 
@@ -640,7 +695,7 @@ def test_a_second_click_past_the_limit_still_shows_the_confirmation(
 
     assert response.status_code == 302
     assert response["Location"] == DONE_URL
-    assert InterestRequest.objects.count() == 1
+    assert InterestRequest.objects.count() == 2
 
 
 def test_post_without_csrf_token_gets_the_french_403_page():

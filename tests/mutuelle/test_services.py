@@ -8,7 +8,6 @@ import smtplib
 import pytest
 from django.conf import settings as django_settings
 from django.core import mail
-from django.core.cache import cache
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
 from django.db import transaction
@@ -18,7 +17,7 @@ import mutuelle.services
 from mutuelle.enums import RequestSource
 from mutuelle.models import InterestRequest
 from mutuelle.services import request_create, request_send_mails, requests_with_mails_due
-from tests.mutuelle.factories import AgentFactory, InterestRequestFactory
+from tests.mutuelle.factories import AgentFactory, InterestRequestFactory, reset_rate_limits
 
 pytestmark = pytest.mark.django_db
 
@@ -56,9 +55,9 @@ def data(**overrides):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.clear()
+    reset_rate_limits()
     yield
-    cache.clear()
+    reset_rate_limits()
 
 
 def assert_no_personal_data(text):

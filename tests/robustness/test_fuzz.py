@@ -13,7 +13,6 @@ from urllib.parse import quote, quote_from_bytes
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.http import QueryDict
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -32,7 +31,7 @@ from tests.factories import (
     PlaceFactory,
     ThemeFactory,
 )
-from tests.mutuelle.factories import interest_form_data
+from tests.mutuelle.factories import interest_form_data, reset_rate_limits
 
 pytestmark = pytest.mark.django_db
 
@@ -238,8 +237,8 @@ def content():
 
 
 def fresh():
-    """Every example starts with an empty cache (rate limit) and an empty outbox."""
-    cache.clear()
+    """Every example starts with empty caches (rate limits) and an empty outbox."""
+    reset_rate_limits()
     mail.outbox.clear()
 
 
@@ -367,7 +366,7 @@ def test_interest_form_with_broken_encodings_in_the_body(client, django_capture_
 def test_rate_limited_form_keeps_the_text_escaped(client, settings, marker, text):
     """The 429 page shows back what was typed: escaped too."""
     fresh()
-    settings.MUTUELLE_FORM_RATE = "1/h"
+    settings.MUTUELLE_FORM_FLOOD_RATE = "1/h"  # a form returned with mistakes counts as a post only
     client.post(FORM_URL, {"first_name": "x"})
     post = {**interest_form_data(), "message": text + marker, "last_name": marker}
 
