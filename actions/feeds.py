@@ -1,5 +1,8 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
+from django.utils.html import escape
+
+from creteil_cls.templatetags.rich_text import plain_text
 
 from .models import Action
 
@@ -16,7 +19,10 @@ class LatestActionsFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.summary
+        # Feed readers render an RSS description as HTML: the summary goes in as text, without
+        # any tag an editor may have typed (plain_text), and escaped, so that an entity typed
+        # as text (``&lt;script&gt;``) is not decoded into markup on the way.
+        return escape(plain_text(item.summary))
 
     def item_pubdate(self, item):
         return item.created_at

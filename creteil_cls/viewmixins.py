@@ -1,6 +1,17 @@
 """Small view helpers shared by the apps (no app imports creteil_cls.views)."""
 
+from django.contrib import admin
 from django.http import Http404
+
+
+def can_preview(request):
+    """Whether ``request`` may see unpublished content: the admin's own rule, and only it.
+
+    Being ``is_staff`` is not enough: a session stopped between the password and the two-factor
+    code is staff too. The admin site (creteil_cls/admin_site.py) also wants an active account
+    and, for an account that must use two-factor authentication, a session verified by a code.
+    """
+    return admin.site.has_permission(request)
 
 
 class ForgivingPaginationMixin:
@@ -24,11 +35,11 @@ class ForgivingPaginationMixin:
 
 
 class PublishedOrStaffPreviewMixin:
-    """Published objects for everyone; unpublished ones only for staff, as a preview."""
+    """Published objects for everyone; unpublished ones only as a preview, for who may open the admin."""
 
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
-        if not obj.published and not self.request.user.is_staff:
+        if not obj.published and not can_preview(self.request):
             raise Http404("Contenu non publié")
         return obj
 

@@ -19,7 +19,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from creteil_cls.templatetags.rich_text import plain_text
-from creteil_cls.viewmixins import BreadcrumbsMixin, ForgivingPaginationMixin, PublishedOrStaffPreviewMixin
+from creteil_cls.viewmixins import BreadcrumbsMixin, ForgivingPaginationMixin, PublishedOrStaffPreviewMixin, can_preview
 from partners.models import Partner
 
 from . import formatting
@@ -298,7 +298,7 @@ class EventDetailView(BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView
 
     def get_object(self, queryset=None):
         event = super().get_object(queryset)
-        if not event.action.published and not self.request.user.is_staff:
+        if not event.action.published and not can_preview(self.request):
             raise Http404("Action non publiée")
         return event
 

@@ -9,10 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 from unittest import mock
+from urllib.parse import unquote
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.core.signals import got_request_exception
 from django.test import RequestFactory
 from django.utils.log import AdminEmailHandler
@@ -20,6 +20,7 @@ from django.views.debug import SafeExceptionReporterFilter
 
 from creteil_cls.logging import JSONFormatter, PersonalDataFilter
 from mutuelle.models import InterestRequest
+from tests.mutuelle.factories import reset_rate_limits
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 FORM_URL = "/mutuelle/demande/"
@@ -58,11 +59,12 @@ def personal_form(**overrides):
     }
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
+@pytest.fixture
+def empty_cache(db):
+    """The form's limits count per address: the tests that post it start from zero."""
+    reset_rate_limits()
     yield
-    cache.clear()
+    reset_rate_limits()
 
 
 @pytest.fixture
@@ -209,6 +211,156 @@ def test_gunicorn_access_lines_lose_mutuelle_query_strings_and_give_method_path_
     assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/mutuelle/eligibilite/", 200)
 
 
+# Spellings of /mutuelle/ and /admin/ that reach the same view, or that a proxy or a browser
+# normalises to it: the filter compares the decoded, normalised path.
+DISGUISED_PERSONAL_PATHS = [
+    "/%6Dutuelle/demande/",
+    "/%6dutuelle/demande/",
+    "/%6D%75tuelle/eligibilite/",
+    "/MUTUELLE/demande/",
+    "/Mutuelle/eligibilite/",
+    "//mutuelle/demande/",
+    "///mutuelle//demande/",
+    "/%2Fmutuelle/demande/",
+    "/agenda/../mutuelle/demande/",
+    "/./mutuelle/demande/",
+    "/%61dmin/auth/user/",
+    "/ADMIN/auth/user/",
+    "/%41dmin/",
+    "//admin/auth/user/",
+    "/%256Dutuelle/demande/",  # encoded twice
+]
+PERSONAL_QUERY_STRING = "nom=Dupont&ressources=11000"
+
+
+@pytest.mark.parametrize("path", DISGUISED_PERSONAL_PATHS)
+@pytest.mark.parametrize(
+    "name, msg, args",
+    [
+        ("django.server", '"%s" %s %s', ("GET {url} HTTP/1.1", "404", "179")),
+        ("django.request", "Not Found: %s", ("{url}",)),
+        ("django.request", "Not Found: %s", ("http://127.0.0.1{url}",)),
+        ("django.server", "GET {url} HTTP/1.1", ()),
+    ],
+    ids=["request line", "not found", "not found, full address", "in the message"],
+)
+def test_the_query_string_of_a_disguised_mutuelle_or_admin_address_is_dropped(path, name, msg, args):
+    url = f"{path}?{PERSONAL_QUERY_STRING}"
+    args = tuple(arg.format(url=url) for arg in args)
+    record = make_record(name=name, msg=msg.format(url=url), args=args)
+
+    PersonalDataFilter().filter(record)
+
+    message = record.getMessage()
+    assert path in message  # the address as it came, for diagnosis
+    assert "Dupont" not in message
+    assert "11000" not in message
+    assert "?" not in message
+
+
+def gunicorn_access_record(atoms, fmt='"%(r)s" %(s)s "%(f)s"'):
+    """A record as gunicorn's access log makes it: its args are the atoms (glogging.Logger.atoms)."""
+    return logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, fmt, (atoms,), None)
+
+
+@pytest.mark.parametrize("path", DISGUISED_PERSONAL_PATHS)
+def test_gunicorn_access_lines_of_a_disguised_mutuelle_address_lose_the_query_in_every_atom(path):
+    decoded = unquote(path)  # gunicorn's PATH_INFO: percent-decoded once, never normalised
+    atoms = {
+        "r": f"GET {path}?{PERSONAL_QUERY_STRING} HTTP/1.1",
+        "m": "GET",
+        "U": decoded,
+        "q": PERSONAL_QUERY_STRING,
+        "s": "404",
+        "f": f"https://cls.example.org{path}?nom=Martin",
+        "{query_string}e": PERSONAL_QUERY_STRING,
+        "{raw_uri}e": f"{path}?{PERSONAL_QUERY_STRING}",
+        "{referer}i": f"https://cls.example.org{path}?nom=Martin",
+    }
+    # An operator may add any atom to access_log_format: the query string alone (q) included.
+    record = gunicorn_access_record(
+        atoms, fmt='"%(r)s" %(s)s "%(f)s" %(U)s q=%(q)s %({query_string}e)s %({raw_uri}e)s %({referer}i)s'
+    )
+
+    PersonalDataFilter().filter(record)
+    message = record.getMessage()
+
+    assert "Dupont" not in message
+    assert "Martin" not in message
+    assert "11000" not in message
+    assert record.args["q"] == ""
+    assert record.args["{query_string}e"] == ""
+    assert record.args["r"] == f"GET {path} HTTP/1.1"
+    assert record.args["f"] == f"https://cls.example.org{path}"
+    assert record.args["U"] == decoded
+
+
+def test_gunicorn_query_atom_is_emptied_for_a_mutuelle_path_even_when_the_format_does_not_print_it():
+    atoms = {
+        "r": "GET /mutuelle/eligibilite/?ressources=11000 HTTP/1.1",
+        "m": "GET",
+        "U": "/mutuelle/eligibilite/",
+        "q": "ressources=11000",
+        "s": "200",
+        "f": "-",
+    }
+    record = gunicorn_access_record(atoms)
+
+    PersonalDataFilter().filter(record)
+
+    assert record.args["q"] == ""
+    assert "11000" not in json.dumps(record.args)
+
+
+def test_gunicorn_access_lines_of_other_pages_keep_their_query_string():
+    atoms = {
+        "r": "GET /actions/?q=diabete HTTP/1.1",
+        "m": "GET",
+        "U": "/actions/",
+        "q": "q=diabete",
+        "s": "200",
+        "f": "https://cls.example.org/agenda/?periode=semaine",
+        "{query_string}e": "q=diabete",
+    }
+    record = gunicorn_access_record(atoms, fmt='"%(r)s" %(s)s "%(f)s" q=%(q)s')
+
+    PersonalDataFilter().filter(record)
+
+    assert record.getMessage() == (
+        '"GET /actions/?q=diabete HTTP/1.1" 200 "https://cls.example.org/agenda/?periode=semaine" q=q=diabete'
+    )
+    assert record.args["{query_string}e"] == "q=diabete"
+
+
+@pytest.mark.parametrize(
+    "url", ["/actions/?q=diabete", "/agenda/?quartier=mont-mesly", "http://127.0.0.1/%61ctions/?q=diabete"]
+)
+def test_other_query_strings_in_messages_are_kept(url):
+    record = make_record(name="django.server", msg='"%s" %s', args=(f"GET {url} HTTP/1.1", "200"))
+
+    PersonalDataFilter().filter(record)
+
+    assert record.getMessage() == f'"GET {url} HTTP/1.1" 200'
+
+
+@pytest.mark.parametrize("path", ["/MUTUELLE/demande/", "//mutuelle/demande/", "/./Mutuelle/demande/"])
+def test_a_django_error_under_a_disguised_mutuelle_path_hides_the_exception_message(path):
+    # request.path is decoded by Django, but not normalised: //mutuelle/ or /MUTUELLE/ stay as typed.
+    email = "berenice.lagardere@example.org"
+    request = RequestFactory().get("/")
+    request.path = request.path_info = path  # RequestFactory would read « //mutuelle » as a host
+    try:
+        raise ValueError(f"la valeur {email} existe déjà")
+    except ValueError:
+        record = make_record(args=(request.path,), request=request, status_code=500, exc_info=sys.exc_info())
+
+    PersonalDataFilter().filter(record)
+    entry = json.loads(JSONFormatter().format(record))
+
+    assert entry["exception"] == "ValueError"
+    assert "berenice" not in json.dumps(entry)
+
+
 def test_other_query_strings_are_kept_for_diagnosis():
     record = make_record(name="django.server", msg='"%s" %s', args=("GET /agenda/?periode=semaine HTTP/1.1", "200"))
 
@@ -277,7 +429,7 @@ def test_an_unknown_log_format_stops_the_start():
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_cache")
 def test_mail_server_down_logs_the_reference_only(client, settings, production_log, django_capture_on_commit_callbacks):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
@@ -300,7 +452,7 @@ def test_mail_server_down_logs_the_reference_only(client, settings, production_l
     assert_nothing_personal(production_log.text())
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_cache")
 def test_an_exception_in_the_view_is_logged_as_json_without_anything_the_person_typed(client, settings, production_log):
     settings.ADMINS = [("Exploitation", "exploitation@example.org")]  # even so, no mail
     client.raise_request_exception = False
