@@ -16,7 +16,8 @@ class LatestActionsFeed(Feed):
         return Action.objects.published().select_related("axis").order_by("-created_at")[:30]
 
     def item_title(self, item):
-        return item.title
+        # Escaped, as Django's own default title is: some readers render titles as HTML too.
+        return escape(item.title)
 
     def item_description(self, item):
         # Feed readers render an RSS description as HTML: the summary goes in as text, without

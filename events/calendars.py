@@ -20,7 +20,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.http.request import split_domain_port
 from django.urls import reverse, reverse_lazy
 from django.utils import formats, timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.views.decorators.http import condition, require_safe
 
 from creteil_cls.templatetags.rich_text import clean_html, plain_text
@@ -337,7 +337,8 @@ class UpcomingEventsFeed(Feed):
         return self._upcoming().defer(*SEARCH_COLUMNS)[:RSS_SIZE]
 
     def item_title(self, item):
-        return f"{_french_start(item)} – {TITLE_PREFIX.get(item.status, '')}{item.title}"
+        # Escaped, as Django's own default title is: some readers render titles as HTML too.
+        return escape(f"{_french_start(item)} – {TITLE_PREFIX.get(item.status, '')}{item.title}")
 
     def item_description(self, item):
         parts = []

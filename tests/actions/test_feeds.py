@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
-from tests.factories import ActionFactory
+from tests.factories import ActionFactory, EventFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +52,17 @@ def test_an_ordinary_summary_is_kept_word_for_word(client):
     (item,) = feed_items(client)
 
     assert item.findtext("description") == "Des ateliers gratuits pour prendre soin de sa santé, l’après-midi."
+
+
+def test_titles_with_markup_reach_feed_readers_as_text(client):
+    """Both feeds, as Django's default title does: a reader that renders titles as HTML shows the tag as text."""
+    action = ActionFactory(title="Diabète <img src=x onerror=alert(1)>")
+    EventFactory(action=action, title="Atelier <img src=x onerror=alert(2)>")
+
+    (action_item,) = feed_items(client)
+    agenda = client.get("/flux/agenda/")
+    (event_item,) = ET.fromstring(agenda.content).findall("./channel/item")
+
+    for title in (action_item.findtext("title"), event_item.findtext("title")):
+        assert "<img" not in title
+        assert "&lt;img src=x onerror=alert(" in title
