@@ -120,8 +120,15 @@ def current_generation():
     cache = page_cache()
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
+        fresh = _new_generation()
+        cache.add(GENERATION_KEY, fresh, timeout=None)
         generation = cache.get(GENERATION_KEY)
+        if generation is None:
+            # The key holds a value the signed cache refuses to read (creteil_cls/signed_cache.py; it
+            # deletes it, but another may have been planted since): add() failed and get() still
+            # misses. Replace it rather than build the keys on None.
+            cache.set(GENERATION_KEY, fresh, timeout=None)
+            generation = fresh
     return generation
 
 

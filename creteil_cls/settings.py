@@ -125,6 +125,11 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Every value the shared caches hold (Redis, the page cache's directory) is signed with a key derived
+# from this one, and a value without a valid signature is ignored, never unpickled
+# (creteil_cls/signed_cache.py). Changing it only empties those caches, in effect.
+CACHE_SIGNING_KEY = os.environ.get("DJANGO_CACHE_SIGNING_KEY", "") or SECRET_KEY
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # Every instance pointed at the same Redis shares the cache, the sessions and the rate-limit
@@ -133,9 +138,10 @@ if REDIS_URL:
     REDIS_TIMEOUT = float(os.environ.get("DJANGO_REDIS_TIMEOUT", "1"))
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "creteil_cls.signed_cache.SignedRedisCache",
             "LOCATION": REDIS_URL,
-            # Two sites (or a staging copy) can share one Redis database with different prefixes.
+            # Not an isolation: a site that can write to this Redis database can write under any
+            # prefix. One Redis database and one password or ACL user per site (docs/production.md).
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "cls"),
             "OPTIONS": {
                 "socket_connect_timeout": REDIS_TIMEOUT,
@@ -168,9 +174,10 @@ else:
         f"{BASE_DIR}|{_database['ENGINE']}|{_database.get('HOST')}|{_database.get('PORT')}|{_database['NAME']}".encode()
     ).hexdigest()[:12]
     CACHES["pages"] = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        # In the project, not in the shared /tmp: the cache holds pickles, and a directory that
-        # another local account could create first must never be read from.
+        "BACKEND": "creteil_cls.signed_cache.SignedFileBasedCache",
+        # In the project, not in the shared /tmp: a directory that another local account could create
+        # first must never be read from. Its files are signed pickles: one without a valid signature
+        # is deleted unread (creteil_cls/signed_cache.py).
         "LOCATION": os.environ.get("DJANGO_PAGE_CACHE_DIR", str(BASE_DIR / ".cache" / f"pages-{_page_cache_scope}")),
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }

@@ -64,7 +64,7 @@ def redis_url(postgresql_only, key_prefix):
 def shared_cache(redis_url, key_prefix):
     """This process's caches on the instances' Redis (as REDIS_URL sets them): what it invalidates, they see."""
     cache = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "creteil_cls.signed_cache.SignedRedisCache",  # signed with the instances' key (below)
         "LOCATION": redis_url,
         "KEY_PREFIX": key_prefix,
     }
@@ -81,6 +81,8 @@ def instances(redis_url, key_prefix, tmp_path):
         redis_url=redis_url,
         key_prefix=key_prefix,
         MUTUELLE_FORM_RATE=f"{FORM_RATE}/h",
+        # What this process writes in the shared Redis (shared_cache), the instances read as theirs.
+        DJANGO_CACHE_SIGNING_KEY=settings.CACHE_SIGNING_KEY,
     )
     started = []
     ports = free_ports(2)
