@@ -2,7 +2,6 @@
 
 import logging
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
