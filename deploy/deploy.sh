@@ -2,12 +2,17 @@
 # Mise à jour du portail CLS sur une machine : code, dépendances, contrôle, sauvegarde,
 # migrations, fichiers statiques, rechargement sans coupure, vérification.
 #
-#   sudo /srv/cls-portail/deploy/deploy.sh            # la branche suivie (main)
-#   sudo DEPLOY_REF=v1.4.0 /srv/cls-portail/deploy/deploy.sh
+#   sudo cls-portail-deploy                            # la branche suivie (main)
+#   sudo DEPLOY_REF=v1.4.0 cls-portail-deploy
 #
-# Lancé par root : les commandes de l'application tournent sous le compte du service
-# (APP_USER), avec les réglages du service (ENV_FILE). Avec plusieurs instances, lancez-le sur
-# une seule machine avec les migrations, puis sur les autres avec SKIP_MIGRATE=1 (docs/production.md).
+# Lancé par root, donc jamais depuis l'arborescence de l'application, que le compte du service
+# peut modifier : il est installé une fois relu, hors de cette arborescence, par
+#   install -o root -g root -m 0755 /srv/cls-portail/deploy/deploy.sh /usr/local/sbin/cls-portail-deploy
+# (et de même à chaque fois qu'il change : il le signale à la fin). Il refuse de tourner depuis
+# APP_DIR. Les commandes de l'application, la sauvegarde comprise, tournent sous le compte du
+# service (APP_USER), avec les réglages du service (ENV_FILE) ; root ne lance aucun fichier de
+# l'arborescence. Avec plusieurs instances, lancez-le sur une seule machine avec les migrations,
+# puis sur les autres avec SKIP_MIGRATE=1 (docs/production.md).
 set -euo pipefail
 
 APP_DIR="${APP_DIR:-/srv/cls-portail}"
@@ -28,6 +33,14 @@ if [ ! -r "$ENV_FILE" ]; then
     echo "Fichier de réglages introuvable : $ENV_FILE" >&2
     exit 2
 fi
+this_script="$(realpath "$0")"
+case "$this_script" in
+    "$(realpath "$APP_DIR")"/*)
+        echo "Ce script tourne en root : il ne se lance pas depuis $APP_DIR, que le compte $APP_USER peut modifier." >&2
+        echo "Installez-le une fois relu : install -o root -g root -m 0755 $this_script /usr/local/sbin/cls-portail-deploy" >&2
+        exit 2
+        ;;
+esac
 cd "$APP_DIR"
 
 # Les réglages du service (lignes NOM=valeur, le format d'EnvironmentFile de systemd).
@@ -61,7 +74,8 @@ manage check --deploy --fail-level WARNING
 
 if [ "$SKIP_MIGRATE" != "1" ]; then
     say "Sauvegarde avant migration"
-    BACKUP_DIR="$BACKUP_DIR" "$APP_DIR/deploy/backup.sh"
+    # Under the service's account, as the nightly backup: root runs nothing of the tree.
+    as_app env BACKUP_DIR="$BACKUP_DIR" "$APP_DIR/deploy/backup.sh"
 
     say "Migrations"
     manage migrate --noinput
@@ -77,6 +91,12 @@ systemctl reload "$SERVICE"
 # serve, every page is rendered again at its next visit.
 say "Cache des pages"
 manage clear_page_cache
+
+if ! cmp -s "$this_script" "$APP_DIR/deploy/deploy.sh"; then
+    say "Attention : deploy/deploy.sh a changé dans le code déployé"
+    echo "Relisez-le (diff $this_script $APP_DIR/deploy/deploy.sh), puis réinstallez-le :"
+    echo "  install -o root -g root -m 0755 $APP_DIR/deploy/deploy.sh $this_script"
+fi
 
 say "Vérification : /sante/"
 bind="${GUNICORN_BIND:-127.0.0.1:8000}"

@@ -93,3 +93,61 @@ def test_a_backup_restores_into_a_new_database_with_its_rows_and_search_index(pg
     assert again.returncode != 0
     assert "refusée" in again.stderr
     assert query(target_url, "SELECT count(*) FROM actions_action") == [(2,)]
+
+
+def with_password(url, password):
+    """``url`` with a password (the test server trusts the loopback: libpq never has to send it)."""
+    scheme, rest = url.split("://", 1)
+    user, server = rest.split("@", 1)
+    return f"{scheme}://{user}:{password}@{server}"
+
+
+def test_no_password_on_a_command_line(pg_tools, restored_database, tmp_path):
+    """``ps`` shows every command line to every account: the scripts pass the address through libpq's
+    environment and the password through a file of their own, deleted when they end (issue 9 §4)."""
+    password = f"secret-{secrets.token_hex(8)}"
+    bin_dir, command_lines, private_tmp = tmp_path / "bin", tmp_path / "commandes.txt", tmp_path / "tmp"
+    bin_dir.mkdir()
+    private_tmp.mkdir()
+    # Each PostgreSQL tool, wrapped: its command line is written down, then the real tool runs.
+    for tool in ("pg_dump", "pg_restore", "psql"):
+        wrapper = bin_dir / tool
+        wrapper.write_text(f'#!/bin/sh\nprintf "%s\\n" "$0 $*" >> "{command_lines}"\nexec {shutil.which(tool)} "$@"\n')
+        wrapper.chmod(0o755)
+    ActionFactory(title="Ateliers nutrition", slug="ateliers-nutrition")
+    source_url = with_password(database_url(connection.settings_dict), password)
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "TMPDIR": str(private_tmp),
+        "BACKUP_DATABASE_URL": source_url,
+        "RESTORE_DATABASE_URL": source_url,
+        "BACKUP_KEEP": "1",
+    }
+    env.pop("DATABASE_URL", None)
+    backups = tmp_path / "sauvegardes"
+
+    backup = run("backup.sh", str(backups), env=env)
+    assert backup.returncode == 0, backup.stderr
+    restore = run("restore.sh", backup.stdout.strip(), restored_database, env=env)
+    assert restore.returncode == 0, restore.stderr
+
+    assert query(
+        database_url({**connection.settings_dict, "NAME": restored_database}), "SELECT slug FROM actions_action"
+    ) == [("ateliers-nutrition",)]
+    lines = command_lines.read_text()
+    assert "pg_dump" in lines and "pg_restore" in lines and "psql" in lines
+    assert password not in lines
+    assert "postgres://" not in lines
+    assert list(private_tmp.iterdir()) == []  # the password files are gone
+
+
+def test_restore_refuses_a_password_on_its_command_line(pg_tools, restored_database, tmp_path):
+    dump = tmp_path / "vide.dump"
+    dump.write_bytes(b"")
+    target = with_password(database_url({**connection.settings_dict, "NAME": restored_database}), "secret")
+
+    refused = run("restore.sh", str(dump), target, env=dict(os.environ))
+
+    assert refused.returncode == 2
+    assert "RESTORE_DATABASE_URL" in refused.stderr
