@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from creteil_cls.admin import ContentHistoryAdmin, PublishActionsMixin, SearchableAdminMixin, ViewOnSiteColumnMixin
+from core.admin import ContentHistoryAdmin, PublishActionsMixin, SearchableAdminMixin, ViewOnSiteColumnMixin
 
 from .models import Action, Audience, Axis, Neighbourhood, Objective, Theme
 
@@ -101,3 +101,17 @@ class ActionAdmin(SearchableAdminMixin, PublishActionsMixin, ViewOnSiteColumnMix
     ]
     published_messages = ("{count} action publiée sur le site.", "{count} actions publiées sur le site.")
     unpublished_messages = ("{count} action retirée du site.", "{count} actions retirées du site.")
+
+    # The extension point of the apps above: actions imports none of them (partners ← actions ←
+    # events), so the agenda adds the action's events with add_inline(), in its own admin.py, and
+    # they are read at each request whatever the order in which the admins were loaded.
+    extra_inlines = []
+
+    @classmethod
+    def add_inline(cls, inline):
+        """Show ``inline`` on the action's page, after the action's own inlines."""
+        if inline not in cls.extra_inlines:
+            cls.extra_inlines.append(inline)
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), *self.extra_inlines]

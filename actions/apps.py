@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ActionsConfig(AppConfig):
     name = "actions"
     verbose_name = "Axes et actions"
+
+    def ready(self):
+        from core.cache import register_content_models
+
+        from .models import Action, Audience, Axis, Neighbourhood, Objective, Theme
+
+        # The public content: a change empties the page cache (core/cache.py).
+        register_content_models(Axis, Objective, Theme, Audience, Neighbourhood, Action)

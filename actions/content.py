@@ -11,9 +11,17 @@ campaign (kind ``campagne``) only gives its month: the command dates its next ed
 Never write the number of signatories in a text: the sources disagree, the site counts them.
 """
 
+import calendar
 import datetime
 
-CHANGE_REASON = "Contenu initial"
+from django.core.management.base import CommandError
+from django.db.models import Q
+
+from core.history import CHANGE_REASON
+from partners.models import Partner
+
+from .enums import ActionKind, ActionStatus
+from .models import Action, Audience, Axis, Neighbourhood, Objective, Theme
 
 CCAS_CONTACT = {
     "contact_name": "CCAS de Créteil, service Prévention-Santé",
@@ -641,3 +649,83 @@ ACTIONS = [
         "Prévention-Santé.",
     },
 ]
+
+# Loading --------------------------------------------------------------------------------------
+
+
+def load_initial_content(*, today):
+    """Create the missing objectives, taxonomies, partners and actions; called by ``load_cls_content``.
+
+    Idempotent: a row is identified by its slug (an objective by its number, a theme, audience or
+    neighbourhood also by its name) and is created only when missing; an existing row is left as
+    it is, so what editors change in the admin survives a re-run. Returns the lines of the
+    command's summary: (label, feminine, (created, existing)).
+    """
+    return [
+        ("Objectifs", False, create_missing(Objective, OBJECTIVES, key="number")),
+        ("Thèmes", False, create_missing(Theme, THEMES, by_name=True)),
+        ("Publics", False, create_missing(Audience, AUDIENCES, by_name=True)),
+        ("Quartiers", False, create_missing(Neighbourhood, NEIGHBOURHOODS, by_name=True)),
+        ("Partenaires", False, create_missing(Partner, PARTNERS)),
+        ("Actions", True, create_actions(today)),
+    ]
+
+
+ACTION_M2M = {"themes": Theme, "audiences": Audience, "neighbourhoods": Neighbourhood, "partners": Partner}
+
+
+def campaign_dates(month, today):
+    """The current or next edition of a yearly campaign: (first day, last day, status)."""
+    year = today.year if month >= today.month else today.year + 1
+    start = datetime.date(year, month, 1)
+    end = datetime.date(year, month, calendar.monthrange(year, month)[1])
+    return start, end, ActionStatus.ONGOING if month == today.month else ActionStatus.UPCOMING
+
+
+def create_missing(model, rows, key="slug", by_name=False, build=None):
+    created = existing = 0
+    for row in rows:
+        lookup = Q(**{key: row[key]})
+        if by_name:  # names are unique too: an editor may have created the same one under another slug
+            lookup |= Q(name=row["name"])
+        if model._default_manager.filter(lookup).exists():
+            existing += 1
+            continue
+        fields, relations = build(row) if build else (row, {})
+        obj = model(**fields)
+        obj.full_clean()
+        obj._change_reason = CHANGE_REASON
+        obj.save()
+        for name, values in relations.items():
+            getattr(obj, name).set(values)
+        created += 1
+    return created, existing
+
+
+def create_actions(today):
+    axes = {axis.number: axis for axis in Axis.objects.all()}
+    missing = {row["axis"] for row in ACTIONS} - set(axes)
+    if missing:
+        raise CommandError("Les axes du CLS manquent en base : lancez d’abord « python manage.py migrate ».")
+    return create_missing(Action, ACTIONS, build=lambda row: build_action(row, axes=axes, today=today))
+
+
+def build_action(row, *, axes, today):
+    """The fields and the many-to-many values of a new action, from one row of the content."""
+    fields = {key: value for key, value in row.items() if key not in ACTION_M2M}
+    fields.pop("start_in_days", None)
+    fields.pop("end_in_days", None)
+    fields["axis"] = axes[row["axis"]]
+    lead = row.get("lead_partner")
+    fields["lead_partner"] = Partner.objects.filter(slug=lead).first() if lead else None
+    for key, value in CCAS_CONTACT.items():
+        fields.setdefault(key, value)
+    if row.get("kind") == ActionKind.CAMPAIGN:
+        fields["start_date"], fields["end_date"], fields["status"] = campaign_dates(row["campaign_month"], today)
+    if "start_in_days" in row:
+        fields["start_date"] = today + datetime.timedelta(days=row["start_in_days"])
+    if "end_in_days" in row:
+        fields["end_date"] = today + datetime.timedelta(days=row["end_in_days"])
+    # A slug that an editor has deleted since is skipped rather than failing the whole load.
+    relations = {name: model.objects.filter(slug__in=row.get(name, [])) for name, model in ACTION_M2M.items()}
+    return fields, {name: values for name, values in relations.items() if row.get(name)}

@@ -2,12 +2,13 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.html import escape
 
-from creteil_cls.templatetags.rich_text import plain_text
+from core.cache import PublicPageMixin
+from core.rich_text import plain_text
 
 from .models import Action
 
 
-class LatestActionsFeed(Feed):
+class LatestActionsFeed(PublicPageMixin, Feed):
     title = "Contrat local de santé de Créteil : actions"
     link = reverse_lazy("actions:list")
     description = "Les dernières actions de prévention et d’accès aux soins du CLS de Créteil."

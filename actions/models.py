@@ -2,10 +2,10 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
-from creteil_cls.history import FrenchHistoricalRecords as HistoricalRecords
-from creteil_cls.images import SanitizedImageField
-from creteil_cls.search import SearchableModel, SearchableQuerySet
-from creteil_cls.templatetags.rich_text import HELP_TEXT as RICH_TEXT_HELP
+from core.history import FrenchHistoricalRecords as HistoricalRecords
+from core.images import SanitizedImageField
+from core.rich_text import HELP_TEXT as RICH_TEXT_HELP
+from core.search import SearchableModel, SearchableQuerySet
 from partners.models import Partner
 
 from .enums import ActionKind, ActionStatus, Month

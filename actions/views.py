@@ -4,7 +4,8 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from creteil_cls.viewmixins import BreadcrumbsMixin, ForgivingPaginationMixin, PublishedOrStaffPreviewMixin
+from core.cache import PublicPageMixin
+from core.views import BreadcrumbsMixin, ForgivingPaginationMixin, PublishedOrStaffPreviewMixin
 
 from .filters import ActionFilter
 from .models import Action, Axis
@@ -12,7 +13,7 @@ from .models import Action, Axis
 UPCOMING_EVENTS_ON_ACTION = 10
 
 
-class AxisDetailView(BreadcrumbsMixin, ForgivingPaginationMixin, ListView):
+class AxisDetailView(PublicPageMixin, BreadcrumbsMixin, ForgivingPaginationMixin, ListView):
     """One axis of the contract and its published actions, paginated as the list of all actions is."""
 
     template_name = "actions/axis_detail.html"
@@ -36,7 +37,7 @@ class AxisDetailView(BreadcrumbsMixin, ForgivingPaginationMixin, ListView):
         return [(f"Axe {self.axis.number}", None)]
 
 
-class ActionListView(BreadcrumbsMixin, ForgivingPaginationMixin, FilterView):
+class ActionListView(PublicPageMixin, BreadcrumbsMixin, ForgivingPaginationMixin, FilterView):
     filterset_class = ActionFilter
     template_name = "actions/action_list.html"
     paginate_by = 12
@@ -57,7 +58,7 @@ class ActionListView(BreadcrumbsMixin, ForgivingPaginationMixin, FilterView):
         return [("Actions", None)]
 
 
-class ActionDetailView(BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView):
+class ActionDetailView(PublicPageMixin, BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView):
     model = Action
     template_name = "actions/action_detail.html"
 

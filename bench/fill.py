@@ -36,7 +36,7 @@ def fill(n, *, seed=SEED, out=sys.stdout):
 
     from actions.enums import ActionKind, ActionStatus
     from actions.models import Action, Audience, Axis, Neighbourhood, Theme
-    from creteil_cls.search import normalize
+    from core.search import normalize
     from events.enums import EventStatus, Registration
     from events.models import Event, Place
     from partners.enums import PartnerKind

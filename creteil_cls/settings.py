@@ -45,8 +45,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    # The admin with our own default site: two-factor authentication cannot be bypassed (admin_site.py).
-    "creteil_cls.apps.CreteilClsAdminConfig",
+    # The admin with our own default site: two-factor authentication cannot be bypassed (staff/admin_site.py).
+    "staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -69,17 +69,21 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "two_factor",
     "axes",
-    "creteil_cls",
+    # The project's own apps, from the ground up: shared machinery, staff accounts, then each app
+    # above the ones it uses (DESIGN.md § 3), and the site-wide pages on top.
+    "core",
+    "staff",
     "partners",
     "actions",
     "events",
     "mutuelle",
+    "creteil_cls",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "creteil_cls.middleware.PermissionsPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -87,14 +91,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "creteil_cls.admin_site.SessionHardLimitMiddleware",
+    "staff.sessions.SessionHardLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # After the session, auth and OTP middleware, as django-axes asks: a locked-out login → its lockout page.
     "axes.middleware.AxesMiddleware",
     # Innermost: cached pages still get every header of the middleware above (CSP, security…).
-    "creteil_cls.cache.PageCacheMiddleware",
+    "core.cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "creteil_cls.urls"
@@ -127,7 +131,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Every value the shared caches hold (Redis, the page cache's directory) is signed with a key derived
 # from this one, and a value without a valid signature is ignored, never unpickled
-# (creteil_cls/signed_cache.py). Changing it only empties those caches, in effect.
+# (core/signed_cache.py). Changing it only empties those caches, in effect.
 CACHE_SIGNING_KEY = os.environ.get("DJANGO_CACHE_SIGNING_KEY", "") or SECRET_KEY
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -138,7 +142,7 @@ if REDIS_URL:
     REDIS_TIMEOUT = float(os.environ.get("DJANGO_REDIS_TIMEOUT", "1"))
     CACHES = {
         "default": {
-            "BACKEND": "creteil_cls.signed_cache.SignedRedisCache",
+            "BACKEND": "core.signed_cache.SignedRedisCache",
             "LOCATION": REDIS_URL,
             # Not an isolation: a site that can write to this Redis database can write under any
             # prefix. One Redis database and one password or ACL user per site (docs/production.md).
@@ -158,7 +162,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-# Page cache of the public pages for visitors without a session (creteil_cls/cache.py), emptied by
+# Page cache of the public pages for visitors without a session (core/cache.py), emptied by
 # every content change. Its store and its content generation must be shared by every worker and
 # instance: Redis with REDIS_URL, else a directory on this machine (capped at MAX_ENTRIES files).
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300"))  # 0: off
@@ -174,10 +178,10 @@ else:
         f"{BASE_DIR}|{_database['ENGINE']}|{_database.get('HOST')}|{_database.get('PORT')}|{_database['NAME']}".encode()
     ).hexdigest()[:12]
     CACHES["pages"] = {
-        "BACKEND": "creteil_cls.signed_cache.SignedFileBasedCache",
+        "BACKEND": "core.signed_cache.SignedFileBasedCache",
         # In the project, not in the shared /tmp: a directory that another local account could create
         # first must never be read from. Its files are signed pickles: one without a valid signature
-        # is deleted unread (creteil_cls/signed_cache.py).
+        # is deleted unread (core/signed_cache.py).
         "LOCATION": os.environ.get("DJANGO_PAGE_CACHE_DIR", str(BASE_DIR / ".cache" / f"pages-{_page_cache_scope}")),
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
@@ -212,7 +216,7 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 
-# Uploaded images (creteil_cls/images.py): JPEG, PNG or WebP within these limits, re-encoded
+# Uploaded images (core/images.py): JPEG, PNG or WebP within these limits, re-encoded
 # without metadata and shrunk to IMAGE_STORED_MAX_SIDE pixels before they are stored.
 IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("DJANGO_IMAGE_MAX_BYTES", str(5 * 1024 * 1024)))
 IMAGE_UPLOAD_MIN_SIDE = int(os.environ.get("DJANGO_IMAGE_MIN_SIDE", "32"))
@@ -265,7 +269,7 @@ CONTENT_SECURITY_POLICY = {
         "upgrade-insecure-requests": SECURE_SSL_REDIRECT,
     },
 }
-# Permissions-Policy (creteil_cls.middleware): browser features no page of the portal uses.
+# Permissions-Policy (core.middleware): browser features no page of the portal uses.
 PERMISSIONS_POLICY = {
     feature: []
     for feature in [
@@ -295,7 +299,7 @@ AUTHENTICATION_BACKENDS = [
 # The admin's login is django-two-factor-auth's wizard (password, then token), under /admin/compte/.
 LOGIN_URL = "two_factor:login"
 LOGIN_REDIRECT_URL = "admin:index"
-# Our admin site enforces two-factor authentication itself (creteil_cls/admin_site.py): no
+# Our admin site enforces two-factor authentication itself (staff/admin_site.py): no
 # monkeypatching of every AdminSite by the package.
 TWO_FACTOR_PATCH_ADMIN = False
 # The superusers' device admin shows neither the secret keys nor their QR codes.
@@ -327,12 +331,12 @@ AXES_RESET_ON_SUCCESS = True
 # forget on a Redis restart; and superusers see the attempts in the admin.
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # Behind the reverse proxy: the same header as the rate limits (DJANGO_RATELIMIT_IP_META_KEY).
-AXES_CLIENT_IP_CALLABLE = "creteil_cls.admin_site.client_ip_address"
-AXES_LOCKOUT_CALLABLE = "creteil_cls.admin_site.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "staff.lockout.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "staff.lockout.lockout_response"
 # The login wizard's fields are prefixed: never store its password nor a token in the attempts.
 AXES_PASSWORD_FORM_FIELD = "auth-password"  # noqa: S105 (a field name)
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "auth-password", "token-otp_token", "backup-otp_token"]
-# Registered by creteil_cls.apps.CreteilClsAdminConfig, for superusers only.
+# Registered by staff.apps.StaffAdminConfig, for superusers only.
 AXES_ENABLE_ADMIN = False
 
 EMAIL_BACKEND = os.environ.get(
@@ -366,13 +370,11 @@ MUTUELLE_FORM_RATE = os.environ.get("MUTUELLE_FORM_RATE", "5/h")
 MUTUELLE_FORM_FLOOD_RATE = os.environ.get("MUTUELLE_FORM_FLOOD_RATE", "60/h")
 
 # django-ratelimit counts in a store every worker and every instance shares, with an atomic increment:
-# Redis when REDIS_URL is set, else a table of the database (creteil_cls/db_cache.py; created by the
-# migration creteil_cls/0001, whatever REDIS_URL says, so that dropping Redis later needs nothing more).
+# Redis when REDIS_URL is set, else a table of the database (core/db_cache.py; created by the
+# migration core/0002, whatever REDIS_URL says, so that dropping Redis later needs nothing more).
 RATE_LIMIT_TABLE = "cls_rate_limits"
 CACHES["ratelimit"] = (
-    CACHES["default"]
-    if REDIS_URL
-    else {"BACKEND": "creteil_cls.db_cache.LockingDatabaseCache", "LOCATION": RATE_LIMIT_TABLE}
+    CACHES["default"] if REDIS_URL else {"BACKEND": "core.db_cache.LockingDatabaseCache", "LOCATION": RATE_LIMIT_TABLE}
 )
 RATELIMIT_USE_CACHE = "ratelimit"
 # Behind a reverse proxy, point this at the header it sets (e.g. HTTP_X_REAL_IP).
@@ -397,10 +399,10 @@ MANAGERS = []
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"personal_data": {"()": "creteil_cls.logging.PersonalDataFilter"}},
+    "filters": {"personal_data": {"()": "core.logging.PersonalDataFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        "json": {"()": "creteil_cls.logging.JSONFormatter"},
+        "json": {"()": "core.logging.JSONFormatter"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["personal_data"]},

@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import include, path
 
+from core.cache import public_page
+from staff.admin_site import two_factor_urls
+
 from . import views
-from .admin_site import two_factor_urls
 from .sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -33,16 +35,21 @@ urlpatterns = [
         name="accessibility",
     ),
     # The index and its sections share a name (they differ by `section`): reverse("sitemap") is the
-    # index, and the page cache (CACHEABLE_VIEWS in cache.py) keeps both.
-    path("sitemap.xml", sitemaps_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"}, name="sitemap"),
-    path("sitemap-<slug:section>.xml", sitemaps_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # index. Django's views, declared public pages for the page cache (core/cache.py).
+    path(
+        "sitemap.xml",
+        public_page(sitemaps_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"},
+        name="sitemap",
+    ),
+    path("sitemap-<slug:section>.xml", public_page(sitemaps_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sante/", views.health, name="health"),
     path("partenaires/", include("partners.urls")),
     path("mutuelle/", include("mutuelle.urls")),
     path("", include("actions.urls")),
     path("", include("events.urls")),
-    # The staff's login and two-factor wizards (creteil_cls/admin_site.py), before the admin itself.
+    # The staff's login and two-factor wizards (staff/admin_site.py), before the admin itself.
     path("admin/compte/", include(two_factor_urls)),
     path("admin/", admin.site.urls),
 ]

@@ -17,8 +17,9 @@ from redis.exceptions import RedisError
 
 from actions.models import Action, Objective
 from actions.views import axes_with_counts
+from core.cache import PublicPageMixin, public_page
+from core.search import clean_query
 from creteil_cls.context_processors import site as site_context
-from creteil_cls.search import clean_query
 from events.models import Event
 from partners.models import Partner
 
@@ -33,7 +34,7 @@ SERVER_ERROR_FALLBACK = (
 )
 
 
-class StaticPageView(TemplateView):
+class StaticPageView(PublicPageMixin, TemplateView):
     """Contact and legal pages: the text lives in the template, the breadcrumb label in the URL conf."""
 
     breadcrumb = ""
@@ -45,6 +46,7 @@ class StaticPageView(TemplateView):
         return context
 
 
+@public_page
 def home(request):
     return render(
         request,
@@ -58,6 +60,7 @@ def home(request):
     )
 
 
+@public_page
 def about(request):
     return render(
         request,
@@ -89,6 +92,7 @@ def search_sections(query):
     ]
 
 
+@public_page
 @require_GET
 def search(request):
     query = clean_query(request.GET.get("q", ""))
@@ -113,6 +117,7 @@ def search(request):
     )
 
 
+@public_page
 @require_GET
 def robots_txt(request):
     lines = [

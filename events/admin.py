@@ -13,8 +13,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 
 from actions.admin import ActionAdmin
-from actions.models import Action
-from creteil_cls.admin import (
+from core.admin import (
     ContentHistoryAdmin,
     PublishActionsMixin,
     SearchableAdminMixin,
@@ -369,10 +368,5 @@ class EventInline(admin.TabularInline):
     verbose_name_plural = "événements de l’action (les plus lointains d’abord)"
 
 
-# actions must not import events (partners ← actions ← events): the agenda adds its inline here.
-admin.site.unregister(Action)
-
-
-@admin.register(Action)
-class ActionWithEventsAdmin(ActionAdmin):
-    inlines = [*ActionAdmin.inlines, EventInline]
+# actions imports no app above it: the agenda adds the action's events through its extension point.
+ActionAdmin.add_inline(EventInline)

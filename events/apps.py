@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = "Agenda"
+
+    def ready(self):
+        from core.cache import register_content_models
+
+        from .models import Event, Place
+
+        # The public content: a change empties the page cache (core/cache.py).
+        register_content_models(Place, Event)

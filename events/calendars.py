@@ -23,7 +23,8 @@ from django.utils import formats, timezone
 from django.utils.html import escape, format_html
 from django.views.decorators.http import condition, require_safe
 
-from creteil_cls.templatetags.rich_text import clean_html, plain_text
+from core.cache import PublicPageMixin, public_page
+from core.rich_text import clean_html, plain_text
 
 from .enums import EventStatus, Registration
 from .filters import EventFilter
@@ -223,6 +224,7 @@ def _conditional(request, view, *, etag, last_modified):
     return condition(etag_func=lambda request: etag, last_modified_func=lambda request: last_modified)(view)(request)
 
 
+@public_page
 @require_safe
 def event_ics(request, slug):
     """One published event as an iCalendar file to download (« Ajouter à mon agenda »)."""
@@ -271,6 +273,7 @@ def _invalid_filters(request, filterset):
     return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+@public_page
 @require_safe
 def agenda_ics(request):
     """The upcoming events as an iCalendar feed to subscribe to, filtered as /agenda/ is."""
@@ -311,7 +314,7 @@ def agenda_ics(request):
 # RSS ---------------------------------------------------------------------------------------
 
 
-class UpcomingEventsFeed(Feed):
+class UpcomingEventsFeed(PublicPageMixin, Feed):
     title = "Agenda du CLS de Créteil"
     link = reverse_lazy("events:list")
     description = "Les prochains événements du Contrat local de santé de Créteil."

@@ -18,9 +18,9 @@ import datetime
 from django.utils import timezone
 from django.utils.text import slugify
 
-from actions.content import CHANGE_REASON
 from actions.enums import ActionKind
 from actions.models import Action, Audience, Neighbourhood
+from core.history import CHANGE_REASON
 
 from .enums import Registration
 from .models import Event, Place

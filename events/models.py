@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action, Audience, Neighbourhood
-from creteil_cls.history import FrenchHistoricalRecords as HistoricalRecords
-from creteil_cls.search import SearchableModel, SearchableQuerySet
-from creteil_cls.templatetags.rich_text import HELP_TEXT as RICH_TEXT_HELP
+from core.history import FrenchHistoricalRecords as HistoricalRecords
+from core.rich_text import HELP_TEXT as RICH_TEXT_HELP
+from core.search import SearchableModel, SearchableQuerySet
 
 from .enums import AccessibilityNeed, EventStatus, Registration
 

@@ -18,8 +18,9 @@ from django.utils.text import Truncator
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from creteil_cls.templatetags.rich_text import plain_text
-from creteil_cls.viewmixins import BreadcrumbsMixin, ForgivingPaginationMixin, PublishedOrStaffPreviewMixin, can_preview
+from core.cache import PublicPageMixin, public_page
+from core.rich_text import plain_text
+from core.views import BreadcrumbsMixin, ForgivingPaginationMixin, PublishedOrStaffPreviewMixin, can_preview
 from partners.models import Partner
 
 from . import formatting
@@ -54,7 +55,7 @@ def _shift_month(year, month, delta):
     return index // 12, index % 12 + 1
 
 
-class EventListView(BreadcrumbsMixin, ForgivingPaginationMixin, FilterView):
+class EventListView(PublicPageMixin, BreadcrumbsMixin, ForgivingPaginationMixin, FilterView):
     """``/agenda/``: upcoming events (or past ones with ``?periode=passes``), filterable, by day."""
 
     filterset_class = EventFilter
@@ -142,6 +143,7 @@ def _month_event(db, row):
     return event
 
 
+@public_page
 def month_view(request, year, month):
     """``/agenda/<yyyy>/<mm>/``: the month as a table, one cell a day, one link an event.
 
@@ -281,7 +283,7 @@ def json_ld_script_content(data):
     return mark_safe(text)  # noqa: S308 — JSON whose <, > and & are escaped above.
 
 
-class EventDetailView(BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView):
+class EventDetailView(PublicPageMixin, BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView):
     """``/agenda/<slug>/``: what, when, where, for whom, how to join; JSON-LD and Open Graph."""
 
     template_name = "events/event_detail.html"
@@ -331,7 +333,7 @@ class EventDetailView(BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView
         return [("Agenda", reverse("events:list")), (self.object.title, None)]
 
 
-class PlaceDetailView(BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView):
+class PlaceDetailView(PublicPageMixin, BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView):
     """``/lieux/<slug>/``: where it is, how to get there, its accessibility, its next events."""
 
     template_name = "events/place_detail.html"

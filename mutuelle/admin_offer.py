@@ -12,7 +12,7 @@ from django.db.models import Case, Count, Max, Min, Q, Subquery, Value, When
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
 
-from creteil_cls.admin import ContentHistoryAdmin, PublishActionsMixin, ViewOnSiteColumnMixin
+from core.admin import ContentHistoryAdmin, PublishActionsMixin, ViewOnSiteColumnMixin
 
 from .models import CssCeiling, CssContribution, CssScale, Formula, FormulaPrice, Offer
 

@@ -30,14 +30,15 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
-from creteil_cls.admin import ContentHistoryAdmin, plural_fr
-from creteil_cls.search import clean_query
+from core.admin import ContentHistoryAdmin, plural_fr
+from core.search import clean_query
+from staff.groups import MUTUELLE_GROUP
 
 from .enums import CLOSED_STATUSES, RequestSource, RequestStatus
 from .models import FollowUpNote, InterestRequest
 from .resources import InterestRequestResource
 from .retention import ERASE_REASON, request_anonymise, request_personal_data
-from .services_followup import MUTUELLE_GROUP, mutuelle_agents, request_assign, request_set_status
+from .services_followup import mutuelle_agents, request_assign, request_set_status
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ insurer. A scale or an offer that an editor deleted is not recreated (its histor
 import datetime
 from decimal import Decimal
 
-from actions.content import CHANGE_REASON
+from core.history import CHANGE_REASON
 from partners.models import Partner
 
 from .models import CssCeiling, CssContribution, CssScale, Formula, FormulaPrice, Offer

@@ -6,8 +6,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from creteil_cls.history import FrenchHistoricalRecords as HistoricalRecords
-from creteil_cls.templatetags.rich_text import HELP_TEXT as RICH_TEXT_HELP
+from core.history import FrenchHistoricalRecords as HistoricalRecords
+from core.rich_text import HELP_TEXT as RICH_TEXT_HELP
 from partners.models import Partner
 
 from .enums import CLOSED_STATUSES, ContactMethod, ContactTime, CurrentCover, RequestSource, RequestStatus, Situation

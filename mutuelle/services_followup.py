@@ -9,9 +9,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .enums import CLOSED_STATUSES, RequestStatus
+from staff.groups import MUTUELLE_GROUP
 
-MUTUELLE_GROUP = "Mutuelle"
+from .enums import CLOSED_STATUSES, RequestStatus
 
 # Moving a request to one of these means the agent reached the person: its last contact is dated.
 CONTACT_STATUSES = (RequestStatus.CONTACTED, RequestStatus.APPOINTMENT, RequestStatus.MEMBERSHIP)

@@ -1,7 +1,7 @@
 """How many interest requests one client address may send (settings MUTUELLE_FORM_RATE and _FLOOD_RATE).
 
 Two counts, kept by django-ratelimit in the ``ratelimit`` cache, which every worker and every
-instance shares (Redis, or a table of the database: creteil_cls/db_cache.py):
+instance shares (Redis, or a table of the database: core/db_cache.py):
 
 - **submissions**: the requests actually recorded, and what robots send (the honeypot filled, a
   form sent again with a token already used). A form returned to the person with a mistake to

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from core.cache import public_page
 from events.models import Event
 
 from . import services, throttle
@@ -21,6 +22,7 @@ from .models import Formula, InterestRequest, Offer
 logger = logging.getLogger(__name__)
 
 
+@public_page
 def home(request):
     """The mutuelle communale: for whom, with whom, formulas and prices, permanences, FAQ, contact.
 

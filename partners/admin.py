@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from creteil_cls.admin import ContentHistoryAdmin, PublishActionsMixin, SearchableAdminMixin, ViewOnSiteColumnMixin
+from core.admin import ContentHistoryAdmin, PublishActionsMixin, SearchableAdminMixin, ViewOnSiteColumnMixin
 
 from .models import Partner
 

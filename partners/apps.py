@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = "Partenaires"
+
+    def ready(self):
+        from core.cache import register_content_models
+
+        from .models import Partner
+
+        # The public content: a change empties the page cache (core/cache.py).
+        register_content_models(Partner)

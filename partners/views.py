@@ -2,12 +2,13 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
-from creteil_cls.viewmixins import BreadcrumbsMixin, ForgivingPaginationMixin, PublishedOrStaffPreviewMixin
+from core.cache import PublicPageMixin
+from core.views import BreadcrumbsMixin, ForgivingPaginationMixin, PublishedOrStaffPreviewMixin
 
 from .models import Partner
 
 
-class PartnerListView(BreadcrumbsMixin, ForgivingPaginationMixin, ListView):
+class PartnerListView(PublicPageMixin, BreadcrumbsMixin, ForgivingPaginationMixin, ListView):
     """The signatories (a dozen) on the first page, then the other partners, paginated."""
 
     template_name = "partners/partner_list.html"
@@ -27,7 +28,7 @@ class PartnerListView(BreadcrumbsMixin, ForgivingPaginationMixin, ListView):
         return [("Partenaires", None)]
 
 
-class PartnerDetailView(BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView):
+class PartnerDetailView(PublicPageMixin, BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView):
     model = Partner
     template_name = "partners/partner_detail.html"
 

@@ -20,7 +20,7 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Static files served from the finders, without collectstatic (the browser tests need them).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
-# The page cache (creteil_cls/cache.py) is off, so that every test, and every query budget, measures
+# The page cache (core/cache.py) is off, so that every test, and every query budget, measures
 # real rendering; tests/performance turn it on. Its store is per process, like the default cache.
 PAGE_CACHE_SECONDS = 0
 CACHES = {**CACHES, "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}}  # noqa: F405

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from actions.models import Action
-from creteil_cls.search import normalize
+from core.search import normalize
 from partners.models import Partner
 from tests.factories import ActionFactory, PartnerFactory
 

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from creteil_cls.migration_helpers import search_index
+from core.migration_helpers import search_index
 
 AXES = [
     (

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import creteil_cls.images
+import core.images
 
 
 class Migration(migrations.Migration):
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="action",
             name="image",
-            field=creteil_cls.images.SanitizedImageField(blank=True, upload_to="actions/", verbose_name="image"),
+            field=core.images.SanitizedImageField(blank=True, upload_to="actions/", verbose_name="image"),
         ),
         migrations.AlterField(
             model_name="axis",

@@ -1,12 +1,13 @@
 from django.db import migrations
 
-from creteil_cls.migration_helpers import grant_group_permissions, search_index
+from core.migration_helpers import grant_group_permissions, search_index
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("events", "0001_initial"),
         ("actions", "0003_staff_groups"),
+        ("staff", "0001_groups"),
         ("partners", "0002_search"),
     ]
 

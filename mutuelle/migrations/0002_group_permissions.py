@@ -1,12 +1,12 @@
 from django.db import migrations
 
-from creteil_cls.migration_helpers import grant_group_permissions
+from core.migration_helpers import grant_group_permissions
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("mutuelle", "0001_initial"),
-        ("actions", "0003_staff_groups"),
+        ("staff", "0001_groups"),
     ]
 
     operations = [

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from creteil_cls.migration_helpers import grant_group_permissions
+from core.migration_helpers import grant_group_permissions
 
 
 class Migration(migrations.Migration):

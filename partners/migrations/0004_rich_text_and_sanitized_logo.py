@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import creteil_cls.images
+import core.images
 
 
 class Migration(migrations.Migration):
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="partner",
             name="logo",
-            field=creteil_cls.images.SanitizedImageField(blank=True, upload_to="partenaires/", verbose_name="logo"),
+            field=core.images.SanitizedImageField(blank=True, upload_to="partenaires/", verbose_name="logo"),
         ),
         migrations.AlterField(
             model_name="partner",

@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from actions import content
+from actions.content import campaign_dates
 from actions.enums import ActionKind, ActionStatus
-from actions.management.commands.load_cls_content import campaign_dates
 from actions.models import Action, Axis, Objective, Theme
 from partners.enums import PartnerKind
 from partners.models import Partner

@@ -1,4 +1,4 @@
-"""The page cache of the public pages (creteil_cls/cache.py).
+"""The page cache of the public pages (core/cache.py).
 
 The test settings turn it off so that every other test measures real rendering; these tests
 turn it on, with an empty cache for each test.
@@ -15,8 +15,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from actions.models import Action
-from creteil_cls import admin as content_admin
-from creteil_cls import cache as page_cache
+from core import admin as content_admin
+from core import cache as page_cache
 from events.enums import EventStatus
 from events.models import Event
 from mutuelle.models import Formula, Offer
@@ -311,7 +311,7 @@ def test_an_event_that_starts_is_not_kept_for_long(client, settings, content):
     # The same page tomorrow is a different key: rendered again.
     from unittest import mock
 
-    with mock.patch("creteil_cls.cache.timezone.localdate", return_value=tomorrow):
+    with mock.patch("core.cache.timezone.localdate", return_value=tomorrow):
         assert client.get("/agenda/")["X-Cache"] == "MISS"
 
 

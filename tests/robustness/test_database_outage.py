@@ -247,7 +247,7 @@ def portal_and_outage(tmp_path):
         extra = {"DJANGO_CONN_MAX_AGE": "0"}
     else:  # pragma: no cover
         pytest.skip(f"pas de coupure simulée pour {connection.vendor}")
-    # The page cache (creteil_cls/cache.py) of this server alone: no page cached by another run.
+    # The page cache (core/cache.py) of this server alone: no page cached by another run.
     extra["DJANGO_PAGE_CACHE_DIR"] = str(tmp_path / "pages")
     portal = Portal(server_environment(database_url, port, **extra), tmp_path / "gunicorn.log")
     try:

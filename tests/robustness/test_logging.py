@@ -1,4 +1,4 @@
-"""Structured logs without personal data (issue 5, item 2): creteil_cls/logging.py and settings.LOGGING."""
+"""Structured logs without personal data (issue 5, item 2): core/logging.py and settings.LOGGING."""
 
 import io
 import json
@@ -18,7 +18,7 @@ from django.test import RequestFactory
 from django.utils.log import AdminEmailHandler
 from django.views.debug import SafeExceptionReporterFilter
 
-from creteil_cls.logging import JSONFormatter, PersonalDataFilter
+from core.logging import JSONFormatter, PersonalDataFilter
 from mutuelle.models import InterestRequest
 from tests.mutuelle.factories import reset_rate_limits
 

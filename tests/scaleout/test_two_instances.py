@@ -64,7 +64,7 @@ def redis_url(postgresql_only, key_prefix):
 def shared_cache(redis_url, key_prefix):
     """This process's caches on the instances' Redis (as REDIS_URL sets them): what it invalidates, they see."""
     cache = {
-        "BACKEND": "creteil_cls.signed_cache.SignedRedisCache",  # signed with the instances' key (below)
+        "BACKEND": "core.signed_cache.SignedRedisCache",  # signed with the instances' key (below)
         "LOCATION": redis_url,
         "KEY_PREFIX": key_prefix,
     }

@@ -32,9 +32,9 @@ from django.db import connection
 from django.http import HttpResponse
 from django.test import override_settings
 
-from creteil_cls import cache as page_cache
-from creteil_cls import signed_cache
-from creteil_cls.cache import GENERATION_KEY
+from core import cache as page_cache
+from core import signed_cache
+from core.cache import GENERATION_KEY
 from tests.factories import ActionFactory
 from tests.scaleout.conftest import needs
 from tests.scaleout.servers import redis_flush, redis_problem, scaleout_redis_url
@@ -75,7 +75,7 @@ def production_settings(monkeypatch, **environ):
 
 
 def refusals(caplog):
-    return [r for r in caplog.records if r.name == "creteil_cls.signed_cache" and r.levelno == logging.WARNING]
+    return [r for r in caplog.records if r.name == "core.signed_cache" and r.levelno == logging.WARNING]
 
 
 # Stores ------------------------------------------------------------------------------------------
@@ -238,12 +238,12 @@ def fetch(client, url):
 
 def test_the_production_caches_are_signed(monkeypatch, tmp_path):
     with_redis = production_settings(monkeypatch, REDIS_URL="redis://127.0.0.1:6379/0")
-    assert with_redis["CACHES"]["default"]["BACKEND"] == "creteil_cls.signed_cache.SignedRedisCache"
-    assert with_redis["CACHES"]["pages"]["BACKEND"] == "creteil_cls.signed_cache.SignedRedisCache"
+    assert with_redis["CACHES"]["default"]["BACKEND"] == "core.signed_cache.SignedRedisCache"
+    assert with_redis["CACHES"]["pages"]["BACKEND"] == "core.signed_cache.SignedRedisCache"
     assert with_redis["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
 
     without_redis = production_settings(monkeypatch, DJANGO_PAGE_CACHE_DIR=str(tmp_path))
-    assert without_redis["CACHES"]["pages"]["BACKEND"] == "creteil_cls.signed_cache.SignedFileBasedCache"
+    assert without_redis["CACHES"]["pages"]["BACKEND"] == "core.signed_cache.SignedFileBasedCache"
     assert without_redis["CACHE_SIGNING_KEY"] == os.environ["DJANGO_SECRET_KEY"]
 
     dedicated = production_settings(monkeypatch, DJANGO_CACHE_SIGNING_KEY="une-clé-de-signature-du-cache")

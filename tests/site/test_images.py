@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from PIL import ExifTags, Image, ImageCms, ImageFile, PngImagePlugin
 
 from actions.models import Action
-from creteil_cls.images import ACCEPT_ATTRIBUTE, NOT_AN_IMAGE, process_image
+from core.images import ACCEPT_ATTRIBUTE, NOT_AN_IMAGE, process_image
 from partners.models import Partner
 from tests.actions.test_admin import action_form_data
 from tests.factories import ActionFactory, PartnerFactory
@@ -296,7 +296,7 @@ def test_full_clean_reports_the_image_field():
 def test_an_already_stored_image_is_not_processed_again(monkeypatch):
     action = ActionFactory(image=upload(jpeg_with_metadata()))
     action = Action.objects.get(pk=action.pk)
-    monkeypatch.setattr("creteil_cls.images.process_image", lambda *args: pytest.fail("processed again"))
+    monkeypatch.setattr("core.images.process_image", lambda *args: pytest.fail("processed again"))
     action.title = "Un autre titre"
     action.full_clean()
     action.save()

@@ -1,7 +1,7 @@
 """Previews of unpublished pages: only for those the admin would let in (issue 9 §4).
 
 A session stopped between the password and the two-factor code is logged in and ``is_staff``,
-but the admin refuses it (creteil_cls/admin_site.py); the previews of unpublished content must
+but the admin refuses it (staff/admin_site.py); the previews of unpublished content must
 refuse it too, whatever the page: an action, an event, an event of an unpublished action, a
 partner, a place.
 """

@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from creteil_cls.templatetags.rich_text import ALLOWED_TAGS, URL_SCHEMES, clean_html, plain_text
+from core.rich_text import ALLOWED_TAGS, URL_SCHEMES, clean_html, plain_text
 from mutuelle.models import Formula, FormulaPrice, Offer
 from tests.factories import ActionFactory, EventFactory, PartnerFactory, PlaceFactory, axis
 

@@ -13,7 +13,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from creteil_cls.admin_site import has_device, must_verify, primary_device
+from staff.admin_site import has_device, must_verify, primary_device
 from tests.mutuelle.factories import AgentFactory
 from tests.staff.helpers import PASSWORD, login_url, post_password, post_token, token_for
 

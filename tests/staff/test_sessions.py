@@ -8,7 +8,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
-from creteil_cls.admin_site import SESSION_LOGIN_TIME_KEY
+from staff.sessions import SESSION_LOGIN_TIME_KEY
 
 pytestmark = pytest.mark.django_db
 

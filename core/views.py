@@ -8,7 +8,7 @@ def can_preview(request):
     """Whether ``request`` may see unpublished content: the admin's own rule, and only it.
 
     Being ``is_staff`` is not enough: a session stopped between the password and the two-factor
-    code is staff too. The admin site (creteil_cls/admin_site.py) also wants an active account
+    code is staff too. The admin site (staff/admin_site.py) also wants an active account
     and, for an account that must use two-factor authentication, a session verified by a code.
     """
     return admin.site.has_permission(request)

@@ -42,8 +42,8 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 logger = logging.getLogger(__name__)
 
 # One salt per format, so that a value signed for one store is never valid in the other.
-REDIS_SALT = "creteil_cls.signed_cache.redis"
-FILE_SALT = "creteil_cls.signed_cache.file"
+REDIS_SALT = "core.signed_cache.redis"
+FILE_SALT = "core.signed_cache.file"
 SIGNATURE_LENGTH = 32  # HMAC-SHA256
 # The expiry of a cache file: seconds since the epoch, infinity for « never ».
 EXPIRY = struct.Struct(">d")

@@ -1,4 +1,4 @@
-"""The table of the rate-limit counters (settings.RATE_LIMIT_TABLE, creteil_cls/db_cache.py).
+"""The table of the rate-limit counters (settings.RATE_LIMIT_TABLE, core/db_cache.py).
 
 Created whatever the cache settings of the day: a site that drops REDIS_URL later finds it there.
 ``createcachetable``'s own code makes it (and skips it when it exists).
@@ -21,6 +21,6 @@ def drop_table(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = []
+    dependencies = [("core", "0001_search_configuration")]
 
     operations = [migrations.RunPython(create_table, drop_table, elidable=False)]

@@ -1,9 +1,8 @@
-"""The back-office: site titles and what the content admins of every app share.
+"""What the content admins of every app share (the admin site itself is staff/admin_site.py).
 
-Django autodiscovers this module (``creteil_cls`` is an installed app), so the titles apply
-to the whole admin site. The mixins are for the apps' own ``admin.py`` (partners, actions,
-later events): a « Voir sur le site » column, accent-insensitive search, and bulk
-publish / unpublish actions that leave a history record per object.
+Mixins for the apps' own ``admin.py``: a « Voir sur le site » column, accent-insensitive search,
+bulk publish / unpublish actions that leave a history record per object, and the history in
+French.
 """
 
 import datetime
@@ -16,11 +15,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from creteil_cls.search import clean_query
-
-admin.site.site_header = "CLS Créteil — administration"
-admin.site.site_title = "CLS Créteil"
-admin.site.index_title = "Contenus du portail et suivi"
+from core.search import clean_query
 
 
 def plural_fr(count, singular, plural):

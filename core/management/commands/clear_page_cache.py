@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from creteil_cls.cache import bump_generation
+from core.cache import bump_generation
 
 
 class Command(BaseCommand):

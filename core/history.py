@@ -4,6 +4,9 @@ from django.utils.encoding import smart_str
 from django.utils.text import format_lazy
 from simple_history.models import HistoricalRecords
 
+# The reason written in the history of every row that the initial content created (load_cls_content).
+CHANGE_REASON = "Contenu initial"
+
 
 class FrenchHistoricalRecords(HistoricalRecords):
     def get_meta_options(self, model):

@@ -2,8 +2,9 @@
 
 How it works (``PageCacheMiddleware``, last in ``MIDDLEWARE``):
 
-- Only GET and HEAD requests for the public pages listed in ``CACHEABLE_VIEWS`` are looked up,
-  and only for visitors who send neither a session cookie nor a messages cookie: a logged-in
+- Only GET and HEAD requests for the views that declare themselves public pages are looked up
+  (``@public_page`` on a function, ``PublicPageMixin`` on a class-based view or a feed), and only
+  for visitors who send neither a session cookie nor a messages cookie: a logged-in
   editor (staff preview of unpublished content) or a visitor with a pending message always
   gets a freshly rendered page. The mutuelle form, its confirmation, the eligibility
   orientation (household income in the address), ``/sante/`` and ``/admin/`` are never
@@ -15,11 +16,11 @@ How it works (``PageCacheMiddleware``, last in ``MIDDLEWARE``):
 - Keys come from Django's own machinery (``learn_cache_key`` / ``get_cache_key``): the full
   URL with its query string, so ``/actions/?axe=…`` and ``/actions/`` are different pages.
   The key prefix holds the **content generation** and today's date: any save, delete or
-  many-to-many change of a content model (signals connected in ``CreteilClsConfig.ready``)
-  and any POST to a content model's admin (bulk actions that use ``QuerySet.update()`` send
-  no signal) writes a new generation, so the next request renders again. The generation
-  lives in the ``pages`` cache: shared by every worker (a directory on disk) and every
-  instance (Redis when ``REDIS_URL`` is set).
+  many-to-many change of a content model (each app registers its public models with
+  ``register_content_models`` in its ``ready()``) and any POST to a content model's admin
+  (bulk actions that use ``QuerySet.update()`` send no signal) writes a new generation, so the
+  next request renders again. The generation lives in the ``pages`` cache: shared by every
+  worker (a directory on disk) and every instance (Redis when ``REDIS_URL`` is set).
 - Lifetime: ``PAGE_CACHE_SECONDS`` (``DJANGO_PAGE_CACHE_SECONDS``, 5 minutes), so that
   « upcoming » lists never show a started event for long; the date in the prefix renews every
   page at midnight. ``0`` turns the page cache off.
@@ -33,6 +34,7 @@ How it works (``PageCacheMiddleware``, last in ``MIDDLEWARE``):
   calendars' and feeds' own conditional GET (ETag, Last-Modified) keeps working on cache hits.
 """
 
+import functools
 import logging
 import time
 import uuid
@@ -63,39 +65,35 @@ CACHE_ERRORS = (RedisError, OSError)
 
 logger = logging.getLogger(__name__)
 
-# URL names (namespace:name) of the pages that are the same for every visitor without a session.
-CACHEABLE_VIEWS = frozenset(
-    {
-        "home",
-        "about",
-        "contact",
-        "legal",
-        "privacy",
-        "accessibility",
-        "sitemap",
-        "robots",
-        "actions:axis",
-        "actions:list",
-        "actions:detail",
-        "actions:feed",
-        "partners:list",
-        "partners:detail",
-        "events:list",
-        "events:month",
-        "events:detail",
-        "events:place",
-        "events:ics",
-        "events:feed_ics",
-        "events:feed_rss",
-        "mutuelle:home",
-        "search",
-    }
-)
+# The models whose rows the public pages show, registered by their apps (register_content_models).
+_content_models = set()
 
-# Apps whose models are public content; every model of theirs invalidates the pages, except these
-# (personal data, not shown on any public page) and django-simple-history's historical copies.
-CONTENT_APPS = ("partners", "actions", "events", "mutuelle")
-NOT_CONTENT_MODELS = frozenset({"mutuelle.interestrequest", "mutuelle.followupnote"})
+
+def public_page(view):
+    """Decorator of a view whose page is the same for every visitor without a session: it may be cached.
+
+    Wraps ``view`` (Django's own views, such as the sitemaps', are left untouched).
+    """
+
+    @functools.wraps(view)
+    def public_view(*args, **kwargs):
+        return view(*args, **kwargs)
+
+    public_view.page_cacheable = True
+    return public_view
+
+
+class PublicPageMixin:
+    """The same declaration for a class-based view or a syndication feed."""
+
+    page_cacheable = True
+
+
+def is_public_page(view_func):
+    """Whether the resolved view declared itself a public page (as_view() keeps the class in view_class)."""
+    return getattr(view_func, "page_cacheable", False) or getattr(
+        getattr(view_func, "view_class", None), "page_cacheable", False
+    )
 
 
 # Each worker keeps the pages it served last in its own memory, in front of the shared store: a hit
@@ -124,7 +122,7 @@ def current_generation():
         cache.add(GENERATION_KEY, fresh, timeout=None)
         generation = cache.get(GENERATION_KEY)
         if generation is None:
-            # The key holds a value the signed cache refuses to read (creteil_cls/signed_cache.py; it
+            # The key holds a value the signed cache refuses to read (core/signed_cache.py; it
             # deletes it, but another may have been planted since): add() failed and get() still
             # misses. Replace it rather than build the keys on None.
             cache.set(GENERATION_KEY, fresh, timeout=None)
@@ -154,28 +152,24 @@ def invalidate_pages(**kwargs):
 
 
 def content_models():
-    from django.apps import apps
-    from simple_history.models import HistoricalChanges
-
-    for app_label in CONTENT_APPS:
-        for model in apps.get_app_config(app_label).get_models():
-            if model._meta.label_lower in NOT_CONTENT_MODELS or issubclass(model, HistoricalChanges):
-                continue
-            yield model
+    """The models registered as public content, in no particular order."""
+    return frozenset(_content_models)
 
 
 def is_content_admin_view(url_name):
     """``events_event_changelist``, ``actions_action_change``… (admin URL names are app_model_view)."""
-    return any(url_name.startswith(f"{m._meta.app_label}_{m._meta.model_name}_") for m in content_models())
+    return any(url_name.startswith(f"{m._meta.app_label}_{m._meta.model_name}_") for m in _content_models)
 
 
-def connect_signals():
-    """Connect the invalidation to every content model (called from ``CreteilClsConfig.ready``).
+def register_content_models(*models):
+    """Every change of these models' rows empties the page cache (called from each app's ``ready()``).
 
     Connected model by model, not for every sender: a receiver for every model would turn every
     fast bulk delete of the project (sessions, personal data retention) into a row-by-row one.
+    Models that hold personal data, shown on no public page, are never registered.
     """
-    for model in content_models():
+    for model in models:
+        _content_models.add(model)
         uid = f"page-cache-{model._meta.label_lower}"
         post_save.connect(invalidate_pages, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(invalidate_pages, sender=model, dispatch_uid=f"{uid}-delete")
@@ -222,7 +216,7 @@ class PageCacheMiddleware:
         if (
             timeout <= 0
             or request.method not in ("GET", "HEAD")
-            or match.view_name not in CACHEABLE_VIEWS
+            or not is_public_page(view_func)
             or settings.SESSION_COOKIE_NAME in request.COOKIES
             or CookieStorage.cookie_name in request.COOKIES
         ):

@@ -1,40 +1,31 @@
 """Staff accounts: the admin site that requires two-factor authentication, and what guards it.
 
-- ``CreteilClsAdminSite`` is the default admin site (installed by ``CreteilClsAdminConfig`` in
+- ``CreteilClsAdminSite`` is the default admin site (installed by ``StaffAdminConfig`` in
   ``apps.py``): every admin page, whoever registered it, goes through ``has_permission``, which
   refuses an account that must use two-factor authentication (superusers and the « Mutuelle »
   group, who see personal data — and anyone who enrolled a phone of their own accord) until its
   session is verified by a token. Its login page hands over to django-two-factor-auth's wizard
   (password, then token), or to the setup wizard for an account that has no phone yet.
 - ``two_factor_urls``: the wizards under ``/admin/compte/``, in French, in the admin's look.
-- ``client_ip_address`` and ``lockout_response``: django-axes behind the reverse proxy, and its
-  French lockout page.
-- ``SessionHardLimitMiddleware``: a staff session ends after a fixed time, active or not.
+
+django-axes behind the reverse proxy and its French lockout page are ``lockout.py``; the hard limit
+of a session, ``sessions.py``; the group names, ``groups.py``.
 
 Documentation for the agents and the administrator: docs/comptes.md.
 """
 
-from axes.admin import AccessAttemptAdmin, AccessLogAdmin
-from axes.helpers import get_client_username, get_cool_off, get_failure_limit
-from axes.models import AccessAttempt, AccessLog
-from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import LogoutView, redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice
 from two_factor import views as two_factor_views
 
-# The group whose members work the mutuelle's interest requests (created by a migration).
-MUTUELLE_GROUP = "Mutuelle"
-# Where the session keeps the time of the login, for the hard limit.
-SESSION_LOGIN_TIME_KEY = "cls_login_time"
+from .groups import MUTUELLE_GROUP
 
 
 def two_factor_required(user):
@@ -284,97 +275,3 @@ two_factor_urls = (
     ],
     "two_factor",
 )
-
-
-# django-axes -----------------------------------------------------------------------------------
-
-
-def client_ip_address(request):
-    """The client's address, from the header the reverse proxy sets (as for the rate limits).
-
-    django-axes asks django-ipware, which is not installed, or this callable: both read the same
-    ``DJANGO_RATELIMIT_IP_META_KEY`` so that one setting describes the proxy. A list of addresses
-    (``X-Forwarded-For``) gives its last one, the one our own proxy added.
-    """
-    value = request.META.get(settings.RATELIMIT_IP_META_KEY) or request.META.get("REMOTE_ADDR") or ""
-    return value.split(",")[-1].strip() or None
-
-
-def lockout_response(request, original_response=None, credentials=None):
-    """The French lockout page (429): until when, and whom to call."""
-    cool_off = get_cool_off(request)
-    # The lockout lifts when the last counted failure of this username from this address is
-    # older than the cool-off (failures during the lockout are not counted: the time holds).
-    last_failure = AccessAttempt.objects.filter(
-        username=get_client_username(request, credentials), ip_address=getattr(request, "axes_ip_address", None)
-    ).aggregate(last=Max("attempt_time"))["last"]
-    retry_at = (last_failure or timezone.now()) + cool_off
-    context = {
-        "title": "Connexion bloquée",
-        "site_header": admin.site.site_header,
-        "site_title": admin.site.site_title,
-        "site_url": "/",
-        "retry_at": retry_at,
-        "cool_off_minutes": int(cool_off.total_seconds() // 60),
-        "failure_limit": get_failure_limit(request, credentials),
-    }
-    return render(request, "axes/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
-
-
-def register_lockout_admin(site):
-    """Login attempts and logins in the admin, for superusers only (addresses and usernames)."""
-
-    class SuperuserOnlyMixin:
-        def has_module_permission(self, request):
-            return request.user.is_active and request.user.is_superuser
-
-        def has_view_permission(self, request, obj=None):
-            return request.user.is_active and request.user.is_superuser
-
-        def has_change_permission(self, request, obj=None):
-            return False
-
-        def has_delete_permission(self, request, obj=None):
-            # Deleting an attempt lifts a lockout before its cool-off (as ``axes_reset`` does).
-            return request.user.is_active and request.user.is_superuser
-
-    class LockoutAttemptAdmin(SuperuserOnlyMixin, AccessAttemptAdmin):
-        pass
-
-    class LoginLogAdmin(SuperuserOnlyMixin, AccessLogAdmin):
-        def has_delete_permission(self, request, obj=None):
-            return False
-
-    site.register(AccessAttempt, LockoutAttemptAdmin)
-    site.register(AccessLog, LoginLogAdmin)
-
-
-# Sessions --------------------------------------------------------------------------------------
-
-
-def remember_login_time(sender, request, user, **kwargs):
-    """``user_logged_in`` receiver: the start of the session, for the hard limit."""
-    if request is not None and hasattr(request, "session"):
-        request.session[SESSION_LOGIN_TIME_KEY] = int(timezone.now().timestamp())
-
-
-class SessionHardLimitMiddleware:
-    """Ends a logged-in session ``DJANGO_SESSION_HARD_LIMIT_HOURS`` after its login, active or not.
-
-    Inactivity is Django's business (``SESSION_COOKIE_AGE`` renewed on every request); this is
-    the upper bound, so that a session left open on a shared counter computer does not live on.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            now = int(timezone.now().timestamp())
-            started = request.session.get(SESSION_LOGIN_TIME_KEY)
-            if started is None:
-                request.session[SESSION_LOGIN_TIME_KEY] = now
-            elif now - started > settings.SESSION_HARD_LIMIT_SECONDS:
-                logout(request)
-        return self.get_response(request)

@@ -24,18 +24,15 @@ reader announces them as links like any other, and nothing needs to warn of a ne
 
 ``{{ value|plain_text }}`` (and :func:`plain_text` in Python) gives the same text without any
 markup, for what is not HTML: meta descriptions, JSON-LD, iCalendar files, card excerpts.
+
+The template filters are thin wrappers in ``core/templatetags/rich_text.py``.
 """
 
 import html
 import re
 
 import nh3
-from django import template
-from django.template.defaultfilters import stringfilter
 from django.utils.html import strip_tags
-from django.utils.safestring import mark_safe
-
-register = template.Library()
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
@@ -136,17 +133,3 @@ def plain_text(value, *, links=False):
     lines = [" ".join(line.split()) if line.strip() else "" for line in text.split("\n")]
     text = "\n".join(lines)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
-
-
-@register.filter(name="rich_text", is_safe=True)
-@stringfilter
-def rich_text_filter(value):
-    """``{{ text|rich_text }}``: the editor's text as safe HTML paragraphs."""
-    return mark_safe(clean_html(value))  # noqa: S308 — nh3's output, with only the allowed subset.
-
-
-@register.filter(name="plain_text")
-@stringfilter
-def plain_text_filter(value):
-    """``{{ text|plain_text }}``: the editor's text without markup (escaped by the template)."""
-    return plain_text(value)

@@ -9,7 +9,7 @@ on the counter's row (PostgreSQL) or on the database (SQLite) with a no-op ``UPD
 and writes inside that transaction: a second worker waits for the first one's commit and reads
 its count.
 
-The table is created by the migration ``creteil_cls/0001`` (``createcachetable``, which also
+The table is created by the migration ``core/0002`` (``createcachetable``, which also
 runs when the test database is created).
 """
 

@@ -1,0 +1,11 @@
+"""The staff groups, created by the migration staff/0001 (docs/comptes.md).
+
+- « Rédaction » edits the content (partners, actions, places, events);
+- « Mutuelle » works the interest requests and keeps the mutuelle's reference data. Its members,
+  and superusers, see applicants' personal data and must use two-factor authentication.
+
+Each app grants its own models' permissions to these groups in its migrations.
+"""
+
+EDITORS_GROUP = "Rédaction"
+MUTUELLE_GROUP = "Mutuelle"
