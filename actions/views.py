@@ -46,11 +46,13 @@ class ActionListView(PublicPageMixin, BreadcrumbsMixin, ForgivingPaginationMixin
     def get_queryset(self):
         return Action.objects.published().for_cards()
 
+    def pagination_parameters(self):
+        query = self.request.GET.copy()
+        query.pop(self.page_kwarg, None)
+        return query
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["querystring"] = query.urlencode()
         context["is_filtered"] = any(value for key, value in self.request.GET.items() if key != "page")
         return context
 

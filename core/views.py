@@ -1,7 +1,7 @@
 """Small view helpers shared by the apps (no app imports creteil_cls.views)."""
 
 from django.contrib import admin
-from django.http import Http404
+from django.http import Http404, QueryDict
 
 
 def can_preview(request):
@@ -18,7 +18,9 @@ class ForgivingPaginationMixin:
     """A junk or out-of-range ``?page=`` shows the nearest page instead of a 404.
 
     The template gets ``page_range``: the first and last pages and two on each side of the current
-    one, with ``paginator.ELLIPSIS`` between, so that a thousand pages never make a thousand links.
+    one, with ``paginator.ELLIPSIS`` between, so that a thousand pages never make a thousand links;
+    and ``pagination_query``, the parameters the page links carry on besides the page number (none
+    unless ``pagination_parameters`` says which: a filtered list keeps its filters).
     """
 
     def paginate_queryset(self, queryset, page_size):
@@ -31,7 +33,11 @@ class ForgivingPaginationMixin:
         page = context.get("page_obj")
         if page is not None:
             context["page_range"] = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+        context["pagination_query"] = self.pagination_parameters()
         return context
+
+    def pagination_parameters(self):
+        return QueryDict()
 
 
 class PublishedOrStaffPreviewMixin:

@@ -5,9 +5,10 @@ zone (Europe/Paris): a Café psycho at 19 h stays at 19 h on the wall clock afte
 daylight-saving change, even though its UTC time moves by an hour.
 """
 
-import calendar
 import datetime
 
+from dateutil.easter import easter
+from dateutil.relativedelta import relativedelta, weekdays
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -23,9 +24,7 @@ LAST = -1  # rank of the last weekday of a month (« le dernier jeudi »)
 
 def add_months(day, months):
     """The same day ``months`` later, or the month's last day when it is shorter (31 → 30, 28 or 29)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return day + relativedelta(months=months)
 
 
 def weekday_rank(day):
@@ -35,13 +34,10 @@ def weekday_rank(day):
 
 def nth_weekday(year, month, weekday, rank):
     """The ``rank``-th ``weekday`` (0 = Monday) of a month, ``LAST`` for the last one; None if it does not exist."""
-    days_in_month = calendar.monthrange(year, month)[1]
     if rank == LAST:
-        last = datetime.date(year, month, days_in_month)
-        return last - datetime.timedelta(days=(last.weekday() - weekday) % 7)
-    first = datetime.date(year, month, 1)
-    day = 1 + (weekday - first.weekday()) % 7 + 7 * (rank - 1)
-    return datetime.date(year, month, day) if day <= days_in_month else None
+        return datetime.date(year, month, 1) + relativedelta(day=31, weekday=weekdays[weekday](-1))
+    day = datetime.date(year, month, 1) + relativedelta(weekday=weekdays[weekday](rank))
+    return day if day.month == month else None
 
 
 def monthly_dates(first, count, *, same_weekday):
@@ -63,25 +59,11 @@ def monthly_dates(first, count, *, same_weekday):
     return dates
 
 
-def easter_sunday(year):
-    """Gregorian Easter Sunday (Meeus/Jones/Butcher algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    weekday_shift = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * weekday_shift) // 451
-    month, day = divmod(h + weekday_shift - 7 * m + 114, 31)
-    return datetime.date(year, month, day + 1)
-
-
 def french_public_holidays(year):
     """The eleven public holidays of metropolitan France (Alsace-Moselle has two more)."""
-    easter = easter_sunday(year)
+    easter_day = easter(year)
     fixed = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]
-    movable = [easter + datetime.timedelta(days=days) for days in (1, 39, 50)]  # lundi de Pâques, Ascension, Pentecôte
+    movable = [easter_day + relativedelta(days=days) for days in (1, 39, 50)]  # lundi de Pâques, Ascension, Pentecôte
     return {datetime.date(year, month, day) for month, day in fixed} | set(movable)
 
 

@@ -74,16 +74,18 @@ class EventListView(PublicPageMixin, BreadcrumbsMixin, ForgivingPaginationMixin,
         kwargs["now"] = self.now = self.get_now()
         return kwargs
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        shows_past = self.filterset.shows_past
-        filter_names = self.filterset.base_filters.keys()
+    def pagination_parameters(self):
         # Only the filters' own parameters travel on (never junk, never the page number).
         query = self.request.GET.copy()
         for key in list(query):
-            if key not in filter_names:
+            if key not in self.filterset.base_filters:
                 del query[key]
-        context["querystring"] = query.urlencode()
+        return query
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        shows_past = self.filterset.shows_past
+        query = context["pagination_query"]
         # « Past events » is a view of the agenda rather than a filter: it stays when filters are cleared.
         context["is_filtered"] = any(
             any(value for value in query.getlist(key) if (key, value) != ("periode", "passes")) for key in query
