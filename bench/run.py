@@ -181,7 +181,7 @@ def print_run(result):
 
 
 def markdown_tables(results):
-    """The tables of README's « Les chiffres d'une exécution », one per N."""
+    """The tables of docs/performances.md's « Les chiffres d'une exécution », one per N."""
     lines = []
     for result in results:
         lines += [
@@ -265,7 +265,7 @@ def main(argv=None):
     parser.add_argument("--redis", default="", help="REDIS_URL pour le cache partagé (par défaut : aucun)")
     parser.add_argument("--keep", action="store_true", help="garder les bases cls_bench_<N>")
     parser.add_argument("--json", help="écrire aussi les résultats dans ce fichier")
-    parser.add_argument("--markdown", help="écrire aussi les tableaux au format du README dans ce fichier")
+    parser.add_argument("--markdown", help="écrire aussi les tableaux de docs/performances.md dans ce fichier")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk est introuvable : installez-le avec « sudo apt-get install -y wrk » (paquet Debian).")

@@ -1,4 +1,4 @@
-"""Full-text search shared by every searchable model (actions, partners, later events).
+"""Full-text search shared by every searchable model (partners, actions, events).
 
 On PostgreSQL each row keeps a weighted ``tsvector`` built with the ``french_unaccent``
 text search configuration (French stemming over ``unaccent``, created by a migration of

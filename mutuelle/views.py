@@ -1,4 +1,4 @@
-"""Mutuelle communale views — being written (issue 4)."""
+"""Mutuelle communale views: the offer, the CSS orientation, the interest form and its confirmation."""
 
 import logging
 
