@@ -9,10 +9,11 @@ from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 
 from actions.admin import ActionAdmin
+from core import dates
 from core.admin import (
     ContentHistoryAdmin,
     PublishActionsMixin,
@@ -28,10 +29,10 @@ from .services import event_duplicate, french_public_holidays
 
 
 def french_datetime(value, all_day=False):
-    """« jeu. 10/12/2026, 19 h 00 » in the site's time zone (« toute la journée » instead of the hour)."""
-    local = timezone.localtime(value)
-    day = formats.date_format(local, "D d/m/Y")
-    return f"{day}, toute la journée" if all_day else f"{day}, {local:%H} h {local:%M}"
+    """« jeu. 10/12/2026, 19 h » in the site's time zone (« toute la journée » instead of the hour): a list column."""
+    local = dates.local(value)
+    day = f"{dates.weekday_abbreviation(local)} {local:%d/%m/%Y}"
+    return f"{day}, toute la journée" if all_day else f"{day}, {dates.french_time(local)}"
 
 
 # Places ----------------------------------------------------------------------------------

@@ -1,64 +1,14 @@
-"""Dates and times of the agenda written in French, always in the site's time zone (Europe/Paris).
+"""When an event takes place, written in French, always in the site's time zone (Europe/Paris).
 
-Plain functions, with their own French day and month names, so that the wording does not depend
-on the language or the time zone activated for the request:
+The words of dates and times come from core/dates.py:
 
-- ``french_date(date)``: « samedi 14 mars 2026 », « dimanche 1er mars 2026 »;
-- ``french_time(datetime)``: « 10 h », « 10 h 30 »;
 - ``event_when(event)``: « samedi 14 mars 2026, de 10 h à 12 h », « samedi 14 mars 2026, toute la
   journée », « du samedi 14 mars 2026 à 10 h au dimanche 15 mars 2026 à 18 h ».
 """
 
 import datetime
 
-from django.utils import timezone
-
-DAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-DAY_ABBREVIATIONS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
-MONTH_NAMES = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
-def local(value):
-    """An aware datetime in Europe/Paris (the site's time zone, whatever zone is active)."""
-    return timezone.localtime(value, timezone.get_default_timezone())
-
-
-def month_name(month):
-    return MONTH_NAMES[month - 1]
-
-
-def french_month(year, month):
-    """« mars 2026 »."""
-    return f"{month_name(month)} {year}"
-
-
-def french_date(value, *, weekday=True):
-    """« samedi 14 mars 2026 », « dimanche 1er mars 2026 »; a datetime is read in Paris time."""
-    if isinstance(value, datetime.datetime):
-        value = local(value).date()
-    day = "1er" if value.day == 1 else str(value.day)
-    text = f"{day} {month_name(value.month)} {value.year}"
-    return f"{DAY_NAMES[value.weekday()]} {text}" if weekday else text
-
-
-def french_time(value):
-    """« 10 h », « 10 h 30 », « 0 h 15 » (a datetime is read in Paris time)."""
-    if isinstance(value, datetime.datetime):
-        value = local(value)
-    return f"{value.hour} h" if not value.minute else f"{value.hour} h {value.minute:02d}"
+from core.dates import french_date, french_time, local
 
 
 def last_day(start, end):

@@ -18,6 +18,7 @@ from django.utils.text import Truncator
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from core import dates
 from core.cache import PublicPageMixin, public_page
 from core.rich_text import plain_text
 from core.views import BreadcrumbsMixin, ForgivingPaginationMixin, PublishedOrStaffPreviewMixin, can_preview
@@ -109,7 +110,7 @@ class EventListView(PublicPageMixin, BreadcrumbsMixin, ForgivingPaginationMixin,
 
         today = timezone.localdate(self.now, timezone.get_default_timezone())
         context["this_month_url"] = _month_url(today.year, today.month)
-        context["this_month"] = formatting.french_month(today.year, today.month)
+        context["this_month"] = dates.french_month(today.year, today.month)
         return context
 
     def group_by_day(self, events, shows_past, date_range=None):
@@ -118,7 +119,7 @@ class EventListView(PublicPageMixin, BreadcrumbsMixin, ForgivingPaginationMixin,
         first_day = date_range[0] if date_range else timezone.localdate(self.now, timezone.get_default_timezone())
 
         def day(event):
-            start = formatting.local(event.start).date()
+            start = dates.local(event.start).date()
             return start if shows_past else max(start, first_day)
 
         return [(date, list(group)) for date, group in groupby(events, key=day)]
@@ -192,19 +193,19 @@ def month_view(request, year, month):
         for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     ]
     previous, following = _shift_month(year, month, -1), _shift_month(year, month, 1)
-    label = formatting.french_month(year, month)
+    label = dates.french_month(year, month)
     context = {
         "year": year,
         "month": month,
         "month_label": label,
         "weeks": weeks,
-        "weekdays": list(zip(formatting.DAY_NAMES, formatting.DAY_ABBREVIATIONS, strict=True)),
+        "weekdays": dates.week_days(),
         "days": [days[day] for day in sorted(days)],
         "event_count": len(rows),
         "previous_url": _month_url(*previous),
-        "previous_label": formatting.french_month(*previous),
+        "previous_label": dates.french_month(*previous),
         "next_url": _month_url(*following),
-        "next_label": formatting.french_month(*following),
+        "next_label": dates.french_month(*following),
         "is_current_month": (today.year, today.month) == (year, month),
         "breadcrumbs": [("Agenda", reverse("events:list")), (label.capitalize(), None)],
     }
@@ -233,11 +234,11 @@ def _price_amount(price):
 def event_json_ld(event, url):
     """The schema.org ``Event`` of an event page, as a dict."""
     if event.all_day:
-        start = formatting.local(event.start).date().isoformat()
+        start = dates.local(event.start).date().isoformat()
         end = formatting.last_day(event.start, event.end).isoformat()
     else:
-        start = formatting.local(event.start).isoformat()
-        end = formatting.local(event.end).isoformat()
+        start = dates.local(event.start).isoformat()
+        end = dates.local(event.end).isoformat()
     data = {
         "@context": "https://schema.org",
         "@type": "Event",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from actions.models import Action
+from core import dates
 from events import formatting
 from events.models import Event, Place
 
@@ -93,8 +94,8 @@ def test_filter_by_neighbourhood_open_an_event_and_add_it_to_a_calendar(new_cont
     (vevent,) = parse_ics(response.body())
     assert str(vevent["SUMMARY"]) == event.title
     assert str(vevent["UID"]).startswith(str(event.uid))
-    assert vevent.decoded("DTSTART") == formatting.local(event.start)
-    assert vevent.decoded("DTEND") == formatting.local(event.end)
+    assert vevent.decoded("DTSTART") == dates.local(event.start)
+    assert vevent.decoded("DTEND") == dates.local(event.end)
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["avec-javascript", "sans-javascript"])
@@ -160,9 +161,9 @@ def test_search_an_evening_event_and_download_its_calendar_file(page, site_url, 
 
 def test_month_calendar_next_and_previous_months(page, site_url, cls_content):
     today = timezone.localdate()
-    this_month = formatting.french_month(today.year, today.month)
+    this_month = dates.french_month(today.year, today.month)
     following = (today.replace(day=28) + datetime.timedelta(days=7)).replace(day=1)
-    next_month = formatting.french_month(following.year, following.month)
+    next_month = dates.french_month(following.year, following.month)
     in_month = Event.objects.published().in_month(following.year, following.month).first()
     assert in_month, "le contenu initial doit avoir des événements le mois prochain"
 
@@ -180,7 +181,7 @@ def test_month_calendar_next_and_previous_months(page, site_url, cls_content):
     headers = table.get_by_role("columnheader")
     expect(headers).to_have_count(7)
     # Read aloud in full (« lundi »), whatever the abbreviation shown on a phone.
-    for header, day_name in zip(headers.all(), formatting.DAY_NAMES, strict=True):
+    for header, day_name in zip(headers.all(), [name for name, _ in dates.week_days()], strict=True):
         expect(header).to_have_accessible_name(day_name)
     # The month's events are links in its cells.
     expect(table.get_by_role("link", name=re.compile(re.escape(in_month.title))).first).to_be_visible()
@@ -192,7 +193,7 @@ def test_month_calendar_next_and_previous_months(page, site_url, cls_content):
 
 def test_month_table_scrolls_with_the_keyboard_on_a_phone(new_context, site_url, cls_content):
     today = timezone.localdate()
-    label = formatting.french_month(today.year, today.month)
+    label = dates.french_month(today.year, today.month)
     page = new_context(viewport=PHONE_WIDTH).new_page()
     page.goto(site_url(f"/agenda/{today:%Y}/{today:%m}/"))
 

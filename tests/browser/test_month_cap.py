@@ -8,7 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from events import formatting
+from core import dates
 from tests.browser.test_accessibility import AXE_OPTIONS, NARROW, visit
 from tests.browser.test_agenda_journey import card_titles
 from tests.events.test_views import make_events
@@ -41,7 +41,7 @@ def test_the_other_events_of_a_crowded_day_are_one_link_away(new_context, site_u
     day, titles = crowded_day
     page = new_context(java_script_enabled=javascript).new_page()
     page.goto(site_url(f"/agenda/{day:%Y/%m}/"))
-    date = formatting.french_date(day)
+    date = dates.french_date(day)
     table = page.get_by_role("table")
     expect(table.get_by_role("link", name=f"+ 3 autres événements le {date}", exact=True)).to_be_visible()
     page.get_by_role("link", name=f"Voir les 8 événements du {date}", exact=True).click()

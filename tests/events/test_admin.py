@@ -171,7 +171,7 @@ def test_changelist_columns(admin_client):
         registration=Registration.RECOMMENDED,
     )
     response = admin_client.get(EVENTS)
-    assert "jeu 10/12/2026, 19 h 00" in response.text
+    assert "jeu. 10/12/2026, 19 h" in response.text
     assert "Hôtel de Ville de Créteil" in response.text
     assert "Les Cafés psycho" in response.text
     assert "Inscription conseillée" in response.text

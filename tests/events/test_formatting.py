@@ -7,6 +7,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone
 
+from core import dates
 from events import formatting
 from tests.factories import paris_datetime
 
@@ -67,21 +68,21 @@ def test_times_are_read_in_paris_whatever_the_zone_given_or_active():
         assert formatting.when(summer, summer + datetime.timedelta(hours=1)) == "mardi 14 juillet 2026, de 11 h à 12 h"
     # 23 h 30 UTC on the 14th is already the 15th in Paris.
     late = datetime.datetime(2026, 3, 14, 23, 30, tzinfo=UTC)
-    assert formatting.french_date(late) == "dimanche 15 mars 2026"
-    assert formatting.french_time(late) == "0 h 30"
+    assert dates.french_date(late) == "dimanche 15 mars 2026"
+    assert dates.french_time(late) == "0 h 30"
 
 
 def test_spring_forward_day():
     # 29 March 2026: 2 h becomes 3 h. From 1 h 30 (UTC+1) to 3 h 30 (UTC+2) lasts one hour.
     start = datetime.datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
     end = start + datetime.timedelta(hours=1)
-    assert formatting.local(start).hour == 1
-    assert formatting.local(end).hour == 3
+    assert dates.local(start).hour == 1
+    assert dates.local(end).hour == 3
     assert formatting.when(start, end) == "dimanche 29 mars 2026, de 1 h 30 à 3 h 30"
     assert formatting.when(paris_datetime(2026, 3, 29, 10), paris_datetime(2026, 3, 29, 12)) == (
         "dimanche 29 mars 2026, de 10 h à 12 h"
     )
-    assert formatting.local(paris_datetime(2026, 3, 29, 10)).utcoffset() == datetime.timedelta(hours=2)
+    assert dates.local(paris_datetime(2026, 3, 29, 10)).utcoffset() == datetime.timedelta(hours=2)
 
 
 def test_fall_back_day():
@@ -92,7 +93,7 @@ def test_fall_back_day():
     assert formatting.when(paris_datetime(2026, 10, 25, 14), paris_datetime(2026, 10, 25, 16)) == (
         "dimanche 25 octobre 2026, de 14 h à 16 h"
     )
-    assert formatting.local(paris_datetime(2026, 10, 25, 14)).utcoffset() == datetime.timedelta(hours=1)
+    assert dates.local(paris_datetime(2026, 10, 25, 14)).utcoffset() == datetime.timedelta(hours=1)
     # A night across the change still covers two days.
     night = formatting.when(paris_datetime(2026, 10, 24, 22), paris_datetime(2026, 10, 25, 6))
     assert night == "du samedi 24 octobre 2026 à 22 h au dimanche 25 octobre 2026 à 6 h"
@@ -110,13 +111,13 @@ def test_hours_on_each_day_of_a_long_event():
 
 
 def test_month_names():
-    assert formatting.french_month(2026, 2) == "février 2026"
-    assert formatting.french_month(2026, 12) == "décembre 2026"
-    assert formatting.french_date(datetime.date(2026, 3, 14), weekday=False) == "14 mars 2026"
+    assert dates.french_month(2026, 2) == "février 2026"
+    assert dates.french_month(2026, 12) == "décembre 2026"
+    assert dates.french_date(datetime.date(2026, 3, 14), weekday=False) == "14 mars 2026"
 
 
 def test_template_filters():
-    template = Template("{% load agenda %}{{ event|when }} | {{ event.start|french_date }} | {{ phone|tel }}")
+    template = Template("{% load agenda dates %}{{ event|when }} | {{ event.start|french_date }} | {{ phone|tel }}")
     rendered = template.render(
         Context(
             {

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from events import formatting
+from core import dates
 from events.enums import EventStatus, Registration
 from events.models import Event
 from events.views import EventListView
@@ -500,7 +500,7 @@ def test_crowded_day_shows_five_events_then_a_link_to_all_of_them(client):
     assert [event.title for event, _hours in cell["events"]] == titles_of_the_day[:5]
     assert (cell["count"], cell["hidden"]) == (7, 2)
     link = day_link(day)
-    date = formatting.french_date(day)
+    date = dates.french_date(day)
     assert f'href="{link}">+ 2 autres<span class="visually-hidden"> événements le {date}</span></a>' in body
     # The day-by-day list: the same five, the same link.
     listed = next(entry for entry in response.context["days"] if entry["date"] == day)
@@ -582,7 +582,7 @@ def test_multi_day_event_counts_on_every_day_it_covers(client):
         cell = cell_of(response, datetime.date(2026, 3, day))
         assert cell["events"][0][0].title == "Semaine du dépistage"
         assert (cell["count"], cell["hidden"]) == (6, 1)
-        date = formatting.french_date(datetime.date(2026, 3, day))
+        date = dates.french_date(datetime.date(2026, 3, day))
         link = day_link(f"2026-03-{day:02d}")
         assert f'href="{link}">+ 1 autre<span class="visually-hidden"> événement le {date}</span></a>' in body
         assert f"Voir les 6 événements du {date}" in body

@@ -86,7 +86,7 @@ def test_home_shows_the_next_published_events_only(client):
     EventFactory(title="Passé", start=paris_datetime(2020, 1, 1, 10), end=paris_datetime(2020, 1, 1, 12))
     body = client.get("/").content.decode()
     assert "Café psycho de mars" in body
-    assert "jeudi 14 mars 2030, 19 h" in body
+    assert "jeudi 14 mars 2030, 19\u00a0h" in body  # « 19 h » never breaks across two lines
     assert "Brouillon" not in body
     assert "Passé" not in body
     assert 'href="/agenda/"' in body

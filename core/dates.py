@@ -1,0 +1,78 @@
+"""Dates and times written in French, the same on the pages, in the admin, the calendars and the mails.
+
+Built on ``django.utils.formats`` in the French locale (the names of days and months come from
+Django's French translation, whatever language is active), with « 1er » for the first day of a
+month, and always read in the site's time zone (Europe/Paris), whatever zone is active:
+
+- ``french_date(date)``: « samedi 14 mars 2026 », « dimanche 1er mars 2026 »; without the day of
+  the week: « 1er mars 2026 »;
+- ``french_time(datetime)``: « 10 h », « 10 h 30 »;
+- ``french_datetime(datetime)``: « 1er mars 2026 à 10 h 30 »;
+- ``french_month(year, month)``: « mars 2026 ».
+
+The template filters are in ``core/templatetags/dates.py`` (``{% load dates %}``).
+"""
+
+import datetime
+
+from django.utils import formats, timezone, translation
+
+
+def local(value):
+    """An aware datetime in Europe/Paris (the site's time zone, whatever zone is active)."""
+    return timezone.localtime(value, timezone.get_default_timezone())
+
+
+def _day(value):
+    return local(value).date() if isinstance(value, datetime.datetime) else value
+
+
+def _format(value, format_string):
+    with translation.override("fr"):
+        return formats.date_format(value, format_string)
+
+
+def weekday_name(day):
+    """« lundi »."""
+    return _format(day, "l")
+
+
+def weekday_abbreviation(day):
+    """« lun. »."""
+    return f"{_format(day, 'D')}."
+
+
+def month_name(month):
+    """« mars »."""
+    return _format(datetime.date(2000, month, 1), "F")
+
+
+def french_month(year, month):
+    """« mars 2026 »."""
+    return _format(datetime.date(year, month, 1), "F Y")
+
+
+def french_date(value, *, weekday=True):
+    """« samedi 14 mars 2026 », « dimanche 1er mars 2026 »; a datetime is read in Paris time."""
+    day = _day(value)
+    text = f"{'1er' if day.day == 1 else day.day} {_format(day, 'F Y')}"
+    return f"{weekday_name(day)} {text}" if weekday else text
+
+
+def french_time(value):
+    """« 10 h », « 10 h 30 », « 0 h 15 » (a datetime is read in Paris time)."""
+    if isinstance(value, datetime.datetime):
+        value = local(value)
+    return f"{value.hour} h" if not value.minute else f"{value.hour} h {value.minute:02d}"
+
+
+def french_datetime(value, *, weekday=False):
+    """« 1er mars 2026 à 10 h 30 » (Paris time)."""
+    return f"{french_date(value, weekday=weekday)} à {french_time(value)}"
+
+
+def week_days():
+    """The days of the week from Monday: [(« lundi », « lun. »), …]."""
+    monday = datetime.date(2024, 1, 1)
+    days = [monday + datetime.timedelta(days=offset) for offset in range(7)]
+    return [(weekday_name(day), weekday_abbreviation(day)) for day in days]

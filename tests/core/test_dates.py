@@ -1,0 +1,37 @@
+"""French dates from one module (core/dates.py): Django's French locale, « 1er », Paris time."""
+
+import datetime
+
+from django.template import Context, Template
+from django.utils import translation
+
+from core import dates
+from tests.factories import paris_datetime
+
+
+def test_dates_in_french_whatever_the_active_language():
+    with translation.override("en"):
+        assert dates.french_date(datetime.date(2026, 3, 14)) == "samedi 14 mars 2026"
+        assert dates.french_month(2026, 8) == "août 2026"
+
+
+def test_the_first_of_the_month_is_1er_everywhere():
+    first = paris_datetime(2026, 3, 1, 10, 30)
+    assert dates.french_date(first) == "dimanche 1er mars 2026"
+    assert dates.french_date(first, weekday=False) == "1er mars 2026"
+    assert dates.french_datetime(first) == "1er mars 2026 à 10 h 30"
+    rendered = Template("{% load dates %}{{ day|french_day }} | {{ day|french_datetime }}").render(
+        Context({"day": first})
+    )
+    assert rendered == "1er mars 2026 | 1er mars 2026 à 10\u00a0h\u00a030"
+
+
+def test_a_datetime_is_read_in_paris_time():
+    late = datetime.datetime(2026, 3, 14, 23, 30, tzinfo=datetime.UTC)  # 0 h 30 on the 15th in Paris
+    assert dates.french_date(late) == "dimanche 15 mars 2026"
+    assert dates.french_time(late) == "0 h 30"
+
+
+def test_the_week_from_monday():
+    assert dates.week_days()[0] == ("lundi", "lun.")
+    assert dates.week_days()[6] == ("dimanche", "dim.")
