@@ -14,6 +14,7 @@ Never write the number of signatories in a text: the sources disagree, the site 
 import calendar
 import datetime
 
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.db.models import Q
 
@@ -25,7 +26,7 @@ from .models import Action, Audience, Axis, Neighbourhood, Objective, Theme
 
 CCAS_CONTACT = {
     "contact_name": "CCAS de Créteil, service Prévention-Santé",
-    "contact_phone": "01 49 80 88 68",
+    "contact_phone": settings.CCAS_PHONE,
 }
 
 OBJECTIVES = [
@@ -219,7 +220,7 @@ PARTNERS = [
         "kind": "collectivite",
         "is_signatory": False,
         "order": 90,
-        "phone": "01 49 80 88 68",
+        "phone": settings.CCAS_PHONE,
         "description": "Le service Prévention-Santé du CCAS de la Ville de Créteil organise les actions "
         "du contrat local de santé et répond aux questions des habitants.",
         "role_in_cls": "Il coordonne le contrat au quotidien et anime le Conseil local de santé mentale.",

@@ -4,7 +4,7 @@ from django.conf import settings
 def site(request):
     return {
         "SITE_NAME": "Contrat local de santé de Créteil",
-        "CCAS_PHONE": "01 49 80 88 68",
-        "CCAS_PHONE_LINK": "+33149808868",
+        "CCAS_PHONE": settings.CCAS_PHONE,
+        "CCAS_PHONE_LINK": settings.CCAS_PHONE_LINK,
         "SITE_URL": settings.SITE_URL,
     }

@@ -354,6 +354,11 @@ EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "CLS Créteil <ne-pas-repondre@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The CCAS Prévention-Santé service, whom residents call: on the pages, in the mails, in the initial
+# content. One value, here.
+CCAS_PHONE = os.environ.get("CCAS_PHONE", "01 49 80 88 68")
+CCAS_PHONE_LINK = "+33" + "".join(char for char in CCAS_PHONE if char.isdigit())[1:]  # for tel: links
+
 # Public base URL, used where an absolute link leaves the request (calendars, mails).
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -15,6 +15,7 @@ plausible, not announced ones: editors check them in the admin.
 
 import datetime
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -26,7 +27,7 @@ from .enums import Registration
 from .models import Event, Place
 from .services import LAST, add_months, french_public_holidays, nth_weekday
 
-CCAS_PHONE = "01 49 80 88 68"
+CCAS_PHONE = settings.CCAS_PHONE
 WINDOW_MONTHS = 3
 
 MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY = range(7)
