@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -10,9 +11,81 @@ class RequestStatus(models.TextChoices):
     DROPPED = "sans_suite", "Sans suite"
     DUPLICATE = "doublon", "Doublon"
 
+    @property
+    def next_statuses(self):
+        """The statuses a request in this one may move to (the table below), in the workflow's order."""
+        return STATUS_TRANSITIONS[self]
+
 
 # A request in one of these states is closed: the retention period starts from its last contact.
 CLOSED_STATUSES = (RequestStatus.MEMBERSHIP, RequestStatus.DROPPED, RequestStatus.DUPLICATE)
+
+# The workflow: from each status, the statuses a request may move to (pretalx's
+# ``valid_next_states``). Checked in one place, ``check_status_change`` below, which the
+# follow-up service (admin form, bulk actions, retention) and ``InterestRequest.clean()`` call.
+# - « Nouvelle » means that nobody has dealt with the request yet: nothing goes back to it.
+# - An open request may move to any other open status, or be closed (even straight from
+#   « nouvelle »: a single call may settle everything).
+# - A closed request is reopened as « à rappeler » (the person calls again), or its closure is
+#   corrected (« sans suite » that was a « doublon »…); it is never put back to « contactée » or
+#   « rendez-vous fixé » without being reopened first.
+# A request created by an agent (phone, counter) may start in any status.
+STATUS_TRANSITIONS = {
+    RequestStatus.NEW: (
+        RequestStatus.TO_CALL_BACK,
+        RequestStatus.CONTACTED,
+        RequestStatus.APPOINTMENT,
+        RequestStatus.MEMBERSHIP,
+        RequestStatus.DROPPED,
+        RequestStatus.DUPLICATE,
+    ),
+    RequestStatus.TO_CALL_BACK: (
+        RequestStatus.CONTACTED,
+        RequestStatus.APPOINTMENT,
+        RequestStatus.MEMBERSHIP,
+        RequestStatus.DROPPED,
+        RequestStatus.DUPLICATE,
+    ),
+    RequestStatus.CONTACTED: (
+        RequestStatus.TO_CALL_BACK,
+        RequestStatus.APPOINTMENT,
+        RequestStatus.MEMBERSHIP,
+        RequestStatus.DROPPED,
+        RequestStatus.DUPLICATE,
+    ),
+    RequestStatus.APPOINTMENT: (
+        RequestStatus.TO_CALL_BACK,
+        RequestStatus.CONTACTED,
+        RequestStatus.MEMBERSHIP,
+        RequestStatus.DROPPED,
+        RequestStatus.DUPLICATE,
+    ),
+    RequestStatus.MEMBERSHIP: (RequestStatus.TO_CALL_BACK, RequestStatus.DROPPED, RequestStatus.DUPLICATE),
+    RequestStatus.DROPPED: (RequestStatus.TO_CALL_BACK, RequestStatus.MEMBERSHIP, RequestStatus.DUPLICATE),
+    RequestStatus.DUPLICATE: (RequestStatus.TO_CALL_BACK, RequestStatus.MEMBERSHIP, RequestStatus.DROPPED),
+}
+
+
+def check_status_change(previous, status):
+    """Raise a ValidationError (French) unless a request in ``previous`` may move to ``status``.
+
+    ``previous`` is None for a request not saved yet (it may start in any status); staying in
+    the same status is no move. An unknown status is left to the field's own validation.
+    """
+    if previous is None or previous == status or previous not in STATUS_TRANSITIONS or status not in RequestStatus:
+        return
+    previous = RequestStatus(previous)
+    if status in STATUS_TRANSITIONS[previous]:
+        return
+    raise ValidationError(
+        "Une demande « %(previous)s » ne peut pas passer à « %(status)s ». Statuts possibles : %(allowed)s.",
+        code="status_transition",
+        params={
+            "previous": previous.label,
+            "status": RequestStatus(status).label,
+            "allowed": ", ".join(f"« {next_status.label} »" for next_status in previous.next_statuses),
+        },
+    )
 
 
 class RequestSource(models.TextChoices):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from .enums import ContactMethod, ContactTime, CurrentCover, Situation
-from .models import InterestRequest
+from .models import PUBLIC_FORM_FIELDS
 
 CRETEIL_POSTAL_CODE = "94000"
 MAX_AGE = 120
@@ -147,7 +147,13 @@ def new_submission_token():
     return secrets.token_urlsafe(32)
 
 
-class InterestRequestForm(forms.ModelForm):
+class InterestRequestForm(forms.Form):
+    """What a person fills in; ``request_data()`` hands the cleaned values to ``request_create``.
+
+    A plain form, not a ModelForm: it saves nothing itself, and every rule the model holds
+    (lengths, choices, household size, a way to reach the person) is checked here, in French.
+    """
+
     first_name = forms.CharField(
         label="Prénom",
         max_length=NAME_MAX_LENGTH,
@@ -281,23 +287,6 @@ class InterestRequestForm(forms.ModelForm):
         max_length=HONEYPOT_MAX_LENGTH,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
-
-    class Meta:
-        model = InterestRequest
-        fields = [
-            "first_name",
-            "last_name",
-            "phone",
-            "email",
-            "postal_code",
-            "birth_date",
-            "household_size",
-            "current_cover",
-            "situation",
-            "contact_method",
-            "contact_time",
-            "message",
-        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -444,7 +433,7 @@ class InterestRequestForm(forms.ModelForm):
 
     def request_data(self):
         """The cleaned values that the service stores, consent and token included."""
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data = {name: self.cleaned_data[name] for name in PUBLIC_FORM_FIELDS}
         data["submission_token"] = self.cleaned_data["submission_token"]
         data["consent"] = self.cleaned_data["consent"]
         return data

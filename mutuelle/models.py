@@ -1,16 +1,32 @@
+import functools
+import operator
+import re
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import Replace, Upper
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import smart_split, unescape_string_literal
 
 from core.history import FrenchHistoricalRecords as HistoricalRecords
 from core.rich_text import HELP_TEXT as RICH_TEXT_HELP
+from core.search import clean_query
 from partners.models import Partner
 
-from .enums import CLOSED_STATUSES, ContactMethod, ContactTime, CurrentCover, RequestSource, RequestStatus, Situation
+from .enums import (
+    CLOSED_STATUSES,
+    ContactMethod,
+    ContactTime,
+    CurrentCover,
+    RequestSource,
+    RequestStatus,
+    Situation,
+    check_status_change,
+)
 
 # ---------------------------------------------------------------------------------------------
 # The offer shown to residents (editable by the Rédaction group).
@@ -130,13 +146,6 @@ class FormulaPrice(models.Model):
 # ---------------------------------------------------------------------------------------------
 
 
-class CssScaleQuerySet(models.QuerySet):
-    def in_force(self, on=None):
-        """The scale valid on a date (the latest one that started on or before it)."""
-        on = on or timezone.localdate()
-        return self.filter(valid_from__lte=on).order_by("-valid_from").first()
-
-
 class CssScale(models.Model):
     valid_from = models.DateField("en vigueur à partir du", unique=True)
     source = models.CharField("source", max_length=300, help_text="Texte officiel ou page de référence.")
@@ -144,7 +153,6 @@ class CssScale(models.Model):
     free_extra_person = models.PositiveIntegerField("plafond sans participation : par personne en plus (€/an)")
     contribution_extra_person = models.PositiveIntegerField("plafond avec participation : par personne en plus (€/an)")
 
-    objects = CssScaleQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -239,15 +247,88 @@ def new_reference():
     return f"MC-{chars[:4]}-{chars[4:]}"
 
 
-class InterestRequestQuerySet(models.QuerySet):
-    def open(self):
-        return self.exclude(status__in=CLOSED_STATUSES)
+# The fields a person fills in on the public form, stored as they are by ``request_create``.
+PUBLIC_FORM_FIELDS = (
+    "first_name",
+    "last_name",
+    "phone",
+    "email",
+    "postal_code",
+    "birth_date",
+    "household_size",
+    "current_cover",
+    "situation",
+    "contact_method",
+    "contact_time",
+    "message",
+)
 
+# The queue's order: the workflow's order, then the oldest request first.
+STATUS_RANK = Case(
+    *(When(status=status, then=Value(rank)) for rank, status in enumerate(RequestStatus)),
+    output_field=IntegerField(),
+)
+QUEUE_ORDERING = (STATUS_RANK.asc(), "created_at")
+
+# A phone number as digits only, « +33 6 12 34 56 78 » and « 06.12.34.56.78 » alike: 0612345678.
+PHONE_SEPARATORS = (" ", "\u00a0", ".", "-", "/", "(", ")")
+PHONE_LIKE = re.compile(r"[\d\s.\-/()+]+")
+REFERENCE_LIKE = re.compile(r"[A-Z0-9]{4,}")
+# Searched word by word, as the admin's ``search_fields`` would (``icontains``).
+SEARCH_FIELDS = ("reference", "last_name", "first_name", "phone", "email")
+
+
+def _phone_digits(expression):
+    for separator in PHONE_SEPARATORS:
+        expression = Replace(expression, Value(separator), Value(""))
+    return Replace(expression, Value("+33"), Value("0"))
+
+
+def searched_phone(text):
+    """The digits of a search that looks like a phone number (at least 4), in the national form."""
+    if not PHONE_LIKE.fullmatch(text):
+        return ""
+    digits = re.sub(r"\D", "", text)
+    if digits.startswith("33") and text.lstrip().startswith("+"):
+        digits = f"0{digits[2:]}"
+    return digits if len(digits) >= 4 else ""
+
+
+class InterestRequestQuerySet(models.QuerySet):
     def closed(self):
         return self.filter(status__in=CLOSED_STATUSES)
 
     def not_anonymised(self):
         return self.filter(anonymised_at__isnull=True)
+
+    def queue(self):
+        """The agents' queue: by status in the workflow's order, then the oldest first."""
+        return self.order_by(*QUEUE_ORDERING)
+
+    def search(self, text):
+        """Requests matching ``text``: every word in the reference, names, phone or address; or
+        the whole of it as a phone number whatever its spacing (« +33 6 12… », « 06.12… »), or as
+        a reference with or without its dashes. Everything when ``text`` is empty.
+        """
+        text = clean_query(text)
+        if not text:
+            return self
+        words = Q()
+        for word in smart_split(text):  # as the admin's search: « "Le Goff" » is one word
+            if word[0] in "\"'" and word[-1] == word[0]:
+                word = unescape_string_literal(word)
+            words &= functools.reduce(operator.or_, (Q(**{f"{field}__icontains": word}) for field in SEARCH_FIELDS))
+        alternatives = words
+        digits = searched_phone(text)
+        if digits:
+            alternatives |= Q(phone_digits__contains=digits)
+        compact = re.sub(r"[\s-]", "", text).upper()
+        if REFERENCE_LIKE.fullmatch(compact):
+            alternatives |= Q(compact_reference__contains=compact)
+        return self.alias(
+            phone_digits=_phone_digits("phone"),
+            compact_reference=Replace(Upper("reference"), Value("-"), Value("")),
+        ).filter(alternatives)
 
 
 class InterestRequest(models.Model):
@@ -342,13 +423,28 @@ class InterestRequest(models.Model):
     def get_admin_url(self):
         return reverse("admin:mutuelle_interestrequest_change", args=[self.pk])
 
+    def clean(self):
+        super().clean()
+        try:
+            check_status_change(self.status_in_database(), self.status)
+        except ValidationError as error:
+            raise ValidationError({"status": error}) from error
+
     @property
     def is_closed(self):
         return self.status in CLOSED_STATUSES
 
-    @property
-    def full_name(self):
-        return f"{self.first_name} {self.last_name}".strip()
+    def status_in_database(self, *, lock=False):
+        """The status saved in the database (None for a request not saved yet): the workflow's
+        starting point, whatever a form has already put in ``self.status``. ``lock`` holds the row
+        until the end of the transaction (two agents changing the same request one after the other).
+        """
+        if self._state.adding or self.pk is None:
+            return None
+        rows = type(self)._default_manager.filter(pk=self.pk)
+        if lock:
+            rows = rows.select_for_update()
+        return rows.values_list("status", flat=True).first()
 
 
 class FollowUpNote(models.Model):

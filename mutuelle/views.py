@@ -12,12 +12,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from core.cache import public_page
 from events.models import Event
 
-from . import services, throttle
+from . import throttle
 from .eligibility import ScaleUnusable, ceilings_table, estimate, scale_in_force
 from .eligibility_forms import EligibilityForm
 from .enums import RequestSource
 from .forms import HONEYPOT_FIELD, MESSAGE_MAX_LENGTH, SUBMISSION_TOKEN, InterestRequestForm
 from .models import Formula, InterestRequest, Offer
+from .services import requests as request_services
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +167,7 @@ def request_form(request):
     if not form.is_valid():
         # A mistake to correct is not counted: nobody is locked out for typing errors.
         return _request_form_page(request, form)
-    interest_request = services.request_create(data=form.request_data(), source=RequestSource.WEBSITE)
+    interest_request = request_services.request_create(data=form.request_data(), source=RequestSource.WEBSITE)
     throttle.count_submission(request)
     return _show_confirmation(request, interest_request)
 

@@ -261,6 +261,48 @@ def test_bulk_status_actions_save_each_request_with_its_history(agent_client, ag
     assert any("Rien n’a changé" in message for message in messages_of(again))
 
 
+def test_change_form_refuses_a_status_the_workflow_does_not_allow(agent_client):
+    obj = InterestRequestFactory(status=RequestStatus.MEMBERSHIP)
+    page = agent_client.get(change_url(obj))
+    assert "Possibles depuis « Adhésion » : « À rappeler », « Sans suite », « Doublon »." in page.text
+    response = agent_client.post(change_url(obj), form_data(page, status="contactee"))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["status"]
+    assert errors == [
+        "Une demande « Adhésion » ne peut pas passer à « Contactée ». "
+        "Statuts possibles : « À rappeler », « Sans suite », « Doublon »."
+    ]
+    obj.refresh_from_db()
+    assert obj.status == RequestStatus.MEMBERSHIP and obj.last_contact_at is None
+
+
+def test_bulk_status_action_skips_the_requests_the_workflow_does_not_allow(agent_client, agent):
+    new = InterestRequestFactory()
+    closed = InterestRequestFactory(status=RequestStatus.DROPPED, closed_at=timezone.now())
+    response = run_action(agent_client, "mark_appointment", [new, closed])
+    assert response.status_code == 200
+    texts = messages_of(response)
+    assert "1 demande : statut « Rendez-vous fixé »." in texts
+    assert any(text.startswith("1 demande n’a pas changé : le suivi ne permet pas") for text in texts)
+    new.refresh_from_db()
+    closed.refresh_from_db()
+    assert new.status == RequestStatus.APPOINTMENT
+    assert closed.status == RequestStatus.DROPPED and closed.closed_at is not None
+    assert LogEntry.objects.filter(user=agent).count() == 1
+    # Reopened first (« à rappeler »), it may then get its appointment.
+    run_action(agent_client, "mark_to_call_back", [closed])
+    response = run_action(agent_client, "mark_appointment", [closed])
+    assert "1 demande : statut « Rendez-vous fixé »." in messages_of(response)
+    closed.refresh_from_db()
+    assert closed.status == RequestStatus.APPOINTMENT and closed.closed_at is None
+
+
+def test_bulk_status_action_on_closed_requests_only_says_nothing_changed_and_why(agent_client):
+    objs = InterestRequestFactory.create_batch(2, status=RequestStatus.MEMBERSHIP)
+    texts = messages_of(run_action(agent_client, "mark_contacted", objs))
+    assert len(texts) == 1 and texts[0].startswith("2 demandes n’ont pas changé")
+
+
 def test_assign_to_me_action(agent_client, agent):
     objs = InterestRequestFactory.create_batch(2)
     response = run_action(agent_client, "assign_to_me", objs)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from mutuelle.enums import RequestSource, RequestStatus
 from mutuelle.models import FollowUpNote, InterestRequest
-from mutuelle.retention import purge_requests, request_anonymise, request_personal_data
+from mutuelle.services.retention import purge_requests, request_anonymise, request_personal_data
 from tests.mutuelle.factories import AgentFactory, FollowUpNoteFactory, InterestRequestFactory, backdate
 
 pytestmark = pytest.mark.django_db
@@ -199,7 +199,7 @@ def test_erasure_on_request_uses_the_same_anonymisation():
     agent = AgentFactory()
     obj = InterestRequestFactory(**PERSON, status=RequestStatus.CONTACTED)
     FollowUpNoteFactory(request=obj, author=agent, text="Madame Dupont-Aït rappelle.")
-    request_anonymise(request=obj, user=agent, reason="Données effacées à la demande de la personne")
+    request_anonymise(interest_request=obj, user=agent, reason="Données effacées à la demande de la personne")
     obj.refresh_from_db()
     assert personal_data_left(obj) == []
     assert obj.status == RequestStatus.CONTACTED  # not closed by an erasure
@@ -208,7 +208,7 @@ def test_erasure_on_request_uses_the_same_anonymisation():
 
 def test_access_export_holds_the_request_its_notes_and_its_history():
     obj = closed_request(10)
-    data = request_personal_data(request=obj)
+    data = request_personal_data(interest_request=obj)
     assert data["demande"]["nom"] == PERSON["last_name"]
     assert data["demande"]["adresse électronique"] == PERSON["email"]
     assert data["demande"]["statut"] == "Sans suite"

@@ -13,10 +13,10 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 
-import mutuelle.services
+import mutuelle.services.requests
 from mutuelle.enums import RequestSource
 from mutuelle.models import InterestRequest
-from mutuelle.services import request_create, request_send_mails, requests_with_mails_due
+from mutuelle.services.requests import request_create, request_send_mails, requests_with_mails_due
 from tests.mutuelle.factories import AgentFactory, InterestRequestFactory, reset_rate_limits
 
 pytestmark = pytest.mark.django_db
@@ -257,14 +257,14 @@ def test_mail_failure_keeps_the_request_and_logs_the_reference_only(
 
 
 def test_one_mail_failing_does_not_stop_the_other(django_capture_on_commit_callbacks, monkeypatch):
-    real_send_mail = mutuelle.services.send_mail
+    real_send_mail = mutuelle.services.requests.send_mail
 
     def send_mail(subject, body, from_email, recipient_list):
         if recipient_list == ["fatoumata@example.org"]:
             raise OSError("connexion refusée")
         return real_send_mail(subject, body, from_email, recipient_list)
 
-    monkeypatch.setattr(mutuelle.services, "send_mail", send_mail)
+    monkeypatch.setattr(mutuelle.services.requests, "send_mail", send_mail)
     with django_capture_on_commit_callbacks(execute=True):
         interest_request = request_create(data=data(), source=RequestSource.WEBSITE)
 

@@ -442,7 +442,7 @@ def test_mail_server_down_logs_the_reference_only(client, settings, production_l
     assert response.status_code == 302
     interest_request = InterestRequest.objects.get()
     records = production_log.records()
-    failures = [r for r in records if r["logger"] == "mutuelle.services"]
+    failures = [r for r in records if r["logger"] == "mutuelle.services.requests"]
     assert len(failures) == 2  # the confirmation and the team's notification
     for record in failures:
         assert set(record) >= REQUIRED_KEYS
@@ -460,7 +460,7 @@ def test_an_exception_in_the_view_is_logged_as_json_without_anything_the_person_
     seen = []
     got_request_exception.connect(lambda sender, request, **kw: seen.append(request), weak=False, dispatch_uid="h3")
     try:
-        with mock.patch("mutuelle.services.request_create", side_effect=error):
+        with mock.patch("mutuelle.services.requests.request_create", side_effect=error):
             response = client.post(FORM_URL, personal_form())
     finally:
         got_request_exception.disconnect(dispatch_uid="h3")

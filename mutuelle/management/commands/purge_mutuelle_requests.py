@@ -4,13 +4,13 @@ Anonymises (never deletes) the interest requests closed for longer than
 ``MUTUELLE_RETENTION_CLOSED_DAYS`` since their last contact, and closes as « sans suite » and
 anonymises those left untouched for longer than ``MUTUELLE_RETENTION_UNTOUCHED_DAYS``. Their
 history rows are blanked with them. Idempotent: run it every night (cron, systemd timer).
-The logic is in ``mutuelle/retention.py``; the summary gives counts only, never a name.
+The logic is in ``mutuelle/services/retention.py``; the summary gives counts only, never a name.
 """
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from mutuelle.retention import purge_requests
+from mutuelle.services.retention import purge_requests
 
 ANONYMISED = ("anonymisée", "anonymisées")
 CLOSED_AND_ANONYMISED = ("classée sans suite et anonymisée", "classées sans suite et anonymisées")

@@ -9,7 +9,7 @@ gives counts only, never a name or an address.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mutuelle.services import requests_resend_mails, requests_with_mails_due
+from mutuelle.services.requests import requests_resend_mails, requests_with_mails_due
 
 
 def _count(count, singular, plural):

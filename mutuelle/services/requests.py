@@ -18,26 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from .enums import RequestSource
-from .models import InterestRequest
+from ..enums import RequestSource
+from ..models import PUBLIC_FORM_FIELDS, InterestRequest
 
 logger = logging.getLogger(__name__)
 
-# The form's fields that a request stores as they are.
-REQUEST_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "postal_code",
-    "birth_date",
-    "household_size",
-    "current_cover",
-    "situation",
-    "contact_method",
-    "contact_time",
-    "message",
-)
 # Attempts at a fresh reference when one is already taken (40 random bits: in practice never).
 REFERENCE_ATTEMPTS = 3
 CALL_BACK_DELAY = "5 jours ouvrés"
@@ -49,7 +34,7 @@ MAIL_KINDS = {"confirmation": "l’accusé de réception", "notification": "l’
 def request_create(*, data, source, created_by=None):
     """Save an interest request from cleaned ``data`` and send its mails after the commit.
 
-    ``data`` holds the fields of ``REQUEST_FIELDS`` (missing ones take the model's defaults),
+    ``data`` holds the fields of ``PUBLIC_FORM_FIELDS`` (missing ones take the model's defaults),
     ``submission_token`` (the form's guard against double submission) and ``consent`` (the
     applicant agreed to the information notice: dated now). A second call with the same token
     returns the request already saved and sends nothing more.
@@ -59,7 +44,7 @@ def request_create(*, data, source, created_by=None):
         existing = InterestRequest.objects.filter(submission_token=token).first()
         if existing is not None:
             return existing
-    values = {name: data[name] for name in REQUEST_FIELDS if name in data and data[name] is not None}
+    values = {name: data[name] for name in PUBLIC_FORM_FIELDS if name in data and data[name] is not None}
     values["email"] = values.get("email") or ""
     values["phone"] = values.get("phone") or ""
     # On the website the form cannot be sent without the applicant's agreement to the notice.

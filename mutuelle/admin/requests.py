@@ -8,17 +8,15 @@ a phone number or an address to a log; the admin log and the history keep refere
 
 import json
 import logging
-import re
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Case, IntegerField, Q, Value, When
-from django.db.models.functions import Replace, Upper
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -31,57 +29,16 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
 from core.admin import ContentHistoryAdmin, plural_fr
-from core.search import clean_query
-from staff.groups import MUTUELLE_GROUP
 
-from .enums import CLOSED_STATUSES, RequestSource, RequestStatus
-from .models import FollowUpNote, InterestRequest
-from .resources import InterestRequestResource
-from .retention import ERASE_REASON, request_anonymise, request_personal_data
-from .services_followup import mutuelle_agents, request_assign, request_set_status
+from ..enums import RequestSource, RequestStatus
+from ..models import QUEUE_ORDERING, SEARCH_FIELDS, FollowUpNote, InterestRequest
+from ..permissions import can_erase_personal_data, can_export_personal_data, is_mutuelle_agent, mutuelle_agents
+from ..resources import InterestRequestResource
+from ..services.followup import request_assign, request_set_status
+from ..services.retention import ERASE_REASON, request_anonymise, request_personal_data
+from .forms import CONTACT_FIELDS, PERSON_FIELDS, SITUATION_FIELDS, InterestRequestAdminForm, agent_label
 
 logger = logging.getLogger(__name__)
-
-# The queue's order: the workflow's order, then the oldest request first.
-STATUS_RANK = Case(
-    *(When(status=status, then=Value(rank)) for rank, status in enumerate(RequestStatus)),
-    output_field=IntegerField(),
-)
-# A phone number as digits only, « +33 6 12 34 56 78 » and « 06.12.34.56.78 » alike: 0612345678.
-PHONE_SEPARATORS = (" ", "\u00a0", ".", "-", "/", "(", ")")
-PHONE_LIKE = re.compile(r"[\d\s.\-/()+]+")
-REFERENCE_LIKE = re.compile(r"[A-Z0-9]{4,}")
-
-
-def phone_digits(expression):
-    for separator in PHONE_SEPARATORS:
-        expression = Replace(expression, Value(separator), Value(""))
-    return Replace(expression, Value("+33"), Value("0"))
-
-
-def searched_phone(term):
-    """The digits of a search that looks like a phone number (at least 4), in the national form."""
-    if not PHONE_LIKE.fullmatch(term):
-        return ""
-    digits = re.sub(r"\D", "", term)
-    if digits.startswith("33") and term.lstrip().startswith("+"):
-        digits = f"0{digits[2:]}"
-    return digits if len(digits) >= 4 else ""
-
-
-def agent_label(user):
-    return user.get_full_name() or user.get_username()
-
-
-def is_mutuelle_agent(user):
-    """A superuser, or an active member of the « Mutuelle » group (remembered for the request)."""
-    if not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if not hasattr(user, "_is_mutuelle_agent"):
-        user._is_mutuelle_agent = user.groups.filter(name=MUTUELLE_GROUP).exists()
-    return user._is_mutuelle_agent
 
 
 # List filters --------------------------------------------------------------------------------
@@ -126,9 +83,6 @@ class AssignedToFilter(admin.SimpleListFilter):
 
 # The change form's fieldsets ----------------------------------------------------------------------
 
-PERSON_FIELDS = ["last_name", "first_name", "birth_date", "postal_code", "household_size"]
-CONTACT_FIELDS = ["phone", "email", "contact_method", "contact_time"]
-SITUATION_FIELDS = ["current_cover", "situation", "message"]
 FOLLOW_UP_FIELDS = [
     "reference",
     "status",
@@ -159,50 +113,7 @@ ALWAYS_READ_ONLY = [
 ]
 
 
-# Forms and inline ------------------------------------------------------------------------------
-
-
-class AgentChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return agent_label(obj)
-
-
-class InterestRequestAdminForm(forms.ModelForm):
-    """The add form (a request taken by phone or at the counter) and the change form.
-
-    « Formulaire du site » is never offered as an origin: only the public form creates those
-    requests, with the person's consent. The agent list holds the team (and the current agent).
-    """
-
-    class Meta:
-        model = InterestRequest
-        fields = [*PERSON_FIELDS, *CONTACT_FIELDS, *SITUATION_FIELDS, "status", "assigned_to", "source"]
-        field_classes = {"assigned_to": AgentChoiceField}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "source" in self.fields:
-            self.fields["source"].choices = [
-                choice for choice in RequestSource.choices if choice[0] != RequestSource.WEBSITE
-            ]
-            self.fields["source"].help_text = "Comment la personne a fait sa demande."
-        if "assigned_to" in self.fields:
-            agents = get_user_model().objects.filter(pk__in=mutuelle_agents().values("pk"))
-            if self.instance.assigned_to_id:
-                agents = get_user_model().objects.filter(
-                    Q(pk__in=agents.values("pk")) | Q(pk=self.instance.assigned_to_id)
-                )
-            self.fields["assigned_to"].queryset = agents.order_by("first_name", "last_name", "username")
-
-    def clean(self):
-        cleaned_data = super().clean()
-        # The database refuses a request without any contact; say it in the form rather than fail.
-        contact_fields = [name for name in ("phone", "email") if name in self.fields]
-        if contact_fields and not any(cleaned_data.get(name) for name in contact_fields):
-            raise forms.ValidationError(
-                "Indiquez au moins un moyen de joindre la personne : téléphone ou adresse électronique."
-            )
-        return cleaned_data
+# The notes inline ------------------------------------------------------------------------------
 
 
 class FollowUpNoteInline(admin.TabularInline):
@@ -262,12 +173,12 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
         ("created_at", admin.DateFieldListFilter),
     ]
     list_select_related = ["assigned_to"]
-    search_fields = ["reference", "last_name", "first_name", "phone", "email"]
+    search_fields = SEARCH_FIELDS  # shows the search box; the search is InterestRequest.objects.search()
     search_help_text = (
         "Référence (avec ou sans tirets), nom, prénom, téléphone (avec ou sans espaces) ou adresse électronique."
     )
     date_hierarchy = "created_at"
-    ordering = [STATUS_RANK.asc(), "created_at"]
+    ordering = QUEUE_ORDERING  # the order of InterestRequest.objects.queue()
     list_per_page = 50
     empty_value_display = "—"
     save_on_top = True
@@ -308,11 +219,10 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
         return False  # closed or anonymised, never deleted
 
     def has_export_permission(self, request):
-        return is_mutuelle_agent(request.user) and super().has_export_permission(request)
+        return can_export_personal_data(request.user)
 
     def has_erase_permission(self, request):
-        opts = self.opts
-        return is_mutuelle_agent(request.user) and request.user.has_perm(f"{opts.app_label}.erase_{opts.model_name}")
+        return can_erase_personal_data(request.user)
 
     # The queue --------------------------------------------------------------------------------------
 
@@ -322,29 +232,13 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
 
     @admin.display(description="à traiter depuis", ordering="created_at")
     def waiting_since(self, obj):
-        if obj.status in CLOSED_STATUSES:
+        if obj.is_closed:
             return "—"
         days = (timezone.localdate() - timezone.localdate(obj.created_at)).days
         return "aujourd’hui" if days <= 0 else plural_fr(days, "{count} jour", "{count} jours")
 
     def get_search_results(self, request, queryset, search_term):
-        search_term = clean_query(search_term)
-        if not search_term:
-            return queryset, False
-        matches, _ = super().get_search_results(request, queryset, search_term)
-        extra = Q()
-        digits = searched_phone(search_term)
-        if digits:
-            extra |= Q(phone_digits__contains=digits)
-        compact = re.sub(r"[\s-]", "", search_term).upper()
-        if REFERENCE_LIKE.fullmatch(compact):
-            extra |= Q(compact_reference__contains=compact)
-        if not extra:
-            return matches, False
-        more = queryset.alias(
-            phone_digits=phone_digits("phone"), compact_reference=Replace(Upper("reference"), Value("-"), Value(""))
-        ).filter(extra)
-        return queryset.filter(Q(pk__in=matches.values("pk")) | Q(pk__in=more.values("pk"))), False
+        return queryset.search(search_term), False
 
     # The form ---------------------------------------------------------------------------------------
 
@@ -386,10 +280,8 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
         if not change:
             obj.created_by = request.user
             obj.consent_at = None  # taken by an agent: the information notice is read to the person
-        new_status = obj.status
-        if change:
-            obj.status = form.initial.get("status", new_status)
-        request_set_status(request=obj, status=new_status, user=request.user)
+        # The service reads the previous status from the database: the form has already set the new one.
+        request_set_status(interest_request=obj, status=obj.status, user=request.user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not FollowUpNote:
@@ -431,7 +323,9 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
     def assign_to_me(self, request, queryset):
         changed = 0
         for obj in queryset.filter(anonymised_at__isnull=True).select_related("assigned_to"):
-            if request_assign(request=obj, agent=request.user, user=request.user, reason="Assignation depuis la liste"):
+            if request_assign(
+                interest_request=obj, agent=request.user, user=request.user, reason="Assignation depuis la liste"
+            ):
                 self.log_change(request, obj, [{"changed": {"fields": ["agent chargé"]}}])
                 changed += 1
         if changed:
@@ -470,9 +364,13 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
     def _set_status(self, request, queryset, status):
         field_label = str(self.opts.get_field("status").verbose_name)
         reason = f"Statut changé depuis la liste : {status.label.lower()}"
-        changed = 0
+        changed = refused = 0
         for obj in queryset.filter(anonymised_at__isnull=True).exclude(status=status):
-            request_set_status(request=obj, status=status, user=request.user, reason=reason)
+            try:
+                request_set_status(interest_request=obj, status=status, user=request.user, reason=reason)
+            except ValidationError:
+                refused += 1  # the workflow does not allow it from this request's status
+                continue
             self.log_change(request, obj, [{"changed": {"fields": [field_label]}}])
             changed += 1
         if changed:
@@ -481,7 +379,15 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
                 plural_fr(changed, "{count} demande", "{count} demandes") + f" : statut « {status.label} ».",
                 messages.SUCCESS,
             )
-        else:
+        if refused:
+            self.message_user(
+                request,
+                plural_fr(refused, "{count} demande n’a pas changé", "{count} demandes n’ont pas changé")
+                + f" : le suivi ne permet pas de passer de leur statut à « {status.label} » "
+                "(une demande close se rouvre d’abord en « À rappeler »).",
+                messages.WARNING,
+            )
+        elif not changed:
             self.message_user(
                 request, f"Rien n’a changé : la sélection avait déjà le statut « {status.label} ».", messages.INFO
             )
@@ -541,7 +447,7 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
         obj, response = self._get_request_or_404(request, object_id)
         if obj is None:
             return response
-        data = request_personal_data(request=obj)
+        data = request_personal_data(interest_request=obj)
         self.log_change(request, obj, "Données de la personne exportées (droit d’accès).")
         response = HttpResponse(
             json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
@@ -563,7 +469,7 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
             self.message_user(request, f"La demande {obj.reference} est déjà anonymisée.", messages.INFO)
             return redirect(change_url)
         if request.method == "POST":
-            request_anonymise(request=obj, user=request.user, reason=ERASE_REASON)
+            request_anonymise(interest_request=obj, user=request.user, reason=ERASE_REASON)
             self.log_change(request, obj, f"{ERASE_REASON}.")
             logger.info(
                 "Demande mutuelle n° %s effacée à la demande de la personne (agent n° %s)", obj.pk, request.user.pk

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from core.admin import ContentHistoryAdmin, PublishActionsMixin, ViewOnSiteColumnMixin
 
-from .models import CssCeiling, CssContribution, CssScale, Formula, FormulaPrice, Offer
+from ..models import CssCeiling, CssContribution, CssScale, Formula, FormulaPrice, Offer
 
 PRICES_WARNING = (
     "Les formules et les tarifs doivent être vérifiés auprès de l’assureur avant d’être présentés comme sûrs. "

@@ -15,8 +15,9 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .enums import CLOSED_STATUSES, RequestStatus
-from .models import FollowUpNote, InterestRequest
+from ..enums import RequestStatus
+from ..models import FollowUpNote, InterestRequest
+from .followup import status_apply
 
 ANONYMOUS_NAME = "Anonyme"
 ERASED_NOTE = "[note effacée]"
@@ -56,7 +57,7 @@ def closed_requests_due(now=None):
     limit = now - datetime.timedelta(days=settings.MUTUELLE_RETENTION_CLOSED_DAYS)
     return (
         InterestRequest.objects.not_anonymised()
-        .filter(status__in=CLOSED_STATUSES)
+        .closed()
         .alias(retention_start=Coalesce("last_contact_at", "closed_at", "updated_at"))
         .filter(retention_start__lt=limit)
     )
@@ -76,7 +77,7 @@ def untouched_requests_due(now=None):
 
 
 @transaction.atomic
-def request_anonymise(*, request, user=None, reason, close=False):
+def request_anonymise(*, interest_request, user=None, reason, close=False):
     """Blank the personal data of one request, of its notes and of their history rows.
 
     ``close`` also closes the request as « sans suite » (a request nobody worked on). The
@@ -84,19 +85,18 @@ def request_anonymise(*, request, user=None, reason, close=False):
     """
     now = timezone.now()
     for field, value in BLANKED_REQUEST_FIELDS.items():
-        setattr(request, field, value)
-    if close and request.status not in CLOSED_STATUSES:
-        request.status = RequestStatus.DROPPED
-        request.closed_at = now
-    request.anonymised_at = now
-    request._history_user = user
-    request._change_reason = reason
-    request.save()
+        setattr(interest_request, field, value)
+    if close and not interest_request.is_closed:
+        status_apply(interest_request, previous=interest_request.status, status=RequestStatus.DROPPED, now=now)
+    interest_request.anonymised_at = now
+    interest_request._history_user = user
+    interest_request._change_reason = reason
+    interest_request.save()
     # Notes: a queryset update (no new history row), then their copies in the history table.
-    request.notes.update(**BLANKED_NOTE_FIELDS)
-    FollowUpNote.history.model.objects.filter(request_id=request.pk).update(**BLANKED_NOTE_FIELDS)
-    InterestRequest.history.model.objects.filter(id=request.pk).update(**BLANKED_REQUEST_FIELDS)
-    return request
+    interest_request.notes.update(**BLANKED_NOTE_FIELDS)
+    FollowUpNote.history.model.objects.filter(request_id=interest_request.pk).update(**BLANKED_NOTE_FIELDS)
+    InterestRequest.history.model.objects.filter(id=interest_request.pk).update(**BLANKED_REQUEST_FIELDS)
+    return interest_request
 
 
 def purge_requests(*, now=None, dry_run=False):
@@ -108,11 +108,11 @@ def purge_requests(*, now=None, dry_run=False):
         return PurgeResult(closed=closed.count(), untouched=untouched.count())
     closed_count = untouched_count = 0
     # Listed first: each request is then saved in its own transaction.
-    for request in list(closed.order_by("pk")):
-        request_anonymise(request=request, reason=PURGE_REASON_CLOSED)
+    for interest_request in list(closed.order_by("pk")):
+        request_anonymise(interest_request=interest_request, reason=PURGE_REASON_CLOSED)
         closed_count += 1
-    for request in list(untouched.order_by("pk")):
-        request_anonymise(request=request, reason=PURGE_REASON_UNTOUCHED, close=True)
+    for interest_request in list(untouched.order_by("pk")):
+        request_anonymise(interest_request=interest_request, reason=PURGE_REASON_UNTOUCHED, close=True)
         untouched_count += 1
     return PurgeResult(closed=closed_count, untouched=untouched_count)
 
@@ -138,7 +138,7 @@ def _as_dict(obj, fields):
     return {str(field.verbose_name): _value(obj, field) for field in fields}
 
 
-def request_personal_data(*, request):
+def request_personal_data(*, interest_request):
     """What the CCAS holds on the person of one request: the request, its notes, every version of them.
 
     Keys are the fields' French names, choices are their labels, dates are in Paris time.
@@ -147,13 +147,16 @@ def request_personal_data(*, request):
     history_fields = [field for field in request_fields if field.name != "id"]
     note_fields = [FollowUpNote._meta.get_field(name) for name in ("created_at", "author", "text")]
     history_model = InterestRequest.history.model
-    versions = history_model.objects.filter(id=request.pk).select_related("history_user", "assigned_to", "created_by")
+    versions = history_model.objects.filter(id=interest_request.pk).select_related(
+        "history_user", "assigned_to", "created_by"
+    )
     return {
         "exporté le": timezone.localtime().isoformat(),
         "responsable du traitement": "Centre communal d’action sociale (CCAS) de Créteil",
-        "demande": _as_dict(request, request_fields),
+        "demande": _as_dict(interest_request, request_fields),
         "notes de suivi": [
-            _as_dict(note, note_fields) for note in request.notes.select_related("author").order_by("created_at")
+            _as_dict(note, note_fields)
+            for note in interest_request.notes.select_related("author").order_by("created_at")
         ],
         "historique de la demande": [
             {

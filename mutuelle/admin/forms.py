@@ -1,0 +1,66 @@
+"""The forms of the interest requests' admin: the add form (a request taken by phone or at the
+counter) and the change form, with their fieldsets' field lists."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from ..enums import RequestSource, RequestStatus
+from ..models import InterestRequest
+from ..permissions import mutuelle_agents
+
+PERSON_FIELDS = ["last_name", "first_name", "birth_date", "postal_code", "household_size"]
+CONTACT_FIELDS = ["phone", "email", "contact_method", "contact_time"]
+SITUATION_FIELDS = ["current_cover", "situation", "message"]
+
+
+def agent_label(user):
+    return user.get_full_name() or user.get_username()
+
+
+class AgentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return agent_label(obj)
+
+
+class InterestRequestAdminForm(forms.ModelForm):
+    """The add form (a request taken by phone or at the counter) and the change form.
+
+    « Formulaire du site » is never offered as an origin: only the public form creates those
+    requests, with the person's consent. The agent list holds the team (and the current agent).
+    A status the workflow does not allow from the saved one is refused by ``InterestRequest.clean()``.
+    """
+
+    class Meta:
+        model = InterestRequest
+        fields = [*PERSON_FIELDS, *CONTACT_FIELDS, *SITUATION_FIELDS, "status", "assigned_to", "source"]
+        field_classes = {"assigned_to": AgentChoiceField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "source" in self.fields:
+            self.fields["source"].choices = [
+                choice for choice in RequestSource.choices if choice[0] != RequestSource.WEBSITE
+            ]
+            self.fields["source"].help_text = "Comment la personne a fait sa demande."
+        if "status" in self.fields and self.instance.pk is not None:
+            current = RequestStatus(self.instance.status)
+            allowed = ", ".join(f"« {status.label} »" for status in current.next_statuses)
+            self.fields["status"].help_text = f"Possibles depuis « {current.label} » : {allowed}."
+        if "assigned_to" in self.fields:
+            agents = get_user_model().objects.filter(pk__in=mutuelle_agents().values("pk"))
+            if self.instance.assigned_to_id:
+                agents = get_user_model().objects.filter(
+                    Q(pk__in=agents.values("pk")) | Q(pk=self.instance.assigned_to_id)
+                )
+            self.fields["assigned_to"].queryset = agents.order_by("first_name", "last_name", "username")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # The database refuses a request without any contact; say it in the form rather than fail.
+        contact_fields = [name for name in ("phone", "email") if name in self.fields]
+        if contact_fields and not any(cleaned_data.get(name) for name in contact_fields):
+            raise forms.ValidationError(
+                "Indiquez au moins un moyen de joindre la personne : téléphone ou adresse électronique."
+            )
+        return cleaned_data
