@@ -448,7 +448,9 @@ class InterestRequest(models.Model):
 
 
 class FollowUpNote(models.Model):
-    request = models.ForeignKey(InterestRequest, verbose_name="demande", on_delete=models.CASCADE, related_name="notes")
+    interest_request = models.ForeignKey(
+        InterestRequest, verbose_name="demande", on_delete=models.CASCADE, related_name="notes"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="auteur", on_delete=models.SET_NULL, null=True, related_name="+"
     )

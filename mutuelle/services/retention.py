@@ -67,7 +67,7 @@ def untouched_requests_due(now=None):
     """Requests still « nouvelle » / « à rappeler », unchanged and without a note for longer than the period."""
     now = now or timezone.now()
     limit = now - datetime.timedelta(days=settings.MUTUELLE_RETENTION_UNTOUCHED_DAYS)
-    recent_note = FollowUpNote.objects.filter(request=OuterRef("pk"), created_at__gte=limit)
+    recent_note = FollowUpNote.objects.filter(interest_request=OuterRef("pk"), created_at__gte=limit)
     return (
         InterestRequest.objects.not_anonymised()
         .filter(status__in=UNTOUCHED_STATUSES, updated_at__lt=limit)
@@ -94,7 +94,7 @@ def request_anonymise(*, interest_request, user=None, reason, close=False):
     interest_request.save()
     # Notes: a queryset update (no new history row), then their copies in the history table.
     interest_request.notes.update(**BLANKED_NOTE_FIELDS)
-    FollowUpNote.history.model.objects.filter(request_id=interest_request.pk).update(**BLANKED_NOTE_FIELDS)
+    FollowUpNote.history.model.objects.filter(interest_request_id=interest_request.pk).update(**BLANKED_NOTE_FIELDS)
     InterestRequest.history.model.objects.filter(id=interest_request.pk).update(**BLANKED_REQUEST_FIELDS)
     return interest_request
 

@@ -197,7 +197,7 @@ def test_an_agent_finds_the_request_and_moves_it_along(new_context, site_url, cl
     interest_request.refresh_from_db()
     assert interest_request.status == RequestStatus.CONTACTED
     assert interest_request.last_contact_at is not None
-    note = FollowUpNote.objects.get(request=interest_request)
+    note = FollowUpNote.objects.get(interest_request=interest_request)
     assert (note.text, note.author) == (NOTE, agent)
     assert interest_request.history.filter(history_user=agent, status=RequestStatus.CONTACTED).exists()
 

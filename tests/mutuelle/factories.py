@@ -55,7 +55,7 @@ class FollowUpNoteFactory(DjangoModelFactory):
     class Meta:
         model = FollowUpNote
 
-    request = factory.SubFactory(InterestRequestFactory)
+    interest_request = factory.SubFactory(InterestRequestFactory)
     author = factory.SubFactory(AgentFactory)
     text = "Appelée, rappeler jeudi après 14 h."
 

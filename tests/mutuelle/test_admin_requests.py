@@ -336,7 +336,7 @@ def test_assignment_is_offered_to_the_team_only(agent_client, agent, editor, adm
 
 def test_a_note_gets_its_author_and_date_and_old_notes_stay_as_written(agent_client, agent):
     obj = InterestRequestFactory()
-    old = FollowUpNoteFactory(request=obj, text="Premier appel : messagerie.")
+    old = FollowUpNoteFactory(interest_request=obj, text="Premier appel : messagerie.")
     page = agent_client.get(change_url(obj))
     assert "Premier appel : messagerie." in page.text
     data = form_data(page)
@@ -348,7 +348,7 @@ def test_a_note_gets_its_author_and_date_and_old_notes_stay_as_written(agent_cli
     assert response.status_code == 302, response.context["adminform"].form.errors
     old.refresh_from_db()
     assert old.text == "Premier appel : messagerie."
-    new = FollowUpNote.objects.get(request=obj, text__startswith="Rappelée")
+    new = FollowUpNote.objects.get(interest_request=obj, text__startswith="Rappelée")
     assert new.author == agent
     assert abs(new.created_at - timezone.now()) < datetime.timedelta(minutes=1)
     assert new.history.get().history_user == agent
@@ -506,7 +506,7 @@ def test_editor_and_team_less_staff_get_403_on_export(editor_client, client):
 
 def test_access_export_action_downloads_everything_held_on_the_person(agent_client, agent):
     obj = InterestRequestFactory(last_name="Dupont", phone="06 12 34 56 78")
-    FollowUpNoteFactory(request=obj, author=agent, text="Rappel prévu mardi.")
+    FollowUpNoteFactory(interest_request=obj, author=agent, text="Rappel prévu mardi.")
     response = run_action(agent_client, "export_personal_data", [obj])
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="donnees-{obj.reference}.json"'
@@ -528,7 +528,7 @@ def test_access_export_of_several_requests_is_refused(agent_client):
 
 def test_erase_action_confirms_then_anonymises(agent_client, agent):
     obj = InterestRequestFactory(last_name="Dupont", first_name="Élodie", phone="06 12 34 56 78")
-    FollowUpNoteFactory(request=obj, author=agent, text="Madame Dupont rappelle lundi.")
+    FollowUpNoteFactory(interest_request=obj, author=agent, text="Madame Dupont rappelle lundi.")
     confirmation = run_action(agent_client, "erase_personal_data", [obj])
     assert confirmation.status_code == 200
     assert "Oui, effacer les données" in confirmation.text and obj.reference in confirmation.text

@@ -60,7 +60,7 @@ def fill(name, request_obj):
 @pytest.fixture
 def request_obj():
     obj = InterestRequestFactory()
-    FollowUpNoteFactory(request=obj)
+    FollowUpNoteFactory(interest_request=obj)
     return obj
 
 

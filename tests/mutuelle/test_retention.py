@@ -43,7 +43,7 @@ def closed_request(days_since_contact, **kwargs):
     obj = InterestRequestFactory(**{**PERSON, **kwargs})
     obj.status = RequestStatus.CONTACTED
     obj.save()
-    FollowUpNoteFactory(request=obj, text="Madame Dupont-Aït préfère le matin, au 06 12 34 56 78.")
+    FollowUpNoteFactory(interest_request=obj, text="Madame Dupont-Aït préfère le matin, au 06 12 34 56 78.")
     obj.status = RequestStatus.DROPPED
     obj.save()
     return backdate(
@@ -68,7 +68,7 @@ def personal_data_left(obj):
             rows += list(model.objects.filter(**{key: obj.pk, field: PERSON[field]}).values_list(field, flat=True))
         rows += list(model.objects.filter(**{key: obj.pk, "birth_date__isnull": False}).values_list("birth_date"))
     for model in (FollowUpNote, HistoricalNote):
-        rows += list(model.objects.filter(request_id=obj.pk).exclude(text="[note effacée]").values_list("text"))
+        rows += list(model.objects.filter(interest_request_id=obj.pk).exclude(text="[note effacée]").values_list("text"))
     return rows
 
 
@@ -158,7 +158,7 @@ def test_untouched_request_is_closed_as_dropped_and_anonymised(status):
 
 def test_untouched_request_with_a_recent_note_is_kept():
     obj = untouched_request(400)
-    FollowUpNoteFactory(request=obj, text="Messagerie, je rappelle.")
+    FollowUpNoteFactory(interest_request=obj, text="Messagerie, je rappelle.")
     assert purge_requests().untouched == 0
 
 
@@ -198,7 +198,7 @@ def test_a_request_taken_by_phone_without_consent_can_be_anonymised():
 def test_erasure_on_request_uses_the_same_anonymisation():
     agent = AgentFactory()
     obj = InterestRequestFactory(**PERSON, status=RequestStatus.CONTACTED)
-    FollowUpNoteFactory(request=obj, author=agent, text="Madame Dupont-Aït rappelle.")
+    FollowUpNoteFactory(interest_request=obj, author=agent, text="Madame Dupont-Aït rappelle.")
     request_anonymise(interest_request=obj, user=agent, reason="Données effacées à la demande de la personne")
     obj.refresh_from_db()
     assert personal_data_left(obj) == []
