@@ -14,6 +14,8 @@
 Documentation for the agents and the administrator: docs/comptes.md.
 """
 
+from functools import partial
+
 from axes.admin import AccessAttemptAdmin, AccessLogAdmin
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from axes.models import AccessAttempt, AccessLog
@@ -30,6 +32,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice
 from two_factor import views as two_factor_views
+
+from creteil_cls.admin_params import checked_view
 
 # The group whose members work the mutuelle's interest requests (created by a migration).
 MUTUELLE_GROUP = "Mutuelle"
@@ -137,6 +141,15 @@ class CreteilClsAdminSite(admin.AdminSite):
             # First login of an agent who must use two-factor authentication: enrol a phone.
             return redirect("two_factor:setup")
         return redirect_to_login(next_url, reverse("two_factor:login"))
+
+    def admin_view(self, view, cacheable=False):
+        """Every admin page behind a check of its query: what it could only answer with a 500 is a 400.
+
+        See creteil_cls/admin_params.py: a NUL byte, a date off the calendar, an impossible key; a
+        lookup that no link of a list holds goes to Django's ``?e=1``. The admin's own login and
+        permission check comes before a list's or an add form's rules.
+        """
+        return checked_view(view, partial(super().admin_view, cacheable=cacheable))
 
 
 # The wizards, in French and in the admin's look --------------------------------------------------

@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
@@ -118,9 +118,17 @@ class AssignedToFilter(admin.SimpleListFilter):
         value = self.value()
         if value == self.UNASSIGNED:
             return queryset.filter(assigned_to__isnull=True)
-        if value and value.isdigit():
-            return queryset.filter(assigned_to_id=int(value))
-        return None
+        if not value:
+            return None
+        # A user's number as the database holds it: « ² » passes str.isdigit() but not int(), and
+        # 20 digits overflow SQLite's integers. No agent has any other number: no request then.
+        user_pk = get_user_model()._meta.pk
+        try:
+            agent_id = user_pk.to_python(value)
+            user_pk.run_validators(agent_id)
+        except ValidationError:
+            return queryset.none()
+        return queryset.filter(assigned_to_id=agent_id)
 
 
 # The change form's fieldsets ----------------------------------------------------------------------
