@@ -8,8 +8,10 @@ French.
 import datetime
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ManyToManyField, Q
+from django.http import Http404
 from django.utils import formats
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -52,6 +54,15 @@ class ContentHistoryAdmin(SimpleHistoryAdmin):
 
     def get_historical_record_context_helper(self, request, historical_record):
         return FrenchHistoryContextHelper(self.model, historical_record)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The version is a number in the address: anything else is no version (a 404), not a 500.
+        history_id = self.model.history.model._meta.pk
+        try:
+            history_id.run_validators(history_id.to_python(version_id))
+        except ValidationError as error:
+            raise Http404("Version inconnue") from error
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ViewOnSiteColumnMixin:

@@ -54,6 +54,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "creteil_cls.views.bad_request"
 handler403 = "creteil_cls.views.permission_denied"
 handler404 = "creteil_cls.views.page_not_found"
 handler500 = "creteil_cls.views.server_error"

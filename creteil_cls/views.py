@@ -149,6 +149,10 @@ def health(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
 

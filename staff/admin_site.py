@@ -14,6 +14,8 @@ of a session, ``sessions.py``; the group names, ``groups.py``.
 Documentation for the agents and the administrator: docs/comptes.md.
 """
 
+from functools import partial
+
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import LogoutView, redirect_to_login
@@ -24,6 +26,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice
 from two_factor import views as two_factor_views
+
+from core.admin_params import checked_view
 
 from .groups import MUTUELLE_GROUP
 
@@ -128,6 +132,15 @@ class CreteilClsAdminSite(admin.AdminSite):
             # First login of an agent who must use two-factor authentication: enrol a phone.
             return redirect("two_factor:setup")
         return redirect_to_login(next_url, reverse("two_factor:login"))
+
+    def admin_view(self, view, cacheable=False):
+        """Every admin page behind a check of its query: what it could only answer with a 500 is a 400.
+
+        See core/admin_params.py: a NUL byte, a date off the calendar, an impossible key; a
+        lookup that no link of a list holds goes to Django's ``?e=1``. The admin's own login and
+        permission check comes before a list's or an add form's rules.
+        """
+        return checked_view(view, partial(super().admin_view, cacheable=cacheable))
 
 
 # The wizards, in French and in the admin's look --------------------------------------------------

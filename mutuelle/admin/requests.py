@@ -76,9 +76,17 @@ class AssignedToFilter(admin.SimpleListFilter):
         value = self.value()
         if value == self.UNASSIGNED:
             return queryset.filter(assigned_to__isnull=True)
-        if value and value.isdigit():
-            return queryset.filter(assigned_to_id=int(value))
-        return None
+        if not value:
+            return None
+        # A user's number as the database holds it: « ² » passes str.isdigit() but not int(), and
+        # 20 digits overflow SQLite's integers. No agent has any other number: no request then.
+        user_pk = get_user_model()._meta.pk
+        try:
+            agent_id = user_pk.to_python(value)
+            user_pk.run_validators(agent_id)
+        except ValidationError:
+            return queryset.none()
+        return queryset.filter(assigned_to_id=agent_id)
 
 
 # The change form's fieldsets ----------------------------------------------------------------------

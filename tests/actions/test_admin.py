@@ -388,3 +388,14 @@ def test_taxonomy_changelists_count_actions_in_one_query(admin_client, model):
     few = _queries(admin_client, admin_url(model, "changelist"))
     _create_actions(27)
     assert _queries(admin_client, admin_url(model, "changelist")) == few
+
+
+@pytest.mark.parametrize("version", ["abc", "99999999999999999999", "0"])
+def test_a_history_version_that_is_no_number_is_a_404(admin_client, version):
+    action = ActionFactory()
+    url = reverse("admin:actions_action_history", args=[action.pk]) + f"{version}/"
+
+    assert admin_client.get(url).status_code == 404
+    # A real version opens.
+    real = action.history.latest().history_id
+    assert admin_client.get(reverse("admin:actions_action_history", args=[action.pk]) + f"{real}/").status_code == 200

@@ -68,7 +68,9 @@ def personal_data_left(obj):
             rows += list(model.objects.filter(**{key: obj.pk, field: PERSON[field]}).values_list(field, flat=True))
         rows += list(model.objects.filter(**{key: obj.pk, "birth_date__isnull": False}).values_list("birth_date"))
     for model in (FollowUpNote, HistoricalNote):
-        rows += list(model.objects.filter(interest_request_id=obj.pk).exclude(text="[note effacée]").values_list("text"))
+        rows += list(
+            model.objects.filter(interest_request_id=obj.pk).exclude(text="[note effacée]").values_list("text")
+        )
     return rows
 
 

@@ -279,6 +279,18 @@ def test_unknown_action_gives_the_french_404_page(client):
 
 @pytest.mark.django_db
 @pytest.mark.urls("tests.site.urls_error")
+def test_a_bad_request_gives_the_french_400_page(client):
+    response = client.get("/test/illisible/")
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert h1s_of(body) == ["Cette adresse ne peut pas être lue"]
+    assert "01 49 80 88 68" in body
+    assert f'href="{reverse("home")}"' in body
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.site.urls_error")
 def test_permission_denied_gives_the_french_403_page(client):
     response = client.get("/test/interdit/")
 

@@ -1,10 +1,10 @@
 """The site's URLs plus routes that fail on purpose, to test the error handlers."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import OperationalError
 from django.urls import include, path
 
-from creteil_cls.urls import handler403, handler404, handler500  # noqa: F401 (the resolver reads them here)
+from creteil_cls.urls import handler400, handler403, handler404, handler500  # noqa: F401 (the resolver reads them here)
 
 
 def broken(request):
@@ -19,9 +19,14 @@ def forbidden(request):
     raise PermissionDenied
 
 
+def unreadable(request):
+    raise BadRequest("Paramètre illisible")
+
+
 urlpatterns = [
     path("test/panne/", broken),
     path("test/base-indisponible/", database_down),
     path("test/interdit/", forbidden),
+    path("test/illisible/", unreadable),
     path("", include("creteil_cls.urls")),
 ]
