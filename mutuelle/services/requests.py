@@ -26,7 +26,6 @@ logger = logging.getLogger(__name__)
 # Attempts at a fresh reference when one is already taken (40 random bits: in practice never).
 REFERENCE_ATTEMPTS = 3
 CALL_BACK_DELAY = "5 jours ouvrés"
-CCAS_PHONE = "01 49 80 88 68"
 MAIL_KINDS = {"confirmation": "l’accusé de réception", "notification": "l’avis à l’équipe"}
 
 
@@ -146,7 +145,7 @@ def mail_context(interest_request):
         "admin_url": settings.SITE_URL + interest_request.get_admin_url(),
         "privacy_url": settings.SITE_URL + reverse("privacy") + "#mutuelle",
         "call_back_delay": CALL_BACK_DELAY,
-        "ccas_phone": CCAS_PHONE,
+        "ccas_phone": settings.CCAS_PHONE,
     }
 
 

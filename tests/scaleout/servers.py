@@ -238,6 +238,23 @@ class Instance:
             return "(pas de journal)"
 
 
+@contextlib.contextmanager
+def running_instances(env, log_dir, *, names="AB", workers=1):
+    """Instances of the portal on free ports, ready; killed and their ports released at the end."""
+    started = []
+    ports = free_ports(len(names))
+    try:
+        for name, port in zip(names, ports, strict=True):
+            started.append(Instance(name=name, port=port, env=env, log_dir=log_dir, workers=workers).start())
+        for instance in started:
+            instance.wait_ready()
+        yield started
+    finally:
+        for instance in started:
+            instance.kill()
+        release_ports(ports)
+
+
 # --- HTML forms, filled as a browser would --------------------------------------------------------
 
 

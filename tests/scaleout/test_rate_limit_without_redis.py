@@ -22,13 +22,11 @@ from .servers import (
     BASE_DIR,
     RATE_LIMIT_MARK,
     REQUEST_DONE_PATH,
-    Instance,
     database_url,
-    free_ports,
     instance_environment,
     interest_form,
     interest_form_values,
-    release_ports,
+    running_instances,
     submit,
 )
 
@@ -82,18 +80,8 @@ def instances(served_database, tmp_path):
         MUTUELLE_FORM_RATE=f"{FORM_RATE}/h",
         DJANGO_PAGE_CACHE_DIR=str(tmp_path / "pages"),
     )
-    started = []
-    ports = free_ports(2)
-    try:
-        for name, port in zip("AB", ports, strict=True):
-            started.append(Instance(name=name, port=port, env=env, log_dir=tmp_path, workers=2).start())
-        for instance in started:
-            instance.wait_ready()
+    with running_instances(env, tmp_path, workers=2) as started:
         yield started
-    finally:
-        for instance in started:
-            instance.kill()
-        release_ports(ports)
 
 
 def send(instance, last_name, **values):

@@ -23,16 +23,14 @@ from .conftest import needs
 from .servers import (
     RATE_LIMIT_MARK,
     REQUEST_DONE_PATH,
-    Instance,
     database_url,
     find_form,
-    free_ports,
     instance_environment,
     interest_form,
     interest_form_values,
     redis_flush,
     redis_problem,
-    release_ports,
+    running_instances,
     scaleout_redis_url,
     submit,
 )
@@ -84,18 +82,8 @@ def instances(redis_url, key_prefix, tmp_path):
         # What this process writes in the shared Redis (shared_cache), the instances read as theirs.
         DJANGO_CACHE_SIGNING_KEY=settings.CACHE_SIGNING_KEY,
     )
-    started = []
-    ports = free_ports(2)
-    try:
-        for name, port in zip("AB", ports, strict=True):
-            started.append(Instance(name=name, port=port, env=env, log_dir=tmp_path).start())
-        for instance in started:
-            instance.wait_ready()
+    with running_instances(env, tmp_path) as started:
         yield started
-    finally:
-        for instance in started:
-            instance.kill()
-        release_ports(ports)
 
 
 def admin_login(session, base_url, *, username, password):
