@@ -213,6 +213,12 @@ class LoginView(AdminLookMixin, two_factor_views.LoginView):
         return relabel_token(super().get_form(step=step, **kwargs), step or self.steps.current)
 
     def get_success_url(self):
+        user = self.request.user
+        if two_factor_required(user) and primary_device(user) is None:
+            # Logged in by a backup code, with no app left (a lost phone was removed), or without
+            # any device at all: enrol the phone now. The session verified by the backup code
+            # may; the next login would otherwise have only a password to ask.
+            return reverse("two_factor:setup")
         return self.get_redirect_url() or reverse("admin:index")
 
 

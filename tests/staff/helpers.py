@@ -33,3 +33,18 @@ def post_token(client, token):
 
 def add_device(user):
     return TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+
+
+def assert_sent_to_the_setup(client, response):
+    """The password alone logged in an account that must enrol a phone: straight to the setup wizard.
+
+    The session is not verified: the admin refuses it, and its login page sends to the setup too.
+    """
+    setup = reverse("two_factor:setup")
+    assert response.status_code == 302
+    assert response["Location"] == setup
+    admin_response = client.get(reverse("admin:index"))
+    assert admin_response.status_code == 302
+    assert admin_response["Location"].startswith(reverse("admin:login"))
+    assert client.get(reverse("admin:login"))["Location"] == setup
+    assert client.get(setup).status_code == 200

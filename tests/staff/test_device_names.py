@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff.admin_site import has_device, must_verify, primary_device
 from tests.mutuelle.factories import AgentFactory
-from tests.staff.helpers import PASSWORD, login_url, post_password, post_token, token_for
+from tests.staff.helpers import PASSWORD, assert_sent_to_the_setup, login_url, post_password, post_token, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -118,13 +118,7 @@ def test_a_phone_left_unconfirmed_does_not_count(client, account):
     TOTPDevice.objects.create(user=account, name="Téléphone", confirmed=False)
     assert not has_device(account)
 
-    response = post_password(client, account.username)
-    assert response.status_code == 302  # logged in by the password, not verified
-    admin_response = client.get(response["Location"])
-    assert refused(admin_response)
-    setup = client.get(admin_response["Location"])
-    assert setup["Location"] == SETUP
-    assert client.get(SETUP).status_code == 200
+    assert_sent_to_the_setup(client, post_password(client, account.username))
 
 
 def test_an_unconfirmed_phone_beside_a_renamed_one_changes_nothing(client, account):
@@ -151,9 +145,10 @@ def test_backup_codes_alone_ask_for_a_backup_code_then_let_a_phone_be_enrolled(c
     assert "_auth_user_id" not in client.session
 
     done = client.post(login_url(), {"login_view-current_step": "backup", "backup-otp_token": "abcd1234"})
+    # Verified by the code, with no phone: straight to the setup wizard, which now enrols the new one.
     assert done.status_code == 302
+    assert done["Location"] == SETUP
     assert backup.token_set.count() == 1
-    # Verified by the code: the setup wizard now enrols the new phone.
     assert client.get(SETUP).status_code == 200
     assert client.post(SETUP, {"setup_view-current_step": "welcome"}).status_code == 200
 
@@ -162,7 +157,7 @@ def test_the_last_backup_code_opens_the_session(client, account):
     backup = backup_codes(account, "abcd1234")
     post_password(client, account.username)
     done = client.post(login_url(), {"login_view-current_step": "backup", "backup-otp_token": "abcd1234"})
-    assert done.status_code == 302
+    assert done["Location"] == SETUP  # the last code: the phone is enrolled now, not at a password-only login
     assert not backup.token_set.exists()
     assert client.get(SETUP).status_code == 200
 
@@ -181,10 +176,7 @@ def test_used_up_backup_codes_leave_the_setup_to_the_password(client, account):
     # first login) instead of being sent round between the login and the admin.
     backup_codes(account)
     assert not has_device(account)
-    response = post_password(client, account.username)
-    admin_response = client.get(response["Location"])
-    setup = client.get(admin_response["Location"])
-    assert setup["Location"] == SETUP
+    assert_sent_to_the_setup(client, post_password(client, account.username))
 
 
 def test_an_editor_with_a_renamed_phone_must_use_it(client, django_user_model):

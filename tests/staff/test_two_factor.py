@@ -13,7 +13,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.admin_factories import verified_login
 from tests.mutuelle.factories import AgentFactory, InterestRequestFactory
-from tests.staff.helpers import PASSWORD, add_device, login_url, post_password, post_token, token_for
+from tests.staff.helpers import (
+    PASSWORD,
+    add_device,
+    assert_sent_to_the_setup,
+    login_url,
+    post_password,
+    post_token,
+    token_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,13 +125,7 @@ def test_a_backup_code_replaces_the_phone_once(client, agent):
 
 
 def test_first_login_of_an_agent_without_phone_leads_to_the_setup(client, superuser):
-    response = post_password(client, superuser.username)
-    assert response.status_code == 302  # logged in, but not verified: the admin refuses...
-    admin_response = client.get(response["Location"])
-    assert refused(admin_response)
-    setup = client.get(admin_response["Location"])  # ...and its login sends to the setup wizard
-    assert setup.status_code == 302
-    assert setup["Location"] == reverse("two_factor:setup")
+    assert_sent_to_the_setup(client, post_password(client, superuser.username))
 
 
 # The setup wizard ---------------------------------------------------------------------------------
@@ -299,13 +301,7 @@ def test_an_agent_whose_phone_and_codes_were_removed_enrols_after_the_password(c
     TOTPDevice.objects.filter(user=agent).delete()
     StaticDevice.objects.filter(user=agent).delete()
 
-    response = post_password(client, agent.username)
-    admin_response = client.get(response["Location"])
-    assert refused(admin_response)
-    setup = client.get(admin_response["Location"])
-    assert setup.status_code == 302
-    assert setup["Location"] == reverse("two_factor:setup")
-    assert client.get(setup["Location"]).status_code == 200
+    assert_sent_to_the_setup(client, post_password(client, agent.username))
 
 
 def test_a_session_stopped_before_the_code_can_log_out(client, superuser):
