@@ -16,15 +16,12 @@ from tests.factories import (
     ThemeFactory,
     axis,
 )
+from tests.helpers import admin_url
 
 pytestmark = pytest.mark.django_db
 
 STAFF_CLIENTS = ["admin_client", "editor_client"]
 CHANGELIST = reverse("admin:actions_action_changelist")
-
-
-def admin_url(model, view, *args):
-    return reverse(f"admin:actions_{model._meta.model_name}_{view}", args=args)
 
 
 def messages_of(response):

@@ -1,8 +1,6 @@
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from actions.enums import ActionStatus
 from actions.models import Action
@@ -14,6 +12,7 @@ from tests.factories import (
     ThemeFactory,
     axis,
 )
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -42,13 +41,6 @@ def make_actions(count):
         through.objects.bulk_create(
             through(**{source: action, target: value}) for action in actions for value in values
         )
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize(

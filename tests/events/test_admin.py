@@ -19,16 +19,13 @@ from tests.factories import (
     axis,
     paris_datetime,
 )
+from tests.helpers import admin_url
 
 pytestmark = pytest.mark.django_db
 
 STAFF_CLIENTS = ["admin_client", "editor_client"]
 EVENTS = reverse("admin:events_event_changelist")
 PLACES = reverse("admin:events_place_changelist")
-
-
-def admin_url(model, view, *args):
-    return reverse(f"admin:events_{model._meta.model_name}_{view}", args=args)
 
 
 def duplicate_url(event):

@@ -6,8 +6,6 @@ from urllib.parse import urlencode
 
 import icalendar
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +20,7 @@ from tests.factories import (
     axis,
     paris_datetime,
 )
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -446,13 +445,6 @@ def make_events(count):
         )
         for index in range(count)
     )
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize("url", ["/agenda.ics", "/agenda.ics?gratuit=1&axe=sante-mentale", "/flux/agenda/"])

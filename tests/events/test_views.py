@@ -5,9 +5,7 @@ import json
 import re
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core import dates
@@ -25,6 +23,7 @@ from tests.factories import (
     axis,
     paris_datetime,
 )
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -58,13 +57,6 @@ def titles(client, url="/agenda/", **params):
     response = client.get(url, params)
     assert response.status_code == 200
     return [event.title for event in response.context["events"]]
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 def make_events(count, *, first_start, place=None):

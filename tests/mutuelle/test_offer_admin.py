@@ -13,14 +13,11 @@ from mutuelle import content
 from mutuelle.models import CssCeiling, CssContribution, CssScale, Formula, FormulaPrice, Offer
 from tests.admin_factories import StaffUserFactory
 from tests.factories import PartnerFactory
+from tests.helpers import admin_url
 
 pytestmark = pytest.mark.django_db
 
 STAFF_CLIENTS = ["admin_client", "editor_client"]
-
-
-def admin_url(model, view, *args):
-    return reverse(f"admin:mutuelle_{model._meta.model_name}_{view}", args=args)
 
 
 @pytest.fixture

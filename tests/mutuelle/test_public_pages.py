@@ -5,14 +5,13 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from mutuelle.content import create_scale
 from mutuelle.models import Formula, FormulaPrice, Offer
 from tests.factories import ActionFactory, EventFactory, PartnerFactory
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -50,13 +49,6 @@ def mutuelle_action():
 def permanence(action, days, **kwargs):
     start = timezone.now() + datetime.timedelta(days=days)
     return EventFactory(action=action, start=start, end=start + datetime.timedelta(hours=3), **kwargs)
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 # /mutuelle/ ---------------------------------------------------------------------------------

@@ -1,9 +1,8 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from partners.models import Partner
 from tests.factories import ActionFactory, PartnerFactory
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -13,12 +12,6 @@ def make_partners(count):
     Partner.objects.bulk_create(
         PartnerFactory.build(slug=f"bulk-{start + index}", is_signatory=index % 3 == 0) for index in range(count)
     )
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def test_partner_list_query_count_is_constant(client):
