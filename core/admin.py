@@ -8,7 +8,6 @@ French.
 import datetime
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ManyToManyField, Q
 from django.http import Http404
@@ -17,6 +16,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from core.admin_params import is_valid_value
 from core.search import clean_query
 
 
@@ -57,11 +57,8 @@ class ContentHistoryAdmin(SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # The version is a number in the address: anything else is no version (a 404), not a 500.
-        history_id = self.model.history.model._meta.pk
-        try:
-            history_id.run_validators(history_id.to_python(version_id))
-        except ValidationError as error:
-            raise Http404("Version inconnue") from error
+        if not is_valid_value(self.model.history.model._meta.pk, version_id):
+            raise Http404("Version inconnue")
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 

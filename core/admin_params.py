@@ -75,6 +75,16 @@ ADD_VIEW = "add_view"
 FIRST_YEAR, LAST_YEAR = datetime.MINYEAR + 1, datetime.MAXYEAR - 1
 
 
+def is_valid_value(field, value):
+    """Whether ``value`` (text from a query) is one ``field`` can hold: a key of its type, within the
+    database's range (the field's validators hold the integer bounds), so that looking it up cannot fail."""
+    try:
+        field.run_validators(field.to_python(value))
+    except ValidationError:
+        return False
+    return True
+
+
 def refuse(reason, name):
     # The parameter's name, not its value, goes to the log: a search may hold a person's name.
     raise BadRequest(f"Requête invalide : {reason} ({name[:50]!r})")
@@ -113,12 +123,13 @@ def with_changelist_checks(view, model_admin):
     def changelist_with_checked_parameters(request, *args, **kwargs):
         if not model_admin.has_view_or_change_permission(request):
             return view(request, *args, **kwargs)  # Django's 403
-        unknown = unknown_parameter(model_admin, request)
+        filters = filter_parameters(model_admin, request)
+        unknown = unknown_parameter(model_admin, request, filters)
         if unknown is not None:
             if is_export:
                 refuse("filtre inconnu", unknown)
             return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")  # as Django answers a wrong lookup
-        check_changelist_values(model_admin, request)
+        check_changelist_values(model_admin, request, filters)
         try:
             return view(request, *args, **kwargs)
         except IncorrectLookupParameters:  # the list catches it (?e=1), the export lets it through
@@ -170,11 +181,11 @@ def bounded_search(query):
 # Change lists --------------------------------------------------------------------------------
 
 
-def unknown_parameter(model_admin, request):
-    """The first parameter that none of the list's own links holds, if any."""
+def unknown_parameter(model_admin, request, filters):
+    """The first parameter that none of the list's own links holds (``filters``: filter_parameters), if any."""
     known = {
         *CHANGELIST_VARIABLES,
-        *filter_parameters(model_admin, request),
+        *filters,
         *date_hierarchy_parameters(model_admin),
     }
     popup_lookups = popup_parameters(model_admin.model)
@@ -228,9 +239,9 @@ def date_hierarchy_parameters(model_admin):
     return [f"{model_admin.date_hierarchy}__{part}" for part in ("year", "month", "day")]
 
 
-def check_changelist_values(model_admin, request):
+def check_changelist_values(model_admin, request, filters):
     """Dates within the calendar, selections by keys of the right type; Django answers the rest with ``?e=1``."""
-    for name, field in filter_parameters(model_admin, request).items():
+    for name, field in filters.items():
         if isinstance(field, DateField):
             for value in request.GET.getlist(name):
                 check_date(name, value, field)
@@ -281,11 +292,8 @@ def check_selected_objects(model_admin, request):
     for name, values in request.POST.lists():
         if name != ACTION_CHECKBOX_NAME and not editable_row.fullmatch(name):
             continue
-        for value in values:
-            try:
-                pk.run_validators(pk.to_python(value))  # the validators hold the database's integer range
-            except ValidationError:
-                refuse("objet inconnu", name)
+        if not all(is_valid_value(pk, value) for value in values):
+            refuse("objet inconnu", name)
 
 
 # Add forms -----------------------------------------------------------------------------------
@@ -307,12 +315,8 @@ def check_initial_values(model_admin, request):
             continue
         if isinstance(field, (ForeignKey, ManyToManyField)):
             keys = value.split(",") if isinstance(field, ManyToManyField) else [value]
-            for key in keys:
-                if key == "":
-                    continue  # Django leaves an empty key out
-                try:
-                    field.target_field.run_validators(field.target_field.to_python(key))
-                except ValidationError:
-                    refuse("objet inconnu", name)
+            # Django leaves an empty key out.
+            if not all(is_valid_value(field.target_field, key) for key in keys if key != ""):
+                refuse("objet inconnu", name)
         elif isinstance(field, DateTimeField):
             refuse("date et heure non pré-remplissables", name)

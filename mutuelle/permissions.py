@@ -9,7 +9,7 @@ requests (``mutuelle/admin/requests.py``) asks every question here.
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from staff.groups import MUTUELLE_GROUP
+from staff.groups import MUTUELLE_GROUP, in_mutuelle_group
 
 EXPORT_PERMISSION = "mutuelle.export_interestrequest"
 ERASE_PERMISSION = "mutuelle.erase_interestrequest"
@@ -19,11 +19,7 @@ def is_mutuelle_agent(user):
     """A superuser, or an active member of the « Mutuelle » group (remembered for the request)."""
     if not user.is_active:
         return False
-    if user.is_superuser:
-        return True
-    if not hasattr(user, "_is_mutuelle_agent"):
-        user._is_mutuelle_agent = user.groups.filter(name=MUTUELLE_GROUP).exists()
-    return user._is_mutuelle_agent
+    return user.is_superuser or in_mutuelle_group(user)
 
 
 def mutuelle_agents():

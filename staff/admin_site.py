@@ -29,20 +29,14 @@ from two_factor import views as two_factor_views
 
 from core.admin_params import checked_view
 
-from .groups import MUTUELLE_GROUP
+from .groups import in_mutuelle_group
 
 
 def two_factor_required(user):
     """Whether ``user``'s role makes two-factor authentication mandatory (superusers, « Mutuelle »)."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_cls_two_factor_required", None)
-    if cached is None:
-        cached = user.groups.filter(name=MUTUELLE_GROUP).exists()
-        user._cls_two_factor_required = cached
-    return cached
+    return user.is_superuser or in_mutuelle_group(user)
 
 
 def usable_devices(user):

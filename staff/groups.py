@@ -9,3 +9,12 @@ Each app grants its own models' permissions to these groups in its migrations.
 
 EDITORS_GROUP = "Rédaction"
 MUTUELLE_GROUP = "Mutuelle"
+
+
+def in_mutuelle_group(user):
+    """Whether ``user`` belongs to « Mutuelle »: asked once per request (the answer stays on the user)."""
+    cached = getattr(user, "_cls_in_mutuelle_group", None)
+    if cached is None:
+        cached = user.groups.filter(name=MUTUELLE_GROUP).exists()
+        user._cls_in_mutuelle_group = cached
+    return cached

@@ -29,6 +29,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
 from core.admin import ContentHistoryAdmin, plural_fr
+from core.admin_params import is_valid_value
 
 from ..enums import RequestSource, RequestStatus
 from ..models import QUEUE_ORDERING, SEARCH_FIELDS, FollowUpNote, InterestRequest
@@ -80,13 +81,9 @@ class AssignedToFilter(admin.SimpleListFilter):
             return None
         # A user's number as the database holds it: « ² » passes str.isdigit() but not int(), and
         # 20 digits overflow SQLite's integers. No agent has any other number: no request then.
-        user_pk = get_user_model()._meta.pk
-        try:
-            agent_id = user_pk.to_python(value)
-            user_pk.run_validators(agent_id)
-        except ValidationError:
+        if not is_valid_value(get_user_model()._meta.pk, value):
             return queryset.none()
-        return queryset.filter(assigned_to_id=agent_id)
+        return queryset.filter(assigned_to_id=value)
 
 
 # The change form's fieldsets ----------------------------------------------------------------------
