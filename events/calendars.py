@@ -170,11 +170,14 @@ def build_calendar(events, request, *, name=None, description=None, subscription
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("METHOD", "PUBLISH")
+    # One line each: icalendar does not escape a line break in a calendar's own properties, and the
+    # name may hold what a visitor typed in the agenda's search (``?q=a%0Ab``).
     if name:
+        name = " ".join(name.split())
         calendar.add("NAME", name)
         calendar.add("X-WR-CALNAME", name)
     if description:
-        calendar.add("X-WR-CALDESC", description)
+        calendar.add("X-WR-CALDESC", " ".join(description.split()))
     calendar.add("X-WR-TIMEZONE", TZID)
     if subscription:
         calendar.add("REFRESH-INTERVAL", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})

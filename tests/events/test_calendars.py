@@ -556,3 +556,16 @@ def test_rss_keeps_the_next_50(client):
     make_events(60)
     items = ET.fromstring(client.get("/flux/agenda/").content).find("channel").findall("item")
     assert len(items) == 50
+
+
+@pytest.mark.parametrize("query", ["a%0Ab", "a%0D%0Ab", "%0A"])
+def test_a_line_break_in_the_search_gives_a_one_line_calendar_name(client, query):
+    """``/agenda.ics?q=a%0Ab`` was a 500: icalendar refuses a raw line break in the calendar's name."""
+    EventFactory(title="Atelier a b")
+
+    response = client.get(f"/agenda.ics?q={query}")
+
+    assert response.status_code == 200
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert "\n" not in str(calendar["X-WR-CALNAME"])
+    assert "\n" not in str(calendar["NAME"])
