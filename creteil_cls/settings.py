@@ -357,7 +357,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The CCAS Prévention-Santé service, whom residents call: on the pages, in the mails, in the initial
 # content. One value, here.
 CCAS_PHONE = os.environ.get("CCAS_PHONE", "01 49 80 88 68")
-CCAS_PHONE_LINK = "+33" + "".join(char for char in CCAS_PHONE if char.isdigit())[1:]  # for tel: links
+
+# Phone numbers (django-phonenumber-field, core/phones.py): read as French numbers, stored in
+# E.164 (« +33612345678 »), shown as residents write them (« 06 12 34 56 78 »).
+PHONENUMBER_DEFAULT_REGION = "FR"
+PHONENUMBER_DB_FORMAT = "E164"
+PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
 
 # Public base URL, used where an absolute link leaves the request (calendars, mails).
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

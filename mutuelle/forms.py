@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.phones import FrenchPhoneNumberField
+
 from .enums import ContactMethod, ContactTime, CurrentCover, Situation
 from .models import PUBLIC_FORM_FIELDS
 
@@ -27,7 +29,6 @@ MAX_HOUSEHOLD_SIZE = 20
 MESSAGE_MAX_LENGTH = 2000
 NAME_MAX_LENGTH = 100
 EMAIL_MAX_LENGTH = 254
-PHONE_INPUT_MAX_LENGTH = 30  # « +33 (0)6 12 34 56 78 » and the like; stored normalised (14 characters)
 POSTAL_CODE_INPUT_MAX_LENGTH = 10  # « 94 000 »
 DATE_INPUT_MAX_LENGTH = 10  # « 1980-03-12 » or « 12/03/1980 »
 NUMBER_INPUT_MAX_LENGTH = 3
@@ -44,10 +45,6 @@ INVISIBLE_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069
 NAME_PUNCTUATION = set(" '’-.")
 
 CONTACT_REQUIRED = "Indiquez un téléphone ou une adresse électronique pour que nous puissions vous rappeler."
-PHONE_INVALID = (
-    "Ce numéro de téléphone ne semble pas valide : écrivez les 10 chiffres d’un numéro français, "
-    "par exemple 06 12 34 56 78 ou +33 6 12 34 56 78."
-)
 POSTAL_CODE_INVALID = "Écrivez le code postal en 5 chiffres, par exemple 94000."
 POSTAL_CODE_OUTSIDE = (
     "La mutuelle communale de Créteil est réservée aux habitants de Créteil (94000). Si vous habitez une autre "
@@ -65,19 +62,6 @@ def has_control_characters(text, *, allow_newlines=False):
     return any(
         (unicodedata.category(char) == "Cc" and char not in allowed) or char in INVISIBLE_CONTROLS for char in text
     )
-
-
-def normalise_phone(text):
-    """« 06.12.34.56.78 », « +33 6 12 34 56 78 », « 0033612345678 » → « 06 12 34 56 78 »; ValueError otherwise."""
-    compact = re.sub(r"[\s.\-/]", "", text)
-    compact = compact.replace("(0)", "")
-    if compact.startswith("+33"):
-        compact = "0" + compact[3:]
-    elif compact.startswith("0033"):
-        compact = "0" + compact[4:]
-    if not re.fullmatch(r"0[1-9][0-9]{8}", compact, re.ASCII):
-        raise ValueError(PHONE_INVALID)
-    return " ".join(compact[i : i + 2] for i in range(0, 10, 2))
 
 
 def years_between(start, end):
@@ -174,14 +158,7 @@ class InterestRequestForm(forms.Form):
             "null_characters_not_allowed": CONTROL_CHARACTERS,
         },
     )
-    phone = forms.CharField(
-        label="Téléphone",
-        help_text="Par exemple 06 12 34 56 78.",
-        required=False,
-        max_length=PHONE_INPUT_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
-        error_messages={"max_length": PHONE_INVALID, "null_characters_not_allowed": PHONE_INVALID},
-    )
+    phone = FrenchPhoneNumberField(label="Téléphone", help_text="Par exemple 06 12 34 56 78.", required=False)
     email = forms.EmailField(
         label="Adresse électronique",
         help_text="Par exemple nom@exemple.fr. Vous recevrez une confirmation de votre demande.",
@@ -355,15 +332,6 @@ class InterestRequestForm(forms.Form):
 
     def clean_last_name(self):
         return self._clean_name("last_name")
-
-    def clean_phone(self):
-        value = self.cleaned_data["phone"]
-        if not value:
-            return ""
-        try:
-            return normalise_phone(value)
-        except ValueError as error:
-            raise forms.ValidationError(str(error), code="invalid") from error
 
     def clean_email(self):
         return self.cleaned_data["email"] or ""

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
 
 from core.history import FrenchHistoricalRecords as HistoricalRecords
+from core.phones import FrenchPhoneNumberModelField, search_prefix
 from core.rich_text import HELP_TEXT as RICH_TEXT_HELP
 from core.search import clean_query
 from partners.models import Partner
@@ -270,28 +271,9 @@ STATUS_RANK = Case(
 )
 QUEUE_ORDERING = (STATUS_RANK.asc(), "created_at")
 
-# A phone number as digits only, « +33 6 12 34 56 78 » and « 06.12.34.56.78 » alike: 0612345678.
-PHONE_SEPARATORS = (" ", "\u00a0", ".", "-", "/", "(", ")")
-PHONE_LIKE = re.compile(r"[\d\s.\-/()+]+")
 REFERENCE_LIKE = re.compile(r"[A-Z0-9]{4,}")
 # Searched word by word, as the admin's ``search_fields`` would (``icontains``).
 SEARCH_FIELDS = ("reference", "last_name", "first_name", "phone", "email")
-
-
-def _phone_digits(expression):
-    for separator in PHONE_SEPARATORS:
-        expression = Replace(expression, Value(separator), Value(""))
-    return Replace(expression, Value("+33"), Value("0"))
-
-
-def searched_phone(text):
-    """The digits of a search that looks like a phone number (at least 4), in the national form."""
-    if not PHONE_LIKE.fullmatch(text):
-        return ""
-    digits = re.sub(r"\D", "", text)
-    if digits.startswith("33") and text.lstrip().startswith("+"):
-        digits = f"0{digits[2:]}"
-    return digits if len(digits) >= 4 else ""
 
 
 class InterestRequestQuerySet(models.QuerySet):
@@ -319,14 +301,13 @@ class InterestRequestQuerySet(models.QuerySet):
                 word = unescape_string_literal(word)
             words &= functools.reduce(operator.or_, (Q(**{f"{field}__icontains": word}) for field in SEARCH_FIELDS))
         alternatives = words
-        digits = searched_phone(text)
-        if digits:
-            alternatives |= Q(phone_digits__contains=digits)
+        phone = search_prefix(text)
+        if phone:
+            alternatives |= Q(phone__contains=phone)
         compact = re.sub(r"[\s-]", "", text).upper()
         if REFERENCE_LIKE.fullmatch(compact):
             alternatives |= Q(compact_reference__contains=compact)
         return self.alias(
-            phone_digits=_phone_digits("phone"),
             compact_reference=Replace(Upper("reference"), Value("-"), Value("")),
         ).filter(alternatives)
 
@@ -337,7 +318,7 @@ class InterestRequest(models.Model):
     first_name = models.CharField("prénom", max_length=100)
     last_name = models.CharField("nom", max_length=100)
     email = models.EmailField("adresse électronique", max_length=254, blank=True)
-    phone = models.CharField("téléphone", max_length=20, blank=True)
+    phone = FrenchPhoneNumberModelField("téléphone", blank=True)
     postal_code = models.CharField("code postal", max_length=5)
     birth_date = models.DateField("date de naissance", null=True, blank=True)
     household_size = models.PositiveSmallIntegerField("nombre de personnes du foyer", null=True, blank=True)

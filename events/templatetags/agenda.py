@@ -24,9 +24,3 @@ def hours(event):
 def unbreakable_hours(text):
     """« 11 h 30 » with non-breaking spaces, for a phrase built elsewhere."""
     return _unbreakable_hours(str(text))
-
-
-@register.filter
-def tel(value):
-    """A phone number for a ``tel:`` link: « 01 49 80 88 68 » → « 0149808868 »."""
-    return "".join(char for char in str(value) if char.isdigit() or char == "+")

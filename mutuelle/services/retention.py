@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from phonenumber_field.phonenumber import PhoneNumber
 
 from ..enums import RequestStatus
 from ..models import FollowUpNote, InterestRequest
@@ -131,6 +132,8 @@ def _value(obj, field):
         return user.get_full_name() or user.get_username()
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).isoformat()
+    if isinstance(value, PhoneNumber):
+        return str(value)  # as the person wrote it: « 06 12 34 56 78 »
     return value
 
 

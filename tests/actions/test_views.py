@@ -172,7 +172,7 @@ def test_action_detail(client):
     assert "Comment participer" in body
     assert "CCAS de Créteil" in body
     assert "Partenaire caché" not in body
-    assert 'href="tel:0149808868"' in body
+    assert 'href="tel:+33149808868"' in body
     assert "<title>" in body
     assert 'name="description"' in body
     assert 'aria-label="Fil d’Ariane"' in body

@@ -117,7 +117,9 @@ def test_month_names():
 
 
 def test_template_filters():
-    template = Template("{% load agenda dates %}{{ event|when }} | {{ event.start|french_date }} | {{ phone|tel }}")
+    template = Template(
+        "{% load agenda dates phones %}{{ event|when }} | {{ event.start|french_date }} | {{ phone|tel }}"
+    )
     rendered = template.render(
         Context(
             {
@@ -127,4 +129,4 @@ def test_template_filters():
         )
     )
     # On the page, « 10 h » never breaks across two lines.
-    assert rendered == "samedi 14 mars 2026, de 10\u00a0h à 12\u00a0h | samedi 14 mars 2026 | 0149808868"
+    assert rendered == "samedi 14 mars 2026, de 10\u00a0h à 12\u00a0h | samedi 14 mars 2026 | +33149808868"

@@ -635,7 +635,7 @@ def test_event_page_says_what_when_where_for_whom_and_how(client):
     assert "Familles" in body
     assert "Inscription obligatoire" in body
     assert 'href="https://example.org/inscription"' in body
-    assert 'href="tel:0149808868"' in body
+    assert 'href="tel:+33149808868"' in body
     assert "Gratuit" in body
     assert f'href="{action.get_absolute_url()}"' in body
     assert "Hôpital Henri-Mondor" in body
@@ -891,7 +891,7 @@ def test_place_page(client):
     assert "Métro 8, station Créteil-Préfecture." in body
     assert "Ascenseur et boucle magnétique" in body
     assert "handicap visuel" in body
-    assert 'href="tel:0145170000"' in body
+    assert 'href="tel:+33145170000"' in body
     assert "Prochain atelier" in body
     assert "Atelier passé" not in body
     assert "Atelier brouillon" not in body

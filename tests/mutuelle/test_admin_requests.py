@@ -99,7 +99,16 @@ def test_changelist_shows_the_queue_in_workflow_order(agent_client, agent):
 
 @pytest.mark.parametrize(
     "query",
-    ["0612345678", "06 12 34 56 78", "06.12.34.56.78", "+33 6 12 34 56 78", "+33612345678", "12345678"],
+    [
+        "0612345678",
+        "06 12 34 56 78",
+        "06.12.34.56.78",
+        "+33 6 12 34 56 78",
+        "+33612345678",
+        "0033 6 12 34 56 78",
+        "12345678",
+        "06 12 34",
+    ],
 )
 def test_search_by_phone_whatever_the_spacing(agent_client, query):
     wanted = InterestRequestFactory(phone="06 12 34 56 78")

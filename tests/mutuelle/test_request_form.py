@@ -16,7 +16,6 @@ from mutuelle.forms import (
     POSTAL_CODE_INVALID,
     POSTAL_CODE_OUTSIDE,
     InterestRequestForm,
-    normalise_phone,
 )
 from mutuelle.models import InterestRequest
 from mutuelle.views import SESSION_MAIL, SESSION_REFERENCE
@@ -156,7 +155,7 @@ def test_valid_data_is_valid():
 
 
 @pytest.mark.parametrize(
-    ("typed", "stored"),
+    ("typed", "shown"),
     [
         ("0612345678", "06 12 34 56 78"),
         ("06 12 34 56 78", "06 12 34 56 78"),
@@ -167,13 +166,38 @@ def test_valid_data_is_valid():
         ("+33 (0)1 49 80 88 68", "01 49 80 88 68"),
         ("0033 1 49 80 88 68", "01 49 80 88 68"),
         (" 01 49 80 88 68 ", "01 49 80 88 68"),
+        # Mistakes and keyboards that phonenumbers reads for the person: the trunk 0 after +33,
+        # and the Arabic-Indic digits of an Arabic keyboard.
+        ("+33 0612345678", "06 12 34 56 78"),
+        ("٠٦١٢٣٤٥٦٧٨", "06 12 34 56 78"),
+        # A number of an overseas department, written as it is dialled from France.
+        ("0692 12 34 56", "0692 12 34 56"),
     ],
 )
-def test_french_phone_numbers_are_normalised(typed, stored):
+def test_french_phone_numbers_are_read_however_written(typed, shown):
     form = InterestRequestForm(data=valid_data(phone=typed))
 
     assert form.is_valid(), form.errors
-    assert form.cleaned_data["phone"] == stored
+    assert str(form.cleaned_data["phone"]) == shown
+
+
+def test_a_phone_number_is_stored_in_e164_and_shown_in_the_national_form(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(FORM_URL, valid_data(phone="06.12.34.56.78"))
+
+    assert response.status_code == 302
+    stored = InterestRequest.objects.values("phone").get()["phone"]
+    assert stored.as_e164 == "+33612345678"
+    assert InterestRequest.objects.filter(phone="+33612345678").exists()
+    assert str(InterestRequest.objects.get().phone) == "06 12 34 56 78"
+
+
+def test_a_refused_phone_number_is_shown_again_as_typed(client):
+    response = client.post(FORM_URL, valid_data(phone="06 12 34 56 7a"))
+
+    assert response.status_code == 200
+    assert 'value="06 12 34 56 7a"' in response.content.decode()
+    assert "Ce numéro de téléphone ne semble pas valide" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -185,8 +209,8 @@ def test_french_phone_numbers_are_normalised(typed, stored):
         "0012345678",
         "+44 20 7946 0958",
         "06 12 34 56 7a",
-        "٠٦١٢٣٤٥٦٧٨",
-        "+33 0612345678",
+        "+33 6 12 34 56 78 9",
+        "0 800 23 13 13 13 13 13 13 13 13",
     ],
 )
 def test_other_phone_numbers_are_refused_in_french(typed):
@@ -196,11 +220,6 @@ def test_other_phone_numbers_are_refused_in_french(typed):
         "Ce numéro de téléphone ne semble pas valide : écrivez les 10 chiffres d’un numéro français, "
         "par exemple 06 12 34 56 78 ou +33 6 12 34 56 78."
     ]
-
-
-def test_normalise_phone_refuses_a_number_with_too_many_digits():
-    with pytest.raises(ValueError, match="ne semble pas valide"):
-        normalise_phone("+33 6 12 34 56 78 9")
 
 
 def test_phone_or_email_at_least_one():
