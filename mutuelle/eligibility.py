@@ -107,7 +107,7 @@ def ceilings_for(scale, household_size):
 def contribution_for_age(scale, age):
     """The monthly CSS contribution for a person of ``age`` on 1 January, or None if no band covers it."""
     for band in scale.contributions.all():
-        if band.age_min <= age and (band.age_max is None or age <= band.age_max):
+        if band.covers(age):
             return band.monthly_amount
     return None
 

@@ -105,12 +105,45 @@ class Formula(models.Model):
         return self.name
 
 
-class FormulaPrice(models.Model):
+def age_band_label(age_min, age_max):
+    """« Jusqu’à 19 ans », « De 20 à 59 ans », « 60 ans et plus »."""
+    if age_max is None:
+        return f"{age_min} ans et plus"
+    if age_min == 0:
+        return f"Jusqu’à {age_max} ans"
+    return f"De {age_min} à {age_max} ans"
+
+
+class AgeBand(models.Model):
+    """A row of a table by age (« 60–69 ans », « 70 ans et plus »): the mutuelle's prices and
+    the CSS contributions."""
+
+    age_min = models.PositiveSmallIntegerField("âge minimum")
+    age_max = models.PositiveSmallIntegerField("âge maximum", null=True, blank=True, help_text="Vide : sans limite.")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def band_label(self):
+        return age_band_label(self.age_min, self.age_max)
+
+    def covers(self, age):
+        return self.age_min <= age and (self.age_max is None or age <= self.age_max)
+
+
+def age_range_constraint(name):
+    return models.CheckConstraint(
+        condition=Q(age_max__isnull=True) | Q(age_max__gte=F("age_min")),
+        name=name,
+        violation_error_message="L’âge maximum doit être supérieur ou égal à l’âge minimum.",
+    )
+
+
+class FormulaPrice(AgeBand):
     """The monthly price of a formula for an age band."""
 
     formula = models.ForeignKey(Formula, verbose_name="formule", on_delete=models.CASCADE, related_name="prices")
-    age_min = models.PositiveSmallIntegerField("âge minimum")
-    age_max = models.PositiveSmallIntegerField("âge maximum", null=True, blank=True, help_text="Vide : sans limite.")
     monthly_price = models.DecimalField("tarif mensuel (€)", max_digits=7, decimal_places=2)
 
     history = HistoricalRecords()
@@ -120,11 +153,7 @@ class FormulaPrice(models.Model):
         verbose_name_plural = "tarifs"
         ordering = ["formula", "age_min"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(age_max__isnull=True) | Q(age_max__gte=F("age_min")),
-                name="formula_price_age_range",
-                violation_error_message="L’âge maximum doit être supérieur ou égal à l’âge minimum.",
-            ),
+            age_range_constraint("formula_price_age_range"),
             models.CheckConstraint(
                 condition=Q(monthly_price__gt=0),
                 name="formula_price_positive",
@@ -138,8 +167,7 @@ class FormulaPrice(models.Model):
         ]
 
     def __str__(self):
-        band = f"{self.age_min}–{self.age_max} ans" if self.age_max is not None else f"{self.age_min} ans et plus"
-        return f"{self.formula} · {band} : {self.monthly_price} €"
+        return f"{self.formula} · {self.band_label} : {self.monthly_price} €"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -203,12 +231,10 @@ class CssCeiling(models.Model):
         return f"{self.household_size} personne(s)"
 
 
-class CssContribution(models.Model):
+class CssContribution(AgeBand):
     """The monthly contribution to the CSS by age on 1 January."""
 
     scale = models.ForeignKey(CssScale, verbose_name="barème", on_delete=models.CASCADE, related_name="contributions")
-    age_min = models.PositiveSmallIntegerField("âge minimum")
-    age_max = models.PositiveSmallIntegerField("âge maximum", null=True, blank=True, help_text="Vide : sans limite.")
     monthly_amount = models.DecimalField("participation mensuelle (€)", max_digits=6, decimal_places=2)
 
     history = HistoricalRecords()
@@ -223,16 +249,11 @@ class CssContribution(models.Model):
                 name="css_contribution_unique_band",
                 violation_error_message="Cette tranche d’âge a déjà une participation dans ce barème.",
             ),
-            models.CheckConstraint(
-                condition=Q(age_max__isnull=True) | Q(age_max__gte=F("age_min")),
-                name="css_contribution_age_range",
-                violation_error_message="L’âge maximum doit être supérieur ou égal à l’âge minimum.",
-            ),
+            age_range_constraint("css_contribution_age_range"),
         ]
 
     def __str__(self):
-        band = f"{self.age_min}–{self.age_max} ans" if self.age_max is not None else f"{self.age_min} ans et plus"
-        return f"{band} : {self.monthly_amount} €/mois"
+        return f"{self.band_label} : {self.monthly_amount} €/mois"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from .eligibility import ScaleUnusable, ceilings_table, estimate, scale_in_force
 from .eligibility_forms import EligibilityForm
 from .enums import RequestSource
 from .forms import HONEYPOT_FIELD, MESSAGE_MAX_LENGTH, SUBMISSION_TOKEN, InterestRequestForm
-from .models import Formula, InterestRequest, Offer
+from .models import Formula, InterestRequest, Offer, age_band_label
 from .services import requests as request_services
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def home(request):
     prices = {(formula.pk, p.age_min, p.age_max): p.monthly_price for formula in formulas for p in formula.prices.all()}
     bands = sorted({(age_min, age_max) for _, age_min, age_max in prices}, key=lambda b: (b[0], b[1] is None, b[1]))
     price_rows = [
-        (age_min, age_max, [prices.get((formula.pk, age_min, age_max)) for formula in formulas])
+        (age_band_label(age_min, age_max), [prices.get((formula.pk, age_min, age_max)) for formula in formulas])
         for age_min, age_max in bands
     ]
     # The permanences are the events of the mutuelle's action (loaded by load_cls_content).

@@ -325,3 +325,20 @@ def test_loader_leaves_another_scale_alone_and_adds_its_own():
     load()
 
     assert set(CssScale.objects.values_list("valid_from", flat=True)) == {other.valid_from, datetime.date(2025, 4, 1)}
+
+
+@pytest.mark.parametrize(
+    ("age_min", "age_max", "label", "covered", "not_covered"),
+    [
+        (0, 19, "Jusqu’à 19 ans", [0, 19], [20]),
+        (20, 59, "De 20 à 59 ans", [20, 59], [19, 60]),
+        (60, None, "60 ans et plus", [60, 120], [59]),
+    ],
+)
+def test_an_age_band_says_its_ages_as_residents_read_them(age_min, age_max, label, covered, not_covered):
+    band = CssContribution(age_min=age_min, age_max=age_max, monthly_amount=Decimal("10"))
+
+    assert band.band_label == label
+    assert str(band) == f"{label} : 10 €/mois"
+    assert all(band.covers(age) for age in covered)
+    assert not any(band.covers(age) for age in not_covered)
