@@ -7,16 +7,17 @@ from django.urls import reverse
 
 from actions.enums import ActionKind, ActionStatus
 from actions.models import Action, Audience, Axis, Neighbourhood, Objective, Theme
-from tests.admin_factories import ObjectiveFactory, StaffUserFactory
-from tests.factories import (
+from tests.actions.factories import (
     ActionFactory,
     AudienceFactory,
     NeighbourhoodFactory,
-    PartnerFactory,
+    ObjectiveFactory,
     ThemeFactory,
     axis,
 )
 from tests.helpers import admin_url
+from tests.partners.factories import PartnerFactory
+from tests.staff.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,15 +4,10 @@ import pytest
 
 from actions.enums import ActionStatus
 from actions.models import Action
-from tests.factories import (
-    ActionFactory,
-    AudienceFactory,
-    NeighbourhoodFactory,
-    PartnerFactory,
-    ThemeFactory,
-    axis,
-)
-from tests.helpers import count_queries
+from tests.actions.factories import ActionFactory, AudienceFactory, NeighbourhoodFactory, ThemeFactory, axis
+from tests.events.factories import EventFactory
+from tests.helpers import count_queries, paris_datetime
+from tests.partners.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -245,8 +240,6 @@ def test_actions_feed_lists_published_actions(client):
 
 
 def test_action_detail_lists_its_upcoming_published_events(client):
-    from tests.factories import EventFactory, paris_datetime
-
     action = ActionFactory()
     EventFactory(
         action=action, title="Prochain café", start=paris_datetime(2030, 3, 14, 19), end=paris_datetime(2030, 3, 14, 21)
@@ -264,8 +257,6 @@ def test_action_detail_lists_its_upcoming_published_events(client):
 
 
 def test_action_detail_query_count_is_constant_with_events(client):
-    from tests.factories import EventFactory
-
     action = ActionFactory(partners=[PartnerFactory()])
     EventFactory(action=action)
     few = count_queries(client, action.get_absolute_url())

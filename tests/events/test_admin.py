@@ -9,17 +9,10 @@ from django.utils import timezone
 
 from events.enums import EventStatus, Registration
 from events.models import Event, Place
-from tests.admin_factories import StaffUserFactory
-from tests.factories import (
-    ActionFactory,
-    AudienceFactory,
-    EventFactory,
-    NeighbourhoodFactory,
-    PlaceFactory,
-    axis,
-    paris_datetime,
-)
-from tests.helpers import admin_url
+from tests.actions.factories import ActionFactory, AudienceFactory, NeighbourhoodFactory, axis
+from tests.events.factories import EventFactory, PlaceFactory
+from tests.helpers import admin_url, paris_datetime
+from tests.staff.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,15 +12,9 @@ from django.utils import timezone
 from events.enums import EventStatus, Registration
 from events.filters import EventFilter
 from events.models import Event
-from tests.factories import (
-    ActionFactory,
-    EventFactory,
-    NeighbourhoodFactory,
-    PlaceFactory,
-    axis,
-    paris_datetime,
-)
-from tests.helpers import count_queries
+from tests.actions.factories import ActionFactory, NeighbourhoodFactory, axis
+from tests.events.factories import EventFactory, PlaceFactory
+from tests.helpers import count_queries, paris_datetime
 
 pytestmark = pytest.mark.django_db
 

@@ -12,18 +12,10 @@ from core import dates
 from events.enums import EventStatus, Registration
 from events.models import Event
 from events.views import EventListView
-from tests.factories import (
-    ActionFactory,
-    AudienceFactory,
-    EventFactory,
-    NeighbourhoodFactory,
-    PartnerFactory,
-    PlaceFactory,
-    ThemeFactory,
-    axis,
-    paris_datetime,
-)
-from tests.helpers import count_queries
+from tests.actions.factories import ActionFactory, AudienceFactory, NeighbourhoodFactory, ThemeFactory, axis
+from tests.events.factories import EventFactory, PlaceFactory
+from tests.helpers import count_queries, paris_datetime
+from tests.partners.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 

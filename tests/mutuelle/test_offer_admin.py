@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from mutuelle import content
 from mutuelle.models import CssCeiling, CssContribution, CssScale, Formula, FormulaPrice, Offer
-from tests.admin_factories import StaffUserFactory
-from tests.factories import PartnerFactory
 from tests.helpers import admin_url
+from tests.partners.factories import PartnerFactory
+from tests.staff.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 

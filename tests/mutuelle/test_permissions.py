@@ -12,8 +12,9 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import URLPattern, URLResolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from tests.admin_factories import StaffUserFactory, verified_login
 from tests.mutuelle.factories import AgentFactory, FollowUpNoteFactory, InterestRequestFactory
+from tests.staff.factories import StaffUserFactory
+from tests.staff.helpers import verified_login
 
 pytestmark = pytest.mark.django_db
 

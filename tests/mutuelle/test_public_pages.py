@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from mutuelle.content import create_scale
 from mutuelle.models import Formula, FormulaPrice, Offer
-from tests.factories import ActionFactory, EventFactory, PartnerFactory
+from tests.actions.factories import ActionFactory
+from tests.events.factories import EventFactory
 from tests.helpers import count_queries
+from tests.partners.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from partners.enums import PartnerKind
 from partners.models import Partner
-from tests.admin_factories import StaffUserFactory
-from tests.factories import PartnerFactory
+from tests.partners.factories import PartnerFactory
+from tests.staff.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,9 @@
 import pytest
 
 from partners.models import Partner
-from tests.factories import ActionFactory, PartnerFactory
+from tests.actions.factories import ActionFactory
 from tests.helpers import count_queries
+from tests.partners.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,10 @@ from events.enums import EventStatus
 from events.models import Event
 from mutuelle.models import Formula, Offer
 from partners.models import Partner
-from tests.factories import ActionFactory, EventFactory, PartnerFactory, ThemeFactory
+from tests.actions.factories import ActionFactory, ThemeFactory
+from tests.events.factories import EventFactory
 from tests.mutuelle.factories import InterestRequestFactory
+from tests.partners.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 

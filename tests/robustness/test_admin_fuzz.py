@@ -42,10 +42,11 @@ from events.models import Event
 from mutuelle.content import create_scale
 from mutuelle.models import InterestRequest
 from partners.models import Partner
-from tests.admin_factories import verified_login
-from tests.factories import ActionFactory, AudienceFactory, EventFactory, NeighbourhoodFactory, ThemeFactory
+from tests.actions.factories import ActionFactory, AudienceFactory, NeighbourhoodFactory, ThemeFactory
+from tests.events.factories import EventFactory
 from tests.mutuelle.factories import AgentFactory, InterestRequestFactory
 from tests.robustness.test_fuzz import arbitrary, assert_safe, dates, markers, numbers, raw_values
+from tests.staff.helpers import verified_login
 
 pytestmark = [
     pytest.mark.django_db,

@@ -17,8 +17,9 @@ from PIL import ExifTags, Image, ImageCms, ImageFile, PngImagePlugin
 from actions.models import Action
 from core.images import ACCEPT_ATTRIBUTE, NOT_AN_IMAGE, process_image
 from partners.models import Partner
+from tests.actions.factories import ActionFactory
 from tests.actions.test_admin import action_form_data
-from tests.factories import ActionFactory, PartnerFactory
+from tests.partners.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 

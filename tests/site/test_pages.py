@@ -12,7 +12,10 @@ from django.urls import reverse
 
 from actions.models import Axis, Objective
 from creteil_cls.sitemaps import ActionSitemap
-from tests.factories import ActionFactory, EventFactory, PartnerFactory, PlaceFactory, axis, paris_datetime
+from tests.actions.factories import ActionFactory, axis
+from tests.events.factories import EventFactory, PlaceFactory
+from tests.helpers import paris_datetime
+from tests.partners.factories import PartnerFactory
 
 FOOTER_CONFORMANCE = "Accessibilité : partiellement conforme"
 

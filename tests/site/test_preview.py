@@ -9,10 +9,12 @@ partner, a place.
 import pytest
 from django.contrib.auth.models import Group
 
-from tests.admin_factories import StaffUserFactory, verified_login
-from tests.factories import ActionFactory, EventFactory, PartnerFactory, PlaceFactory
+from tests.actions.factories import ActionFactory
+from tests.events.factories import EventFactory, PlaceFactory
 from tests.mutuelle.factories import AgentFactory
-from tests.staff.helpers import add_device
+from tests.partners.factories import PartnerFactory
+from tests.staff.factories import StaffUserFactory
+from tests.staff.helpers import add_device, verified_login
 
 pytestmark = pytest.mark.django_db
 

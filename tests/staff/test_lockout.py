@@ -8,7 +8,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from tests.staff.helpers import PASSWORD, post_password
+from tests.mutuelle.factories import AgentFactory
+from tests.staff.helpers import PASSWORD, post_password, verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -126,8 +127,6 @@ def test_attempts_are_shown_to_superusers_only(admin_client, client, editor_acco
     response = admin_client.get("/admin/axes/accessattempt/")
     assert response.status_code == 200
     assert "redaction2" in response.text
-    from tests.admin_factories import verified_login
-    from tests.mutuelle.factories import AgentFactory
 
     agent_client = type(client)()
     verified_login(agent_client, AgentFactory())

@@ -11,7 +11,6 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.admin_factories import verified_login
 from tests.mutuelle.factories import AgentFactory, InterestRequestFactory
 from tests.staff.helpers import (
     PASSWORD,
@@ -21,6 +20,7 @@ from tests.staff.helpers import (
     post_password,
     post_token,
     token_for,
+    verified_login,
 )
 
 pytestmark = pytest.mark.django_db
