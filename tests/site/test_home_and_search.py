@@ -76,7 +76,10 @@ def test_search_query_count_is_bounded(client):
 
 
 def test_search_only_accepts_get(client):
-    assert client.post("/recherche/", {"q": "santé"}).status_code == 405
+    response = client.post("/recherche/", {"q": "santé"})
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
 
 
 def test_home_shows_the_next_published_events_only(client):
