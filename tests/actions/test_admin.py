@@ -131,6 +131,7 @@ def test_editor_edits_an_axis_text_not_its_number_or_slug(editor_client, editor)
         },
     )
     assert response.status_code == 302
+    assert response["Location"] == admin_url(Axis, "changelist")
     edited = Axis.objects.get(pk=third.pk)
     assert edited.summary == "Un résumé relu par la rédaction."
     assert (edited.number, edited.slug) == (third.number, third.slug)
@@ -192,6 +193,7 @@ def test_history_page_shows_who_changed_what(editor_client, editor):
     assert "<strong>Titre :</strong> Mois sans tabac → Mois sans tabac 2025" in history.text
     version = editor_client.get(reverse("admin:actions_action_simple_history", args=[action.pk, record.pk]))
     assert version.status_code == 200
+    assert h1s_of(version.text) == ["Rétablir Mois sans tabac 2025"]
 
 
 def test_changelist_links_to_the_public_page(admin_client):

@@ -519,6 +519,7 @@ def test_typed_dates_and_unique_slugs(editor_client, cafe_psycho):
         duplicate_url(cafe_psycho), {"mode": "dates", "dates": "4/3/2027\n 18/03/2027 \n\n01.04.2027"}
     )
     assert response.status_code == 302
+    assert response["Location"] == f"{EVENTS}?action__id__exact={cafe_psycho.action_id}"
     slugs = set(Event.objects.filter(title="Café psycho").exclude(pk=cafe_psycho.pk).values_list("slug", flat=True))
     assert slugs == {"cafe-psycho-2027-03-04-2", "cafe-psycho-2027-03-18", "cafe-psycho-2027-04-01"}
     april = Event.objects.get(slug="cafe-psycho-2027-04-01")
@@ -716,6 +717,7 @@ def test_an_action_posted_without_its_events_block_leaves_them_alone(editor_clie
         reverse("admin:actions_action_change", args=[action.pk]), _action_post_data(action, summary="Nouveau résumé.")
     )
     assert response.status_code == 302
+    assert response["Location"] == reverse("admin:actions_action_changelist")
     action.refresh_from_db()
     assert action.summary == "Nouveau résumé."
     assert Event.objects.filter(pk=event.pk, action=action).exists()

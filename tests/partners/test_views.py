@@ -95,3 +95,4 @@ def test_other_partners_are_paginated_after_the_signatories(client):
     assert "Association 48" in second and "Association 49" in second
     assert "(page 2 sur 2)" in second
     assert junk.status_code == 200
+    assert "Signataire Zêta" in junk.content.decode()
