@@ -21,7 +21,7 @@ def editor_client(client, editor):
 @pytest.fixture
 def admin_client(client, admin_user):
     """pytest-django's superuser client, with a session verified by two-factor authentication."""
-    from tests.admin_factories import verified_login
+    from tests.staff.helpers import verified_login
 
     verified_login(client, admin_user)
     return client

@@ -6,7 +6,8 @@ from django.db import connection
 from actions.models import Action
 from core.search import normalize
 from partners.models import Partner
-from tests.factories import ActionFactory, PartnerFactory
+from tests.actions.factories import ActionFactory
+from tests.partners.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,16 +7,17 @@ from django.urls import reverse
 
 from actions.enums import ActionKind, ActionStatus
 from actions.models import Action, Audience, Axis, Neighbourhood, Objective, Theme
-from tests.admin_factories import ObjectiveFactory, StaffUserFactory
-from tests.factories import (
+from tests.actions.factories import (
     ActionFactory,
     AudienceFactory,
     NeighbourhoodFactory,
-    PartnerFactory,
+    ObjectiveFactory,
     ThemeFactory,
     axis,
 )
-from tests.helpers import admin_url
+from tests.helpers import admin_url, assert_not_found_page, assert_refused_page, h1s_of, title_of
+from tests.partners.factories import PartnerFactory
+from tests.staff.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,23 +87,30 @@ def test_changelist_and_change_form(request, client_fixture, model, one_of_each)
     changelist = client.get(admin_url(model, "changelist"))
     assert changelist.status_code == 200
     assert str(obj) in changelist.text
-    assert client.get(admin_url(model, "change", obj.pk)).status_code == 200
-    assert client.get(admin_url(model, "history", obj.pk)).status_code == 200
+    change = client.get(admin_url(model, "change", obj.pk))
+    assert change.status_code == 200
+    assert h1s_of(change.text) == [f"Modification de {model._meta.verbose_name}"]
+    assert title_of(change.text) == f"{obj} | Modification de {model._meta.verbose_name} | CLS Créteil"
+    history = client.get(admin_url(model, "history", obj.pk))
+    assert history.status_code == 200
+    assert h1s_of(history.text) == [f"Historique des changements : {obj}"]
 
 
 @pytest.mark.parametrize("client_fixture", STAFF_CLIENTS)
 @pytest.mark.parametrize("model", [Objective, Theme, Audience, Neighbourhood, Action])
 def test_add_form(request, client_fixture, model):
     client = request.getfixturevalue(client_fixture)
-    assert client.get(admin_url(model, "add")).status_code == 200
+    response = client.get(admin_url(model, "add"))
+    assert response.status_code == 200
+    assert h1s_of(response.text) == [f"Ajout de {model._meta.verbose_name}"]
 
 
 @pytest.mark.parametrize("client_fixture", STAFF_CLIENTS)
 def test_axes_can_be_edited_but_not_added_or_deleted(request, client_fixture):
     client = request.getfixturevalue(client_fixture)
     first = axis(1)
-    assert client.get(admin_url(Axis, "add")).status_code == 403
-    assert client.get(admin_url(Axis, "delete", first.pk)).status_code == 403
+    assert_refused_page(client.get(admin_url(Axis, "add")))
+    assert_refused_page(client.get(admin_url(Axis, "delete", first.pk)))
     changelist = client.get(admin_url(Axis, "changelist"))
     assert admin_url(Axis, "add") not in changelist.text
     assert "delete_selected" not in changelist.text
@@ -123,6 +131,7 @@ def test_editor_edits_an_axis_text_not_its_number_or_slug(editor_client, editor)
         },
     )
     assert response.status_code == 302
+    assert response["Location"] == admin_url(Axis, "changelist")
     edited = Axis.objects.get(pk=third.pk)
     assert edited.summary == "Un résumé relu par la rédaction."
     assert (edited.number, edited.slug) == (third.number, third.slug)
@@ -132,7 +141,7 @@ def test_editor_edits_an_axis_text_not_its_number_or_slug(editor_client, editor)
 @pytest.mark.parametrize("model", [Axis, Objective, Theme, Audience, Neighbourhood, Action])
 def test_staff_without_group_is_refused(client, model):
     client.force_login(StaffUserFactory())
-    assert client.get(admin_url(model, "changelist")).status_code == 403
+    assert_refused_page(client.get(admin_url(model, "changelist")))
 
 
 # Actions: forms, history, links ---------------------------------------------------------
@@ -184,6 +193,7 @@ def test_history_page_shows_who_changed_what(editor_client, editor):
     assert "<strong>Titre :</strong> Mois sans tabac → Mois sans tabac 2025" in history.text
     version = editor_client.get(reverse("admin:actions_action_simple_history", args=[action.pk, record.pk]))
     assert version.status_code == 200
+    assert h1s_of(version.text) == ["Rétablir Mois sans tabac 2025"]
 
 
 def test_changelist_links_to_the_public_page(admin_client):
@@ -206,13 +216,25 @@ def test_autocomplete_finds_partners_without_accents(editor_client):
     assert [item["text"] for item in json.loads(response.content)["results"]] == ["Hôpital Henri-Mondor"]
 
 
-@pytest.mark.parametrize("field_name", ["axis", "themes", "audiences", "neighbourhoods", "partners"])
-def test_every_relation_has_an_autocomplete(editor_client, field_name):
+@pytest.mark.parametrize(
+    ("field_name", "make_choice"),
+    [
+        ("axis", lambda: axis(2)),
+        ("themes", lambda: ThemeFactory(name="Sommeil")),
+        ("audiences", lambda: AudienceFactory(name="Aidants")),
+        ("neighbourhoods", lambda: NeighbourhoodFactory(name="Mont-Mesly")),
+        ("partners", lambda: PartnerFactory(name="Hôpital Henri-Mondor")),
+    ],
+    ids=["axis", "themes", "audiences", "neighbourhoods", "partners"],
+)
+def test_every_relation_has_an_autocomplete(editor_client, field_name, make_choice):
+    choice = make_choice()
     response = editor_client.get(
         reverse("admin:autocomplete"),
         {"app_label": "actions", "model_name": "action", "field_name": field_name, "term": ""},
     )
     assert response.status_code == 200
+    assert {"id": str(choice.pk), "text": str(choice)} in json.loads(response.content)["results"]
 
 
 # Bulk publish / unpublish ---------------------------------------------------------------
@@ -392,7 +414,9 @@ def test_a_history_version_that_is_no_number_is_a_404(admin_client, version):
     action = ActionFactory()
     url = reverse("admin:actions_action_history", args=[action.pk]) + f"{version}/"
 
-    assert admin_client.get(url).status_code == 404
+    assert_not_found_page(admin_client.get(url))
     # A real version opens.
     real = action.history.latest().history_id
-    assert admin_client.get(reverse("admin:actions_action_history", args=[action.pk]) + f"{real}/").status_code == 200
+    response = admin_client.get(reverse("admin:actions_action_history", args=[action.pk]) + f"{real}/")
+    assert response.status_code == 200
+    assert h1s_of(response.text) == [f"Rétablir {action}"]

@@ -5,7 +5,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
-from tests.factories import ActionFactory, EventFactory
+from tests.actions.factories import ActionFactory
+from tests.events.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ from django.db import IntegrityError, transaction
 
 from actions.enums import ActionKind
 from actions.models import Action, Axis
-from tests.factories import ActionFactory, axis
+from tests.actions.factories import ActionFactory, axis
 
 pytestmark = pytest.mark.django_db
 

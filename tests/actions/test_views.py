@@ -4,15 +4,10 @@ import pytest
 
 from actions.enums import ActionStatus
 from actions.models import Action
-from tests.factories import (
-    ActionFactory,
-    AudienceFactory,
-    NeighbourhoodFactory,
-    PartnerFactory,
-    ThemeFactory,
-    axis,
-)
-from tests.helpers import count_queries
+from tests.actions.factories import ActionFactory, AudienceFactory, NeighbourhoodFactory, ThemeFactory, axis
+from tests.events.factories import EventFactory
+from tests.helpers import assert_not_found_page, count_queries, h1s_of, paris_datetime
+from tests.partners.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,8 +74,11 @@ def test_action_list_is_paginated(client):
 
 @pytest.mark.parametrize("page", ["0", "-1", "abc", "999", "1e9", "%00", "last"])
 def test_junk_page_numbers_do_not_fail(client, page):
-    ActionFactory()
-    assert client.get("/actions/", {"page": page}).status_code == 200
+    action = ActionFactory()
+    response = client.get("/actions/", {"page": page})
+    assert response.status_code == 200
+    assert h1s_of(response.text) == ["Les actions du CLS"]
+    assert action.title in response.text
 
 
 def test_filter_by_axis_theme_audience_neighbourhood_status_and_keywords(client):
@@ -179,13 +177,13 @@ def test_action_detail(client):
 
 
 def test_unknown_slugs_give_404(client):
-    assert client.get("/actions/inconnue/").status_code == 404
-    assert client.get("/axes/inconnu/").status_code == 404
+    assert_not_found_page(client.get("/actions/inconnue/"))
+    assert_not_found_page(client.get("/axes/inconnu/"))
 
 
 def test_unpublished_action_is_404_for_public_and_preview_for_staff(client, editor):
     action = ActionFactory(published=False)
-    assert client.get(action.get_absolute_url()).status_code == 404
+    assert_not_found_page(client.get(action.get_absolute_url()))
     client.force_login(editor)
     response = client.get(action.get_absolute_url())
     assert response.status_code == 200
@@ -217,11 +215,13 @@ def test_axis_page_is_paginated_with_a_forgiving_page_number(client):
     assert "– page" not in first
     assert "Les cinq axes du CLS" in second
     for junk in ("0", "abc", "999", "%00"):
-        assert client.get("/axes/sante-mentale/", {"page": junk}).status_code == 200
+        response = client.get("/axes/sante-mentale/", {"page": junk})
+        assert response.status_code == 200
+        assert h1s_of(response.text) == [axis(3).name]
 
 
 def test_unknown_axis_is_a_404(client):
-    assert client.get("/axes/nimporte-quoi/").status_code == 404
+    assert_not_found_page(client.get("/axes/nimporte-quoi/"))
 
 
 def test_pagination_links_are_elided_around_the_current_page(client):
@@ -245,8 +245,6 @@ def test_actions_feed_lists_published_actions(client):
 
 
 def test_action_detail_lists_its_upcoming_published_events(client):
-    from tests.factories import EventFactory, paris_datetime
-
     action = ActionFactory()
     EventFactory(
         action=action, title="Prochain café", start=paris_datetime(2030, 3, 14, 19), end=paris_datetime(2030, 3, 14, 21)
@@ -264,8 +262,6 @@ def test_action_detail_lists_its_upcoming_published_events(client):
 
 
 def test_action_detail_query_count_is_constant_with_events(client):
-    from tests.factories import EventFactory
-
     action = ActionFactory(partners=[PartnerFactory()])
     EventFactory(action=action)
     few = count_queries(client, action.get_absolute_url())

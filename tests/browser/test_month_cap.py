@@ -12,7 +12,7 @@ from core import dates
 from tests.browser.test_accessibility import AXE_OPTIONS, NARROW, visit
 from tests.browser.test_agenda_journey import card_titles
 from tests.events.test_views import make_events
-from tests.factories import paris_datetime
+from tests.helpers import paris_datetime
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -6,7 +6,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from core import dates
-from tests.factories import paris_datetime
+from tests.helpers import paris_datetime
 
 
 def test_dates_in_french_whatever_the_active_language():

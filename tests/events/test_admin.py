@@ -9,17 +9,10 @@ from django.utils import timezone
 
 from events.enums import EventStatus, Registration
 from events.models import Event, Place
-from tests.admin_factories import StaffUserFactory
-from tests.factories import (
-    ActionFactory,
-    AudienceFactory,
-    EventFactory,
-    NeighbourhoodFactory,
-    PlaceFactory,
-    axis,
-    paris_datetime,
-)
-from tests.helpers import admin_url
+from tests.actions.factories import ActionFactory, AudienceFactory, NeighbourhoodFactory, axis
+from tests.events.factories import EventFactory, PlaceFactory
+from tests.helpers import admin_url, assert_refused_page, h1s_of, paris_datetime, title_of
+from tests.staff.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,18 +56,26 @@ def test_changelist_add_change_and_history(request, client_fixture, model):
     assert changelist.status_code == 200
     label = obj.title if model is Event else obj.name
     assert label in changelist.text
-    assert client.get(admin_url(model, "add")).status_code == 200
-    assert client.get(admin_url(model, "change", obj.pk)).status_code == 200
-    assert client.get(admin_url(model, "history", obj.pk)).status_code == 200
+    verbose_name = model._meta.verbose_name
+    add = client.get(admin_url(model, "add"))
+    assert add.status_code == 200
+    assert h1s_of(add.text) == [f"Ajout de {verbose_name}"]
+    change = client.get(admin_url(model, "change", obj.pk))
+    assert change.status_code == 200
+    assert h1s_of(change.text) == [f"Modification de {verbose_name}"]
+    assert title_of(change.text) == f"{obj} | Modification de {verbose_name} | CLS Créteil"
+    history = client.get(admin_url(model, "history", obj.pk))
+    assert history.status_code == 200
+    assert h1s_of(history.text) == [f"Historique des changements : {obj}"]
 
 
 @pytest.mark.parametrize("model", [Place, Event])
 def test_staff_without_group_is_refused(client, model):
     event = EventFactory()
     client.force_login(StaffUserFactory())
-    assert client.get(admin_url(model, "changelist")).status_code == 403
-    assert client.get(admin_url(model, "add")).status_code == 403
-    assert client.get(duplicate_url(event)).status_code == 403
+    assert_refused_page(client.get(admin_url(model, "changelist")))
+    assert_refused_page(client.get(admin_url(model, "add")))
+    assert_refused_page(client.get(duplicate_url(event)))
 
 
 def test_event_change_form_in_french_with_its_fieldsets(editor_client):
@@ -280,8 +281,9 @@ def test_place_filters_and_search(admin_client):
     assert names({"published__exact": "0"}) == ["Hôtel de Ville"]
     assert names({"serves_moteur__exact": "1"}) == ["Marché du Mont-Mesly"]
     assert names({"serves_auditif__exact": "1"}) == ["Hôtel de Ville"]
-    for need in ("visuel", "psychique", "intellectuel"):
-        assert admin_client.get(PLACES, {f"serves_{need}__exact": "1"}).status_code == 200
+    assert names({"serves_visuel__exact": "1"}) == ["Marché du Mont-Mesly"]
+    for need in ("psychique", "intellectuel"):
+        assert names({f"serves_{need}__exact": "1"}) == []
     assert names({"q": "marché"}) == ["Marché du Mont-Mesly"]
     assert "visuel, moteur" in admin_client.get(PLACES).text
 
@@ -310,19 +312,25 @@ def test_junk_parameters_do_not_break_the_changelist(admin_client, query):
 
 
 def test_autocompletes_used_by_the_event_form(editor_client):
-    ActionFactory(title="Cafés psycho")
-    PlaceFactory(name="Hôtel de Ville")
-    for field_name in ("action", "place", "audiences"):
+    choices = {
+        "action": ActionFactory(title="Cafés psycho"),
+        "place": PlaceFactory(name="Hôtel de Ville"),
+        "audiences": AudienceFactory(name="Aidants"),
+    }
+    for field_name, choice in choices.items():
         response = editor_client.get(
             reverse("admin:autocomplete"),
             {"app_label": "events", "model_name": "event", "field_name": field_name, "term": ""},
         )
         assert response.status_code == 200, field_name
+        assert {"id": str(choice.pk), "text": str(choice)} in response.json()["results"], field_name
+    neighbourhood = NeighbourhoodFactory(name="Mont-Mesly")
     response = editor_client.get(
         reverse("admin:autocomplete"),
         {"app_label": "events", "model_name": "place", "field_name": "neighbourhood", "term": ""},
     )
     assert response.status_code == 200
+    assert {"id": str(neighbourhood.pk), "text": "Mont-Mesly"} in response.json()["results"]
 
 
 # Bulk status changes ---------------------------------------------------------------------------
@@ -511,6 +519,7 @@ def test_typed_dates_and_unique_slugs(editor_client, cafe_psycho):
         duplicate_url(cafe_psycho), {"mode": "dates", "dates": "4/3/2027\n 18/03/2027 \n\n01.04.2027"}
     )
     assert response.status_code == 302
+    assert response["Location"] == f"{EVENTS}?action__id__exact={cafe_psycho.action_id}"
     slugs = set(Event.objects.filter(title="Café psycho").exclude(pk=cafe_psycho.pk).values_list("slug", flat=True))
     assert slugs == {"cafe-psycho-2027-03-04-2", "cafe-psycho-2027-03-18", "cafe-psycho-2027-04-01"}
     april = Event.objects.get(slug="cafe-psycho-2027-04-01")
@@ -576,8 +585,11 @@ def test_duplicating_twice_does_not_create_doubles(editor_client, cafe_psycho):
 
 
 def test_duplicate_of_an_unknown_event_redirects(editor_client):
-    response = editor_client.get(reverse("admin:events_event_duplicate", args=[999999]))
-    assert response.status_code == 302
+    response = editor_client.get(reverse("admin:events_event_duplicate", args=[999999]), follow=True)
+    assert response.redirect_chain == [(reverse("admin:index"), 302)]
+    [message] = messages_of(response)
+    assert message.startswith("événement avec l’identifiant")
+    assert "«\xa0999999\xa0» n’existe pas" in message
 
 
 def test_save_as_new_makes_a_new_calendar_entry(editor_client, cafe_psycho):
@@ -705,6 +717,7 @@ def test_an_action_posted_without_its_events_block_leaves_them_alone(editor_clie
         reverse("admin:actions_action_change", args=[action.pk]), _action_post_data(action, summary="Nouveau résumé.")
     )
     assert response.status_code == 302
+    assert response["Location"] == reverse("admin:actions_action_changelist")
     action.refresh_from_db()
     assert action.summary == "Nouveau résumé."
     assert Event.objects.filter(pk=event.pk, action=action).exists()

@@ -12,15 +12,9 @@ from django.utils import timezone
 from events.enums import EventStatus, Registration
 from events.filters import EventFilter
 from events.models import Event
-from tests.factories import (
-    ActionFactory,
-    EventFactory,
-    NeighbourhoodFactory,
-    PlaceFactory,
-    axis,
-    paris_datetime,
-)
-from tests.helpers import count_queries
+from tests.actions.factories import ActionFactory, NeighbourhoodFactory, axis
+from tests.events.factories import EventFactory, PlaceFactory
+from tests.helpers import assert_not_found_page, count_queries, paris_datetime
 
 pytestmark = pytest.mark.django_db
 
@@ -313,9 +307,9 @@ def test_feed_lists_upcoming_published_events_soonest_first_cancelled_included(c
 def test_unpublished_event_or_action_is_404(client):
     unpublished = EventFactory(published=False)
     hidden_action = EventFactory(action=ActionFactory(published=False))
-    assert client.get(unpublished.get_ics_url()).status_code == 404
-    assert client.get(hidden_action.get_ics_url()).status_code == 404
-    assert client.get("/agenda/n-existe-pas.ics").status_code == 404
+    assert_not_found_page(client.get(unpublished.get_ics_url()))
+    assert_not_found_page(client.get(hidden_action.get_ics_url()))
+    assert_not_found_page(client.get("/agenda/n-existe-pas.ics"))
 
 
 def test_past_event_can_still_be_downloaded_but_is_not_in_the_feed(client):
@@ -327,9 +321,13 @@ def test_past_event_can_still_be_downloaded_but_is_not_in_the_feed(client):
 
 def test_post_is_refused(client):
     event = EventFactory()
-    assert client.post("/agenda.ics").status_code == 405
-    assert client.post(event.get_ics_url()).status_code == 405
-    assert client.head("/agenda.ics").status_code == 200
+    for url in ("/agenda.ics", event.get_ics_url()):
+        refused = client.post(url)
+        assert refused.status_code == 405
+        assert refused["Allow"] == "GET, HEAD"
+    head = client.head("/agenda.ics")
+    assert head.status_code == 200
+    assert head["Content-Type"] == "text/calendar; charset=utf-8"
 
 
 @pytest.fixture
@@ -480,7 +478,10 @@ def test_conditional_get(client, url_of):
 
     assert client.get(url, headers={"if-none-match": etag}).status_code == 304
     assert client.get(url, headers={"if-modified-since": last_modified}).status_code == 304
-    assert client.get(url, headers={"if-none-match": '"autre"'}).status_code == 200
+    other = client.get(url, headers={"if-none-match": '"autre"'})
+    assert other.status_code == 200
+    assert other["ETag"] == etag
+    assert event.title in other.content.decode()
 
     event.title = "Café psycho : titre changé"
     event.save()
@@ -503,7 +504,12 @@ def test_feed_etag_depends_on_the_query_string(client, filter_world):
     plain = client.get("/agenda.ics")["ETag"]
     filtered = client.get(f"/agenda.ics?axe={filter_world['mental']}")
     assert filtered["ETag"] != plain
-    assert client.get(f"/agenda.ics?axe={filter_world['mental']}", headers={"if-none-match": plain}).status_code == 200
+    response = client.get(f"/agenda.ics?axe={filter_world['mental']}", headers={"if-none-match": plain})
+    assert response.status_code == 200
+    assert response["ETag"] == filtered["ETag"]
+    mental_events = uids(parse(filtered))
+    assert mental_events
+    assert uids(parse(response)) == mental_events
 
 
 # RSS ------------------------------------------------------------------------------------------

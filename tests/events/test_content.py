@@ -11,7 +11,7 @@ from events import content
 from events.enums import EventStatus, Registration
 from events.models import Event, Place
 from events.services import LAST, french_public_holidays
-from tests.factories import paris_datetime
+from tests.helpers import paris_datetime
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core import dates
 from events import formatting
-from tests.factories import paris_datetime
+from tests.helpers import paris_datetime
 
 UTC = datetime.UTC
 

@@ -6,7 +6,9 @@ from django.utils import timezone
 
 from events.enums import EventStatus, Registration
 from events.models import Event
-from tests.factories import ActionFactory, EventFactory, PlaceFactory, paris_datetime
+from tests.actions.factories import ActionFactory
+from tests.events.factories import EventFactory, PlaceFactory
+from tests.helpers import paris_datetime
 
 pytestmark = pytest.mark.django_db
 

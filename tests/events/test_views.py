@@ -12,18 +12,10 @@ from core import dates
 from events.enums import EventStatus, Registration
 from events.models import Event
 from events.views import EventListView
-from tests.factories import (
-    ActionFactory,
-    AudienceFactory,
-    EventFactory,
-    NeighbourhoodFactory,
-    PartnerFactory,
-    PlaceFactory,
-    ThemeFactory,
-    axis,
-    paris_datetime,
-)
-from tests.helpers import count_queries
+from tests.actions.factories import ActionFactory, AudienceFactory, NeighbourhoodFactory, ThemeFactory, axis
+from tests.events.factories import EventFactory, PlaceFactory
+from tests.helpers import assert_not_found_page, count_queries, paris_datetime
+from tests.partners.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -390,7 +382,7 @@ def test_february_has_the_right_number_of_days(client, year, days):
     "url", ["/agenda/2026/00/", "/agenda/2026/13/", "/agenda/1999/05/", "/agenda/2101/01/", "/agenda/0000/01/"]
 )
 def test_impossible_months_are_404(client, url):
-    assert client.get(url).status_code == 404
+    assert_not_found_page(client.get(url))
 
 
 def test_event_spanning_two_days_appears_on_each(client):
@@ -831,7 +823,7 @@ def test_event_without_place_and_with_unpublished_place(client):
 
 def test_unpublished_event_is_404_for_public_and_preview_for_staff(client, editor):
     event = EventFactory(published=False)
-    assert client.get(event.get_absolute_url()).status_code == 404
+    assert_not_found_page(client.get(event.get_absolute_url()))
     client.force_login(editor)
     response = client.get(event.get_absolute_url())
     assert response.status_code == 200
@@ -840,7 +832,7 @@ def test_unpublished_event_is_404_for_public_and_preview_for_staff(client, edito
 
 def test_event_of_an_unpublished_action_is_404_for_public_and_preview_for_staff(client, editor):
     event = EventFactory(action=ActionFactory(published=False))
-    assert client.get(event.get_absolute_url()).status_code == 404
+    assert_not_found_page(client.get(event.get_absolute_url()))
     client.force_login(editor)
     response = client.get(event.get_absolute_url())
     assert response.status_code == 200
@@ -848,8 +840,8 @@ def test_event_of_an_unpublished_action_is_404_for_public_and_preview_for_staff(
 
 
 def test_unknown_slugs_give_404(client):
-    assert client.get("/agenda/inconnu/").status_code == 404
-    assert client.get("/lieux/inconnu/").status_code == 404
+    assert_not_found_page(client.get("/agenda/inconnu/"))
+    assert_not_found_page(client.get("/lieux/inconnu/"))
 
 
 def test_event_page_query_count_is_bounded(client):
@@ -913,7 +905,7 @@ def test_place_without_coordinates_has_no_map_link(client):
 
 def test_unpublished_place_is_404_for_public_and_preview_for_staff(client, editor):
     place = PlaceFactory(published=False)
-    assert client.get(place.get_absolute_url()).status_code == 404
+    assert_not_found_page(client.get(place.get_absolute_url()))
     client.force_login(editor)
     response = client.get(place.get_absolute_url())
     assert response.status_code == 200

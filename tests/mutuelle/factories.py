@@ -11,7 +11,7 @@ from factory.django import DjangoModelFactory
 
 from mutuelle.enums import RequestSource, RequestStatus
 from mutuelle.models import FollowUpNote, InterestRequest
-from tests.admin_factories import StaffUserFactory
+from tests.staff.factories import StaffUserFactory
 
 
 class AgentFactory(StaffUserFactory):

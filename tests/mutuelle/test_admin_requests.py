@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from mutuelle.enums import RequestSource, RequestStatus
 from mutuelle.models import FollowUpNote, InterestRequest
-from tests.admin_factories import StaffUserFactory, verified_login
 from tests.mutuelle.factories import AgentFactory, FollowUpNoteFactory, InterestRequestFactory, backdate
+from tests.staff.factories import StaffUserFactory
+from tests.staff.helpers import verified_login
 
 pytestmark = pytest.mark.django_db
 

@@ -323,6 +323,9 @@ def test_the_error_is_tied_to_its_field(client, scale):
 def test_junk_never_breaks_the_page(client, scale, answers):
     response = client.get(URL, answers)
     assert response.status_code == 200
+    body = response.content.decode()
+    assert "<h1>CSS ou mutuelle communale" in body
+    assert 'name="yearly_resources"' in body
 
 
 def test_nothing_is_stored_and_no_cookie_is_set(client, scale):

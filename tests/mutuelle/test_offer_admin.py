@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from mutuelle import content
 from mutuelle.models import CssCeiling, CssContribution, CssScale, Formula, FormulaPrice, Offer
-from tests.admin_factories import StaffUserFactory
-from tests.factories import PartnerFactory
-from tests.helpers import admin_url
+from tests.helpers import admin_url, assert_refused_page, h1s_of
+from tests.partners.factories import PartnerFactory
+from tests.staff.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -53,13 +53,16 @@ def test_changelists_and_change_pages_open_for_superuser_and_editor(request, cli
     client = request.getfixturevalue(client_name)
     formula = offer.formulas.get()
     for model, obj in [(Offer, offer), (Formula, formula), (CssScale, scale)]:
-        for url in [
-            admin_url(model, "changelist"),
-            admin_url(model, "add"),
-            admin_url(model, "change", obj.pk),
-            admin_url(model, "history", obj.pk),
+        verbose_name = model._meta.verbose_name
+        for url, h1 in [
+            (admin_url(model, "changelist"), f"Sélectionnez l’objet {verbose_name} à changer"),
+            (admin_url(model, "add"), f"Ajout de {verbose_name}"),
+            (admin_url(model, "change", obj.pk), f"Modification de {verbose_name}"),
+            (admin_url(model, "history", obj.pk), f"Historique des changements : {obj}"),
         ]:
-            assert client.get(url).status_code == 200, url
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert h1s_of(response.text) == [h1], url
 
 
 def test_anonymous_visitors_are_sent_to_the_login(client, offer):
@@ -70,8 +73,8 @@ def test_anonymous_visitors_are_sent_to_the_login(client, offer):
 
 def test_staff_outside_the_groups_gets_403(client, offer, scale):
     client.force_login(StaffUserFactory())
-    assert client.get(admin_url(Offer, "changelist")).status_code == 403
-    assert client.get(admin_url(CssScale, "change", scale.pk)).status_code == 403
+    assert_refused_page(client.get(admin_url(Offer, "changelist")))
+    assert_refused_page(client.get(admin_url(CssScale, "change", scale.pk)))
 
 
 # What the pages show ------------------------------------------------------------------------

@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from mutuelle.content import create_scale
 from mutuelle.models import Formula, FormulaPrice, Offer
-from tests.factories import ActionFactory, EventFactory, PartnerFactory
+from tests.actions.factories import ActionFactory
+from tests.events.factories import EventFactory
 from tests.helpers import count_queries
+from tests.partners.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -176,6 +178,7 @@ def test_home_query_budget_is_constant(client, mutuelle_action, django_assert_ma
     with django_assert_max_num_queries(4):
         response = client.get(HOME)
     assert response.status_code == 200
+    assert "<h1>Mutuelle communale de Créteil</h1>" in response.content.decode()
 
 
 def test_home_query_count_does_not_grow_with_content(client, mutuelle_action):

@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from partners.enums import PartnerKind
 from partners.models import Partner
-from tests.admin_factories import StaffUserFactory
-from tests.factories import PartnerFactory
+from tests.helpers import assert_refused_page, h1s_of, title_of
+from tests.partners.factories import PartnerFactory
+from tests.staff.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,11 +56,16 @@ def test_changelist_add_and_change_pages(request, client_fixture):
     changelist = client.get(CHANGELIST)
     assert changelist.status_code == 200
     assert "CPAM du Val-de-Marne" in changelist.text
-    assert client.get(ADD).status_code == 200
+    add = client.get(ADD)
+    assert add.status_code == 200
+    assert h1s_of(add.text) == ["Ajout de partenaire"]
     change = client.get(change_url(partner))
     assert change.status_code == 200
     assert "Voir sur le site" in change.text
-    assert client.get(reverse("admin:partners_partner_history", args=[partner.pk])).status_code == 200
+    assert title_of(change.text) == "CPAM du Val-de-Marne | Modification de partenaire | CLS Créteil"
+    history = client.get(reverse("admin:partners_partner_history", args=[partner.pk]))
+    assert history.status_code == 200
+    assert h1s_of(history.text) == ["Historique des changements : CPAM du Val-de-Marne"]
 
 
 def test_admin_is_in_french(admin_client):
@@ -75,8 +81,8 @@ def test_admin_is_in_french(admin_client):
 def test_staff_without_group_is_refused(client):
     client.force_login(StaffUserFactory())
     partner = PartnerFactory()
-    assert client.get(CHANGELIST).status_code == 403
-    assert client.get(change_url(partner)).status_code == 403
+    assert_refused_page(client.get(CHANGELIST))
+    assert_refused_page(client.get(change_url(partner)))
 
 
 def test_anonymous_is_sent_to_login(client):
@@ -171,22 +177,23 @@ def test_publish_when_nothing_changes_says_so(editor_client):
 
 
 @pytest.mark.parametrize(
-    "query",
+    ("query", "names"),
     [
-        {"q": "mondor"},
-        {"q": "hopital"},
-        {"kind__exact": PartnerKind.HOSPITAL},
-        {"is_signatory__exact": "1"},
-        {"is_signatory__exact": "0"},
-        {"published__exact": "0"},
-        {"o": "2.-6"},
+        ({"q": "mondor"}, ["Hôpital Henri-Mondor"]),
+        ({"q": "hopital"}, ["Hôpital Henri-Mondor"]),
+        ({"kind__exact": PartnerKind.HOSPITAL}, ["Hôpital Henri-Mondor"]),
+        ({"is_signatory__exact": "1"}, ["Hôpital Henri-Mondor"]),
+        ({"is_signatory__exact": "0"}, ["Association Aides"]),
+        ({"published__exact": "0"}, ["Association Aides"]),
+        ({"o": "2.-6"}, ["Association Aides", "Hôpital Henri-Mondor"]),
     ],
 )
-def test_search_and_filters(admin_client, query):
+def test_search_and_filters(admin_client, query, names):
     PartnerFactory(name="Hôpital Henri-Mondor", kind=PartnerKind.HOSPITAL, is_signatory=True)
     PartnerFactory(name="Association Aides", published=False)
     response = admin_client.get(CHANGELIST, query)
     assert response.status_code == 200
+    assert sorted(partner.name for partner in response.context["cl"].result_list) == names
 
 
 def test_search_ignores_accents_and_case(admin_client):

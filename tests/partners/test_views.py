@@ -1,8 +1,9 @@
 import pytest
 
 from partners.models import Partner
-from tests.factories import ActionFactory, PartnerFactory
-from tests.helpers import count_queries
+from tests.actions.factories import ActionFactory
+from tests.helpers import assert_not_found_page, count_queries
+from tests.partners.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +59,8 @@ def test_partner_detail_lists_its_published_actions_once(client):
 
 def test_unknown_or_unpublished_partner_is_404(client, editor):
     hidden = PartnerFactory(published=False)
-    assert client.get("/partenaires/inconnu/").status_code == 404
-    assert client.get(hidden.get_absolute_url()).status_code == 404
+    assert_not_found_page(client.get("/partenaires/inconnu/"))
+    assert_not_found_page(client.get(hidden.get_absolute_url()))
     client.force_login(editor)
     assert "Aperçu" in client.get(hidden.get_absolute_url()).content.decode()
 
@@ -94,3 +95,4 @@ def test_other_partners_are_paginated_after_the_signatories(client):
     assert "Association 48" in second and "Association 49" in second
     assert "(page 2 sur 2)" in second
     assert junk.status_code == 200
+    assert "Signataire Zêta" in junk.content.decode()

@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 import pytest
 from django.db import connection
 
-from tests.factories import ActionFactory
+from tests.actions.factories import ActionFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 OUTAGE_TITLE = "Le site est momentanément indisponible"

@@ -23,14 +23,8 @@ from events.enums import AccessibilityNeed
 from mutuelle.content import create_scale
 from mutuelle.forms import InterestRequestForm
 from mutuelle.models import InterestRequest
-from tests.factories import (
-    ActionFactory,
-    AudienceFactory,
-    EventFactory,
-    NeighbourhoodFactory,
-    PlaceFactory,
-    ThemeFactory,
-)
+from tests.actions.factories import ActionFactory, AudienceFactory, NeighbourhoodFactory, ThemeFactory
+from tests.events.factories import EventFactory, PlaceFactory
 from tests.mutuelle.factories import interest_form_data, reset_rate_limits
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,9 @@ import pytest
 from django.db import connection
 
 from mutuelle.models import InterestRequest
-from tests.factories import ActionFactory, PartnerFactory
+from tests.actions.factories import ActionFactory
 from tests.mutuelle.factories import InterestRequestFactory
+from tests.partners.factories import PartnerFactory
 
 from .conftest import needs
 from .servers import BASE_DIR, database_url

@@ -17,7 +17,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from mutuelle.models import InterestRequest
-from tests.factories import ActionFactory
+from tests.actions.factories import ActionFactory
 
 from .conftest import needs
 from .servers import (

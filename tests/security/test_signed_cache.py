@@ -35,7 +35,7 @@ from django.test import override_settings
 from core import cache as page_cache
 from core import signed_cache
 from core.cache import GENERATION_KEY
-from tests.factories import ActionFactory
+from tests.actions.factories import ActionFactory
 from tests.scaleout.conftest import needs
 from tests.scaleout.servers import redis_flush, redis_problem, scaleout_redis_url
 

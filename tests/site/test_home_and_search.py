@@ -2,7 +2,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import ActionFactory, PartnerFactory, axis
+from tests.actions.factories import ActionFactory, axis
+from tests.events.factories import EventFactory
+from tests.helpers import paris_datetime
+from tests.partners.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,12 +76,13 @@ def test_search_query_count_is_bounded(client):
 
 
 def test_search_only_accepts_get(client):
-    assert client.post("/recherche/", {"q": "santé"}).status_code == 405
+    response = client.post("/recherche/", {"q": "santé"})
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
 
 
 def test_home_shows_the_next_published_events_only(client):
-    from tests.factories import EventFactory, paris_datetime
-
     EventFactory(
         title="Café psycho de mars", start=paris_datetime(2030, 3, 14, 19), end=paris_datetime(2030, 3, 14, 21)
     )
@@ -93,8 +97,6 @@ def test_home_shows_the_next_published_events_only(client):
 
 
 def test_home_query_count_is_constant_with_events(client):
-    from tests.factories import EventFactory
-
     EventFactory()
     with CaptureQueriesContext(connection) as few:
         client.get("/")
@@ -106,8 +108,6 @@ def test_home_query_count_is_constant_with_events(client):
 
 
 def test_search_finds_upcoming_events_not_past_ones(client):
-    from tests.factories import EventFactory, paris_datetime
-
     EventFactory(title="Atelier sommeil", start=paris_datetime(2030, 3, 14, 10), end=paris_datetime(2030, 3, 14, 12))
     EventFactory(
         title="Ancien atelier sommeil", start=paris_datetime(2020, 1, 1, 10), end=paris_datetime(2020, 1, 1, 12)

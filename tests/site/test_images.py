@@ -17,8 +17,9 @@ from PIL import ExifTags, Image, ImageCms, ImageFile, PngImagePlugin
 from actions.models import Action
 from core.images import ACCEPT_ATTRIBUTE, NOT_AN_IMAGE, process_image
 from partners.models import Partner
+from tests.actions.factories import ActionFactory
 from tests.actions.test_admin import action_form_data
-from tests.factories import ActionFactory, PartnerFactory
+from tests.partners.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -323,6 +324,7 @@ def test_an_editor_uploads_a_photo_through_the_admin_and_it_is_stored_clean(edit
         {**action_form_data(action), "image": upload(jpeg_with_metadata(orientation=6), "atelier.jpg")},
     )
     assert response.status_code == 302
+    assert response["Location"] == reverse("admin:actions_action_changelist")
     action.refresh_from_db()
     data, image = stored(action.image)
     assert action.image.name.startswith("actions/atelier")

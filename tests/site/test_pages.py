@@ -12,22 +12,12 @@ from django.urls import reverse
 
 from actions.models import Axis, Objective
 from creteil_cls.sitemaps import ActionSitemap
-from tests.factories import ActionFactory, EventFactory, PartnerFactory, PlaceFactory, axis, paris_datetime
+from tests.actions.factories import ActionFactory, axis
+from tests.events.factories import EventFactory, PlaceFactory
+from tests.helpers import assert_not_found_page, h1s_of, paris_datetime, squash, title_of
+from tests.partners.factories import PartnerFactory
 
 FOOTER_CONFORMANCE = "Accessibilité : partiellement conforme"
-
-
-def squash(html):
-    """The text of an HTML fragment with its whitespace collapsed (templates wrap long lines)."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
-
-
-def title_of(body):
-    return squash(re.search(r"<title>(.*?)</title>", body, re.S).group(1))
-
-
-def h1s_of(body):
-    return [squash(h1) for h1 in re.findall(r"<h1[^>]*>(.*?)</h1>", body, re.S)]
 
 
 def element_by_id(body, element_id):
@@ -410,8 +400,13 @@ def test_health_answers_plain_http_where_every_other_page_goes_to_https(client, 
     # The load balancer probes an instance directly, without the proxy's X-Forwarded-Proto.
     settings.SECURE_SSL_REDIRECT = True
 
-    assert client.get(reverse("health")).status_code == 200
-    assert client.get(reverse("home")).status_code == 301
+    health = client.get(reverse("health"))
+    home = client.get(reverse("home"))
+
+    assert health.status_code == 200
+    assert health.json() == {"status": "ok", "database": "ok"}
+    assert home.status_code == 301
+    assert home["Location"] == "https://testserver/"
 
 
 # Machine-readable --------------------------------------------------------------------------
@@ -492,7 +487,7 @@ def test_sitemap_index_links_every_page_of_a_long_section(client, monkeypatch):
     listed = [sitemap_locations(client.get(page)) for page in pages]
     assert [len(locations) for locations in listed] == [2, 2, 1]
     assert sorted(sum(listed, [])) == sorted(action.get_absolute_url() for action in actions)
-    assert client.get("/sitemap-actions.xml?p=4").status_code == 404
+    assert_not_found_page(client.get("/sitemap-actions.xml?p=4"))
 
 
 @pytest.mark.django_db
@@ -555,7 +550,7 @@ def test_sitemap_query_count_does_not_grow_with_the_content(client, url, budget,
     with django_assert_max_num_queries(budget) as many:
         response = client.get(url)
 
-    assert response.status_code == 200
+    assert sitemap_locations(response)
     assert len(many) == len(few)
 
 
@@ -566,12 +561,14 @@ def test_sitemap_query_count_does_not_grow_with_the_content(client, url, budget,
 def test_sitemap_bogus_page_number_is_a_404(client, page):
     ActionFactory.create_batch(3)
 
-    assert client.get("/sitemap-actions.xml", {"p": "1"}).status_code == 200
-    assert client.get("/sitemap-actions.xml", {"p": page}).status_code == 404
-    assert client.get("/sitemap-pages.xml", {"p": page}).status_code == 404
+    first = client.get("/sitemap-actions.xml", {"p": "1"})
+    assert first.status_code == 200
+    assert len(sitemap_locations(first)) == 3
+    assert_not_found_page(client.get("/sitemap-actions.xml", {"p": page}))
+    assert_not_found_page(client.get("/sitemap-pages.xml", {"p": page}))
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", ["/sitemap-inconnue.xml", "/sitemap-.xml", "/sitemap-actions.xml/"])
 def test_sitemap_unknown_section_is_a_404(client, path):
-    assert client.get(path).status_code == 404
+    assert_not_found_page(client.get(path))

@@ -9,10 +9,13 @@ partner, a place.
 import pytest
 from django.contrib.auth.models import Group
 
-from tests.admin_factories import StaffUserFactory, verified_login
-from tests.factories import ActionFactory, EventFactory, PartnerFactory, PlaceFactory
+from tests.actions.factories import ActionFactory
+from tests.events.factories import EventFactory, PlaceFactory
+from tests.helpers import assert_not_found_page
 from tests.mutuelle.factories import AgentFactory
-from tests.staff.helpers import add_device
+from tests.partners.factories import PartnerFactory
+from tests.staff.factories import StaffUserFactory
+from tests.staff.helpers import add_device, verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +56,7 @@ ACCOUNTS_WHO_MUST_GIVE_A_CODE = {
 def test_a_session_stopped_before_the_two_factor_code_gets_no_preview(client, draft_url, make_user):
     client.force_login(make_user())  # the password given, not the code
 
-    assert client.get(draft_url).status_code == 404
+    assert_not_found_page(client.get(draft_url))
 
 
 @pytest.mark.parametrize("make_user", ACCOUNTS_WHO_MUST_GIVE_A_CODE.values(), ids=ACCOUNTS_WHO_MUST_GIVE_A_CODE.keys())
@@ -69,7 +72,10 @@ def test_a_session_verified_by_a_code_gets_the_preview(client, draft_url, make_u
 def test_an_editor_without_a_phone_gets_the_preview(client, draft_url):
     client.force_login(editor())
 
-    assert client.get(draft_url).status_code == 200
+    response = client.get(draft_url)
+
+    assert response.status_code == 200
+    assert "<strong>Aperçu :</strong>" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -84,8 +90,8 @@ def test_an_editor_without_a_phone_gets_the_preview(client, draft_url):
 def test_an_account_the_admin_refuses_gets_no_preview(client, draft_url, make_user):
     client.force_login(make_user())
 
-    assert client.get(draft_url).status_code == 404
+    assert_not_found_page(client.get(draft_url))
 
 
 def test_nobody_logged_in_gets_no_preview(client, draft_url):
-    assert client.get(draft_url).status_code == 404
+    assert_not_found_page(client.get(draft_url))

@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 
 from core.rich_text import ALLOWED_TAGS, URL_SCHEMES, clean_html, plain_text
 from mutuelle.models import Formula, FormulaPrice, Offer
-from tests.factories import ActionFactory, EventFactory, PartnerFactory, PlaceFactory, axis
+from tests.actions.factories import ActionFactory, axis
+from tests.events.factories import EventFactory, PlaceFactory
+from tests.partners.factories import PartnerFactory
 
 LINK = '<a href="https://www.ameli.fr/val-de-marne" rel="noopener noreferrer">le site d’ameli</a>'
 HOSTILE = (

@@ -1,6 +1,7 @@
-"""What the staff-account tests share: the login wizard's posts and TOTP codes."""
+"""What the staff-account tests share: the login wizard's posts, TOTP codes and a verified login."""
 
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -33,6 +34,22 @@ def post_token(client, token):
 
 def add_device(user):
     return TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+
+
+def verified_login(client, user):
+    """Log ``user`` in with a session verified by two-factor authentication, as the login wizard leaves it.
+
+    Gives the user a confirmed TOTP device (the authenticator app) and stores it in the session
+    the way ``django_otp.login`` does. Returns the device.
+    """
+    device = TOTPDevice.objects.filter(user=user, name="default").first() or TOTPDevice.objects.create(
+        user=user, name="default", confirmed=True
+    )
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
 
 
 def assert_sent_to_the_setup(client, response):

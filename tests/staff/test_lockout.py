@@ -8,7 +8,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from tests.staff.helpers import PASSWORD, post_password
+from tests.mutuelle.factories import AgentFactory
+from tests.staff.helpers import PASSWORD, post_password, verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -83,8 +84,13 @@ def test_another_user_from_the_same_address_is_not_locked(client, editor_account
 
 def test_the_same_user_from_another_address_is_not_locked(client, editor_account):
     fail(client, "redaction2", LIMIT, REMOTE_ADDR="203.0.113.7")
-    assert post_password(client, "redaction2", REMOTE_ADDR="203.0.113.7").status_code == 429
-    assert post_password(client, "redaction2", REMOTE_ADDR="198.51.100.20").status_code == 302
+    locked = post_password(client, "redaction2", REMOTE_ADDR="203.0.113.7")
+    assert locked.status_code == 429
+    assert "Trop de tentatives de connexion ont échoué" in locked.text
+    elsewhere = post_password(client, "redaction2", REMOTE_ADDR="198.51.100.20")
+    assert elsewhere.status_code == 302
+    assert elsewhere["Location"] == "/admin/"
+    assert "_auth_user_id" in client.session
 
 
 def test_behind_the_proxy_the_configured_header_is_the_address(client, editor_account, settings):
@@ -118,7 +124,10 @@ def test_axes_reset_lifts_a_lockout(client, editor_account):
 
     fail(client, "redaction2", LIMIT)
     call_command("axes_reset_username", "redaction2")
-    assert post_password(client, "redaction2").status_code == 302
+    response = post_password(client, "redaction2")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert "_auth_user_id" in client.session
 
 
 def test_attempts_are_shown_to_superusers_only(admin_client, client, editor_account):
@@ -126,8 +135,6 @@ def test_attempts_are_shown_to_superusers_only(admin_client, client, editor_acco
     response = admin_client.get("/admin/axes/accessattempt/")
     assert response.status_code == 200
     assert "redaction2" in response.text
-    from tests.admin_factories import verified_login
-    from tests.mutuelle.factories import AgentFactory
 
     agent_client = type(client)()
     verified_login(agent_client, AgentFactory())

@@ -11,7 +11,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.admin_factories import verified_login
+from tests.helpers import h1s_of
 from tests.mutuelle.factories import AgentFactory, InterestRequestFactory
 from tests.staff.helpers import (
     PASSWORD,
@@ -21,6 +21,7 @@ from tests.staff.helpers import (
     post_password,
     post_token,
     token_for,
+    verified_login,
 )
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,9 @@ def test_password_alone_does_not_open_the_admin_to_who_must_use_it(client, reque
 
 def test_an_editor_needs_no_second_factor(client, editor_account):
     client.force_login(editor_account)
-    assert client.get(reverse("admin:index")).status_code == 200
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert "CLS Créteil — administration" in response.text
 
 
 def test_an_editor_who_enrolled_a_phone_must_use_it(client, editor_account):
@@ -80,10 +83,14 @@ def test_an_editor_who_enrolled_a_phone_must_use_it(client, editor_account):
 
 def test_a_verified_agent_and_superuser_get_in(client, agent, superuser):
     verified_login(client, agent)
-    assert client.get(reverse("admin:mutuelle_interestrequest_changelist")).status_code == 200
+    requests = client.get(reverse("admin:mutuelle_interestrequest_changelist"))
+    assert requests.status_code == 200
+    assert h1s_of(requests.text) == ["Sélectionnez l’objet demande d’information mutuelle à changer"]
     other = Client()
     verified_login(other, superuser)
-    assert other.get(reverse("admin:index")).status_code == 200
+    index = other.get(reverse("admin:index"))
+    assert index.status_code == 200
+    assert "CLS Créteil — administration" in index.text
 
 
 # The login wizard ---------------------------------------------------------------------------------

@@ -1,29 +1,24 @@
-import datetime
+"""Factories of the actions app: the contract's axes and objectives, the actions and their tags."""
 
 import factory
-from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from actions.enums import ActionKind
-from actions.models import Action, Audience, Axis, Neighbourhood, Theme
-from partners.enums import PartnerKind
-from partners.models import Partner
-
-
-class PartnerFactory(DjangoModelFactory):
-    class Meta:
-        model = Partner
-
-    name = factory.Sequence(lambda n: f"Partenaire {n}")
-    slug = factory.Sequence(lambda n: f"partenaire-{n}")
-    kind = PartnerKind.ASSOCIATION
-    description = "Un partenaire du contrat local de santé."
-    published = True
+from actions.models import Action, Audience, Axis, Neighbourhood, Objective, Theme
 
 
 def axis(number=1):
     """The axes exist from the data migration: tests pick one, they never create them."""
     return Axis.objects.get(number=number)
+
+
+class ObjectiveFactory(DjangoModelFactory):
+    class Meta:
+        model = Objective
+        django_get_or_create = ("number",)
+
+    number = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"Objectif du contrat numéro {n + 1}")
 
 
 class ThemeFactory(DjangoModelFactory):
@@ -85,38 +80,3 @@ class ActionFactory(DjangoModelFactory):
     def partners(self, create, extracted, **kwargs):
         if create and extracted:
             self.partners.set(extracted)
-
-
-class PlaceFactory(DjangoModelFactory):
-    class Meta:
-        model = "events.Place"
-
-    name = factory.Sequence(lambda n: f"Maison de quartier {n}")
-    slug = factory.Sequence(lambda n: f"lieu-{n}")
-    address = "1 place Salvador-Allende, 94000 Créteil"
-    published = True
-
-
-def paris_datetime(year, month, day, hour=0, minute=0):
-    """An aware datetime in the site's time zone (Europe/Paris)."""
-    return datetime.datetime(year, month, day, hour, minute, tzinfo=timezone.get_default_timezone())
-
-
-class EventFactory(DjangoModelFactory):
-    class Meta:
-        model = "events.Event"
-        skip_postgeneration_save = True
-
-    title = factory.Sequence(lambda n: f"Café psycho n° {n}")
-    slug = factory.Sequence(lambda n: f"evenement-{n}")
-    action = factory.SubFactory(ActionFactory)
-    place = factory.SubFactory(PlaceFactory)
-    start = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
-    end = factory.LazyAttribute(lambda event: event.start + datetime.timedelta(hours=2))
-    description = "Une rencontre ouverte à tous."
-    published = True
-
-    @factory.post_generation
-    def audiences(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.audiences.set(extracted)
