@@ -1,16 +1,22 @@
 """Orientation between the CSS and the mutuelle communale: the business rule, as plain functions.
 
 The complémentaire santé solidaire (CSS) of the Assurance maladie is free under a first yearly
-resource ceiling and costs a small monthly contribution (set by age) under a second one. Above
-both, the mutuelle communale is the offer for the household. The advisers check the CSS first,
-and so does this module: the result is an *orientation*, never a decision, which only the
-Assurance maladie takes.
+resource ceiling and costs a monthly contribution per person, set by age, under a second one.
+Above both, the mutuelle communale is the offer for the household, at a monthly price per person
+set by age and formula. The advisers check the CSS first, and so does this module: the result is
+an *orientation*, never a decision, which only the Assurance maladie takes.
+
+People know their money by the month: the household's resources are given by the month and by
+kind (salaries, pensions, unemployment benefit, other income) and counted over 12 months, or as
+a yearly total when the person knows it. The household is the list of its members' ages: its
+size is their number.
 
 The ceilings come from the scale in force (``CssScale``), editable in the admin because they
 change every 1 April. A household larger than the scale's last row gets that row plus the
-scale's amount per extra person.
+scale's amount per extra person. The prices come from the published offer's formulas.
 """
 
+import datetime
 import enum
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,7 +24,17 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from .models import CssCeiling, CssContribution, CssScale
+from .models import CssCeiling, CssContribution, CssScale, Formula, FormulaPrice, Offer
+
+MONTHS = 12
+
+# The kinds of monthly resources the orientation asks, in the order of the form.
+RESOURCE_KINDS = (
+    ("salaries", "Salaires"),
+    ("pensions", "Retraites et pensions"),
+    ("unemployment", "Allocations chômage"),
+    ("other", "Autres revenus"),
+)
 
 
 class Orientation(enum.StrEnum):
@@ -40,21 +56,87 @@ class Ceilings:
 
 
 @dataclass(frozen=True)
+class MemberCost:
+    """What one member of the household would pay a month (None: no band of the table covers the age)."""
+
+    position: int  # 1 for the person who answers, then the others in the order given
+    age: int
+    monthly: Decimal | None
+
+
+def _total(members):
+    amounts = [member.monthly for member in members]
+    return None if any(amount is None for amount in amounts) else sum(amounts, Decimal(0))
+
+
+def _yearly_saving(current_premium, monthly_total):
+    if current_premium is None or monthly_total is None:
+        return None
+    return (current_premium - monthly_total) * MONTHS
+
+
+@dataclass(frozen=True)
+class FormulaQuote:
+    """A formula's monthly price for each member of the household, and its total."""
+
+    formula: Formula
+    members: tuple[MemberCost, ...]
+    current_premium: Decimal | None = None
+
+    @property
+    def monthly_total(self):
+        return _total(self.members)
+
+    @property
+    def yearly_saving(self):
+        """Positive: saved each year compared with the current premium; negative: what it costs more."""
+        return _yearly_saving(self.current_premium, self.monthly_total)
+
+    @property
+    def yearly_extra_cost(self):
+        saving = self.yearly_saving
+        return -saving if saving is not None and saving < 0 else None
+
+
+@dataclass(frozen=True)
 class Estimate:
     orientation: Orientation
     scale: CssScale
     ceilings: Ceilings
-    household_size: int
+    ages: tuple[int, ...]
     yearly_resources: Decimal | None
     receives_rsa: bool
-    age: int | None = None
-    monthly_contribution: Decimal | None = None  # for the age given, when there is a contribution
-    contribution_min: Decimal | None = None  # the range of the scale, shown when no age is given
-    contribution_max: Decimal | None = None
+    # How the resources were given: by the month and by kind ((label, amount) of each kind given), or a yearly total.
+    monthly_resources: tuple[tuple[str, Decimal], ...] = ()
+    yearly_total_given: bool = False
+    current_premium: Decimal | None = None  # what the household pays a month today, if given
+    css_members: tuple[MemberCost, ...] = ()  # the CSS contribution of each member (0 when free)
+    quotes: tuple[FormulaQuote, ...] = ()  # the mutuelle's formulas, for a household above the ceilings
+
+    @property
+    def household_size(self):
+        return len(self.ages)
 
     @property
     def is_css(self):
         return self.orientation in (Orientation.CSS_FREE, Orientation.CSS_CONTRIBUTION)
+
+    @property
+    def monthly_resources_total(self):
+        return sum((amount for _, amount in self.monthly_resources), Decimal(0))
+
+    @property
+    def compared_ceiling(self):
+        """The ceiling the answer rests on: the free one for the free CSS, the other one otherwise."""
+        return self.ceilings.free if self.orientation == Orientation.CSS_FREE else self.ceilings.contribution
+
+    @property
+    def css_monthly_total(self):
+        return _total(self.css_members) if self.is_css else None
+
+    @property
+    def css_yearly_saving(self):
+        return _yearly_saving(self.current_premium, self.css_monthly_total)
 
     @property
     def near_ceiling(self):
@@ -85,6 +167,28 @@ def scale_in_force(on=None):
     )
 
 
+def scale_is_outdated(scale, on=None):
+    """Whether the scale is a year old or more: the ceilings change every 1 April, and the new
+    scale has not been entered yet (the page then says so plainly)."""
+    on = on or timezone.localdate()
+    start = scale.valid_from
+    try:
+        anniversary = start.replace(year=start.year + 1)
+    except ValueError:  # 29 February
+        anniversary = start + datetime.timedelta(days=365)
+    return on >= anniversary
+
+
+def published_formulas():
+    """The formulas of the published offer (the one /mutuelle/ shows) with their prices by age: two queries."""
+    offer = Offer.objects.published().order_by(*Offer._meta.ordering).values("pk")[:1]
+    return list(
+        Formula.objects.filter(offer__in=offer)
+        .order_by("order", "name")
+        .prefetch_related(Prefetch("prices", queryset=FormulaPrice.objects.order_by("age_min")))
+    )
+
+
 def ceilings_for(scale, household_size):
     """The yearly ceilings (free, with contribution) of a household of ``household_size`` people.
 
@@ -104,51 +208,104 @@ def ceilings_for(scale, household_size):
     )
 
 
-def contribution_for_age(scale, age):
-    """The monthly CSS contribution for a person of ``age`` on 1 January, or None if no band covers it."""
-    for band in scale.contributions.all():
+def _amount_for_age(bands, age, field):
+    for band in bands:
         if band.covers(age):
-            return band.monthly_amount
+            return getattr(band, field)
     return None
 
 
-def contribution_range(scale):
-    amounts = [band.monthly_amount for band in scale.contributions.all()]
-    return (min(amounts), max(amounts)) if amounts else (None, None)
+def contribution_for_age(scale, age):
+    """The monthly CSS contribution for a person of ``age`` on 1 January, or None if no band covers it."""
+    return _amount_for_age(scale.contributions.all(), age, "monthly_amount")
 
 
-def estimate(*, scale, household_size, yearly_resources=None, age=None, receives_rsa=False):
+def price_for_age(formula, age):
+    """A formula's monthly price for a person of ``age``, or None if no band covers it."""
+    return _amount_for_age(formula.prices.all(), age, "monthly_price")
+
+
+def yearly_resources_of(*, monthly=None, yearly_total=None):
+    """The household's resources over 12 months: the yearly total if the person gave it, else
+    the sum of the monthly amounts (by kind) times 12. None when nothing was given."""
+    if yearly_total is not None:
+        return yearly_total
+    amounts = [amount for amount in (monthly or {}).values() if amount is not None]
+    if not amounts:
+        return None
+    return sum(amounts, Decimal(0)) * MONTHS
+
+
+def estimate(
+    *,
+    scale,
+    ages,
+    monthly=None,
+    yearly_total=None,
+    receives_rsa=False,
+    current_premium=None,
+    formulas=None,
+):
     """Orient a household: CSS without contribution, CSS with contribution, or the mutuelle communale.
 
-    ``yearly_resources`` are those of the whole household over 12 months, in euros; they may be
-    None only for an RSA recipient, who is entitled to the CSS without contribution anyway.
-    A household exactly at a ceiling is under it (the rule is « ressources ≤ plafond »).
+    ``ages`` are those of the household's members on 1 January (the person who answers first);
+    ``monthly`` maps the kinds of ``RESOURCE_KINDS`` to the household's monthly amounts, or
+    ``yearly_total`` gives the resources over 12 months instead. They may all be missing only
+    for an RSA recipient, who is entitled to the CSS without contribution anyway. A household
+    exactly at a ceiling is under it (the rule is « ressources ≤ plafond »).
+
+    ``formulas`` (with their prices) are read from the published offer when the household is
+    above the ceilings and none are given.
     """
-    if yearly_resources is None and not receives_rsa:
+    ages = tuple(ages)
+    if not ages:
+        raise ValueError("Le foyer compte au moins une personne.")
+    resources = yearly_resources_of(monthly=monthly, yearly_total=yearly_total)
+    if resources is None and not receives_rsa:
         raise ValueError("Les ressources sont nécessaires sans le RSA.")
-    ceilings = ceilings_for(scale, household_size)
-    if receives_rsa or yearly_resources <= ceilings.free:
+    ceilings = ceilings_for(scale, len(ages))
+    if receives_rsa or resources <= ceilings.free:
         orientation = Orientation.CSS_FREE
-    elif yearly_resources <= ceilings.contribution:
+    elif resources <= ceilings.contribution:
         orientation = Orientation.CSS_CONTRIBUTION
     else:
         orientation = Orientation.MUTUELLE
 
-    monthly = low = high = None
-    if orientation == Orientation.CSS_CONTRIBUTION:
-        monthly = contribution_for_age(scale, age) if age is not None else None
-        low, high = contribution_range(scale)
+    css_members, quotes = (), ()
+    if orientation == Orientation.CSS_FREE:
+        css_members = tuple(MemberCost(n, age, Decimal(0)) for n, age in enumerate(ages, start=1))
+    elif orientation == Orientation.CSS_CONTRIBUTION:
+        css_members = tuple(MemberCost(n, age, contribution_for_age(scale, age)) for n, age in enumerate(ages, start=1))
+    else:
+        formulas = published_formulas() if formulas is None else formulas
+        quotes = tuple(
+            FormulaQuote(
+                formula=formula,
+                members=tuple(MemberCost(n, age, price_for_age(formula, age)) for n, age in enumerate(ages, start=1)),
+                current_premium=current_premium,
+            )
+            for formula in formulas
+        )
+    labels = dict(RESOURCE_KINDS)
+    given = (
+        ()
+        if yearly_total is not None
+        else tuple(
+            (labels[kind], amount) for kind, amount in (monthly or {}).items() if amount is not None and kind in labels
+        )
+    )
     return Estimate(
         orientation=orientation,
         scale=scale,
         ceilings=ceilings,
-        household_size=household_size,
-        yearly_resources=yearly_resources,
+        ages=ages,
+        yearly_resources=resources,
         receives_rsa=receives_rsa,
-        age=age,
-        monthly_contribution=monthly,
-        contribution_min=low,
-        contribution_max=high,
+        monthly_resources=given,
+        yearly_total_given=yearly_total is not None,
+        current_premium=current_premium,
+        css_members=css_members,
+        quotes=quotes,
     )
 
 

@@ -34,6 +34,8 @@ DATE_INPUT_MAX_LENGTH = 10  # « 1980-03-12 » or « 12/03/1980 »
 NUMBER_INPUT_MAX_LENGTH = 3
 TOKEN_MAX_LENGTH = 64
 HONEYPOT_FIELD = "site_internet"
+# The query parameter that brings the household size from the orientation (« ?foyer=3 »): the size only.
+PREFILL_HOUSEHOLD = "foyer"
 HONEYPOT_MAX_LENGTH = 200
 
 BIRTH_DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
@@ -136,7 +138,25 @@ class InterestRequestForm(forms.Form):
 
     A plain form, not a ModelForm: it saves nothing itself, and every rule the model holds
     (lengths, choices, household size, a way to reach the person) is checked here, in French.
+    The fields are in the order of the page (``field_order``), so the error summary lists the
+    mistakes in the order the person meets them.
     """
+
+    field_order = [
+        "first_name",
+        "last_name",
+        "birth_date",
+        "postal_code",
+        "phone",
+        "email",
+        "contact_method",
+        "contact_time",
+        "household_size",
+        "current_cover",
+        "situation",
+        "message",
+        "consent",
+    ]
 
     first_name = forms.CharField(
         label="Prénom",
@@ -284,6 +304,15 @@ class InterestRequestForm(forms.Form):
             self.fields[name].widget.attrs.setdefault("maxlength", str(self.fields[name].max_length))
         self.fields["household_size"].widget.attrs.update({"min": "1", "max": str(MAX_HOUSEHOLD_SIZE)})
         self.helper = self.build_helper()
+
+    @classmethod
+    def household_size_from(cls, query):
+        """The household size brought by the orientation's link (``?foyer=3``), or None if absent or not one."""
+        typed = query.get(PREFILL_HOUSEHOLD, "")
+        if not (typed.isascii() and typed.isdigit() and len(typed) <= NUMBER_INPUT_MAX_LENGTH):
+            return None
+        size = int(typed)
+        return size if 1 <= size <= MAX_HOUSEHOLD_SIZE else None
 
     def build_helper(self):
         helper = FormHelper(self)

@@ -6,17 +6,21 @@ from django.db import connection
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
 
 from core.cache import public_page
 from events.models import Event
 
 from . import throttle
-from .eligibility import ScaleUnusable, ceilings_table, estimate, scale_in_force
-from .eligibility_forms import EligibilityForm
+from .eligibility import ScaleUnusable, ceilings_table, estimate, scale_in_force, scale_is_outdated
+from .eligibility_forms import OLD_GET_NAMES, EligibilityForm
 from .enums import RequestSource
-from .forms import HONEYPOT_FIELD, MESSAGE_MAX_LENGTH, SUBMISSION_TOKEN, InterestRequestForm
+from .forms import HONEYPOT_FIELD, MESSAGE_MAX_LENGTH, PREFILL_HOUSEHOLD, SUBMISSION_TOKEN, InterestRequestForm
 from .models import Formula, InterestRequest, Offer, age_band_label
 from .services import requests as request_services
 
@@ -60,19 +64,28 @@ def home(request):
     )
 
 
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+@sensitive_post_parameters()
+@never_cache
 def eligibility(request):
-    """CSS or mutuelle communale? A GET form against the scale in force; nothing is stored.
+    """CSS or mutuelle communale? A POST form against the scale in force; nothing is stored.
 
-    Sent by GET: no CSRF token, no cookie, and the URL of an answer can be shared. Three
-    queries (the scale, its ceilings, its contributions) whatever the answer.
+    Income and ages are sent by POST, so they never go into the address (the browser's history,
+    the server's logs); the answer is ``Cache-Control: no-store`` (never_cache), not a public
+    page (never in the page cache), and nothing here logs or saves anything. No CSRF token: the
+    view changes and stores nothing that a forged request could alter, and without the token
+    the page sets no cookie. The old addresses with the answers in their query string show the
+    empty form with a note. Three queries for the scale, two more for the prices of the
+    mutuelle's formulas when the household is above the ceilings.
     """
     scale = scale_in_force()
-    submitted = any(name in request.GET for name in EligibilityForm.base_fields)
-    form = EligibilityForm(request.GET if submitted else None)
+    form = EligibilityForm(request.POST if request.method == "POST" else None)
+    old_address = request.method != "POST" and any(name in request.GET for name in (*OLD_GET_NAMES, *form.fields))
     result, scale_unusable = None, False
-    if scale and submitted and form.is_valid():
+    if scale and form.is_bound and form.is_valid():
         try:
-            result = estimate(scale=scale, **form.cleaned_data)
+            result = estimate(scale=scale, **form.estimate_arguments())
         except ScaleUnusable:
             scale_unusable = True
     return render(
@@ -81,8 +94,16 @@ def eligibility(request):
         {
             "form": form,
             "scale": scale,
+            "scale_outdated": scale_is_outdated(scale) if scale else False,
+            "old_address": old_address,
             "result": result,
             "scale_unusable": scale_unusable,
+            "today": timezone.localdate(),
+            "request_url": (
+                f"{reverse('mutuelle:request')}?{urlencode({PREFILL_HOUSEHOLD: result.household_size})}"
+                if result
+                else reverse("mutuelle:request")
+            ),
             "ceilings": ceilings_table(scale) if scale else [],
             "contributions": list(scale.contributions.all()) if scale else [],
             "breadcrumbs": [("Mutuelle communale", reverse("mutuelle:home")), ("CSS ou mutuelle ?", None)],
@@ -98,6 +119,8 @@ def eligibility(request):
 # Never a name, a phone number or an address.
 SESSION_REFERENCE = "mutuelle_reference"
 SESSION_MAIL = "mutuelle_confirmation_mail"
+# Set when the page is shown for a request sent again (« déjà envoyée »), removed by a new one.
+SESSION_ALREADY_SENT = "mutuelle_already_sent"
 
 
 def _request_form_page(request, form, *, status=200, limited=False):
@@ -113,7 +136,7 @@ def _request_form_page(request, form, *, status=200, limited=False):
     )
 
 
-def _show_confirmation(request, interest_request):
+def _show_confirmation(request, interest_request, *, already_sent=False):
     """Post/Redirect/Get: the reference goes to the confirmation page through the session."""
     confirmation_sent_at = (
         InterestRequest.objects.filter(pk=interest_request.pk).values_list("confirmation_sent_at", flat=True).first()
@@ -126,6 +149,10 @@ def _show_confirmation(request, interest_request):
         mail = "pending"
     request.session[SESSION_REFERENCE] = interest_request.reference
     request.session[SESSION_MAIL] = mail
+    if already_sent:
+        request.session[SESSION_ALREADY_SENT] = True
+    else:
+        request.session.pop(SESSION_ALREADY_SENT, None)
     return redirect("mutuelle:request_done")
 
 
@@ -134,6 +161,14 @@ def _request_for_token(token):
     if not isinstance(token, str) or not SUBMISSION_TOKEN.fullmatch(token):
         return None
     return InterestRequest.objects.filter(submission_token=token).first()
+
+
+def _request_sent_from_this_browser(request):
+    """The request this browser's session sent last (its reference is all the session keeps), if any."""
+    reference = request.session.get(SESSION_REFERENCE)
+    if not reference or not isinstance(reference, str):
+        return None
+    return InterestRequest.objects.filter(reference=reference).first()
 
 
 @sensitive_post_parameters()
@@ -145,7 +180,9 @@ def request_form(request):
         # outage page (503) shows at once rather than after the person has typed everything.
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        return _request_form_page(request, InterestRequestForm())
+        household_size = InterestRequestForm.household_size_from(request.GET)
+        initial = {"household_size": household_size} if household_size else {}
+        return _request_form_page(request, InterestRequestForm(initial=initial))
     if throttle.post_is_flooding(request):
         return rate_limited(request)
     existing = _request_for_token(request.POST.get("submission_token"))
@@ -153,7 +190,7 @@ def request_form(request):
         # The same form sent again (a double click, a reload, or a robot replaying it): its
         # confirmation, even past the limit, and nothing saved twice.
         throttle.count_submission(request)
-        return _show_confirmation(request, existing)
+        return _show_confirmation(request, existing, already_sent=True)
     if throttle.submissions_exhausted(request):
         return rate_limited(request)
     form = InterestRequestForm(request.POST)
@@ -167,7 +204,14 @@ def request_form(request):
     if not form.is_valid():
         # A mistake to correct is not counted: nobody is locked out for typing errors.
         return _request_form_page(request, form)
-    interest_request = request_services.request_create(data=form.request_data(), source=RequestSource.WEBSITE)
+    data = form.request_data()
+    previous = _request_sent_from_this_browser(request)
+    if previous is not None and request_services.request_is_the_same(interest_request=previous, data=data):
+        # Back to the form after sending it, and sent again: the browser may have shown the form
+        # afresh (with a new token) and kept what was typed. The same person, the same request:
+        # its confirmation again, nothing saved, nothing counted.
+        return _show_confirmation(request, previous, already_sent=True)
+    interest_request = request_services.request_create(data=data, source=RequestSource.WEBSITE)
     throttle.count_submission(request)
     return _show_confirmation(request, interest_request)
 
@@ -184,6 +228,7 @@ def request_done(request):
         {
             "reference": reference,
             "mail": request.session.get(SESSION_MAIL, "none"),
+            "already_sent": bool(reference) and request.session.get(SESSION_ALREADY_SENT, False),
             "breadcrumbs": [("Mutuelle communale", reverse("mutuelle:home")), ("Demande envoyée", None)],
         },
     )

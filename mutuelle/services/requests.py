@@ -75,6 +75,25 @@ def request_create(*, data, source, created_by=None):
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+# What makes a request sent again the same one: the person and how to reach them.
+SAME_REQUEST_FIELDS = ("first_name", "last_name", "postal_code", "phone", "email")
+
+
+@sensitive_variables("data")
+def request_is_the_same(*, interest_request, data):
+    """Whether cleaned form ``data`` is ``interest_request`` sent again by the same person (the same
+    name, postal code, phone and address, whatever the case and spacing), not yet anonymised."""
+    if interest_request.anonymised_at is not None:
+        return False
+
+    def normalised(value):
+        return " ".join(str(value or "").split()).casefold()
+
+    return all(
+        normalised(getattr(interest_request, name)) == normalised(data.get(name)) for name in SAME_REQUEST_FIELDS
+    )
+
+
 @dataclass
 class MailResult:
     confirmations_sent: int = 0

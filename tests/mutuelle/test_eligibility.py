@@ -1,25 +1,85 @@
-"""The CSS / mutuelle orientation: the rule at every boundary, the form, the page."""
+"""The CSS / mutuelle orientation: the rule at every boundary, the form, the page.
+
+The reference households are checked against the official figures written here by hand (the
+scale of 1 April 2025 and the offer's seeded prices), while the code reads them from the tables
+that ``mutuelle.content`` loads into the database.
+"""
 
 import datetime
+import logging
+import re
 from decimal import Decimal
 
 import pytest
 from django.apps import apps
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 
-from mutuelle.content import create_scale
-from mutuelle.eligibility import Orientation, ScaleUnusable, ceilings_for, estimate, scale_in_force
-from mutuelle.eligibility_forms import EligibilityForm, parse_euros
-from mutuelle.models import CssCeiling, CssContribution, CssScale
+from core.cache import is_public_page
+from mutuelle.content import create_offer, create_scale
+from mutuelle.eligibility import (
+    Orientation,
+    ScaleUnusable,
+    ceilings_for,
+    estimate,
+    published_formulas,
+    scale_in_force,
+    scale_is_outdated,
+)
+from mutuelle.eligibility_forms import AGE_NAMES, EligibilityForm, parse_euros
+from mutuelle.models import CssCeiling, CssContribution, CssScale, FormulaPrice
+from tests.partners.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("mutuelle:eligibility")
 
-# The official ceilings from 1 April 2025 (metropolitan France), free / with contribution.
-CEILINGS_2025 = {1: (10339, 13957), 2: (15508, 20936), 3: (18609, 25123), 4: (21711, 29311)}
+# The official ceilings from 1 April 2025 (metropolitan France), free / with contribution, per year.
+CEILINGS_2025 = {
+    1: (10339, 13957),
+    2: (15508, 20936),
+    3: (18609, 25123),
+    4: (21711, 29311),
+    5: (25846, 34894),  # the 4-person row + 4 135 € / + 5 583 € per extra person
+    6: (29981, 40477),
+}
 EXTRA_2025 = (4135, 5583)
+
+# One household of each size, every age band of the CSS contributions (≤ 29, 30–49, 50–59,
+# 60–69, ≥ 70) and of the mutuelle's prices (0–25, 26–59, 60–74, 75+) among them, with what each
+# member pays a month, worked out by hand from the official tables:
+#   ages, CSS contribution of each member, prices of each member for Essentiel / Confort / Renfort
+HOUSEHOLDS = {
+    1: ((30,), (14,), ((29,), (45,), (63,))),
+    2: ((67, 72), (25, 30), ((47, 47), (72, 72), (98, 98))),
+    3: ((45, 43, 12), (14, 14, 8), ((29, 29, 14), (45, 45, 22), (63, 63, 31))),
+    4: ((52, 50, 19, 26), (21, 21, 8, 8), ((29, 29, 14, 29), (45, 45, 22, 45), (63, 63, 31, 63))),
+    5: (
+        (58, 61, 25, 29, 3),
+        (21, 25, 8, 8, 8),
+        ((29, 47, 14, 29, 14), (45, 72, 22, 45, 22), (63, 98, 31, 63, 31)),
+    ),
+    6: (
+        (76, 70, 49, 30, 0, 60),
+        (30, 30, 14, 14, 8, 25),
+        ((59, 47, 29, 29, 14, 47), (89, 72, 45, 45, 22, 72), (118, 98, 63, 63, 31, 98)),
+    ),
+}
+FORMULA_NAMES = ["Essentiel", "Confort", "Renfort"]
+
+
+def reference_households():
+    """Each household at each ceiling: 1 € under, exactly at, 1 € over (6 sizes × 6 amounts = 36)."""
+    for size, (free, contribution) in CEILINGS_2025.items():
+        for resources, expected in (
+            (free - 1, Orientation.CSS_FREE),
+            (free, Orientation.CSS_FREE),
+            (free + 1, Orientation.CSS_CONTRIBUTION),
+            (contribution - 1, Orientation.CSS_CONTRIBUTION),
+            (contribution, Orientation.CSS_CONTRIBUTION),
+            (contribution + 1, Orientation.MUTUELLE),
+        ):
+            yield pytest.param(size, resources, expected, id=f"{size}p-{resources}€")
 
 
 @pytest.fixture
@@ -28,91 +88,153 @@ def scale():
     return scale_in_force(on=datetime.date(2025, 6, 1))
 
 
-def orient(scale, size, resources, **kwargs):
-    return estimate(scale=scale, household_size=size, yearly_resources=Decimal(resources), **kwargs)
+@pytest.fixture
+def offer():
+    PartnerFactory(slug="just", name="Just", kind="assureur")
+    create_offer()  # the seeded offer, its formulas and their prices by age
 
 
-# The rule ----------------------------------------------------------------------------------
+# The rule: reference households ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("size", [1, 2, 3, 4])
-def test_each_household_size_at_its_ceilings(scale, size):
-    free, contribution = CEILINGS_2025[size]
+@pytest.mark.parametrize(("size", "resources", "expected"), list(reference_households()))
+def test_reference_households_against_the_tables(scale, offer, size, resources, expected):
+    ages, contributions, prices = HOUSEHOLDS[size]
 
-    assert orient(scale, size, free).orientation == Orientation.CSS_FREE
-    assert orient(scale, size, free + 1).orientation == Orientation.CSS_CONTRIBUTION
-    assert orient(scale, size, contribution).orientation == Orientation.CSS_CONTRIBUTION
-    assert orient(scale, size, contribution + 1).orientation == Orientation.MUTUELLE
+    result = estimate(scale=scale, ages=ages, yearly_total=Decimal(resources), current_premium=Decimal(300))
+
+    assert result.orientation == expected
+    assert result.household_size == size
+    assert (result.ceilings.free, result.ceilings.contribution) == CEILINGS_2025[size]
+    assert result.yearly_resources == resources
+    if expected == Orientation.CSS_FREE:
+        assert [member.monthly for member in result.css_members] == [0] * size
+        assert result.css_monthly_total == 0
+        assert result.css_yearly_saving == 300 * 12
+        assert result.quotes == ()
+    elif expected == Orientation.CSS_CONTRIBUTION:
+        assert [member.monthly for member in result.css_members] == list(contributions)
+        assert [member.age for member in result.css_members] == list(ages)
+        assert result.css_monthly_total == sum(contributions)
+        assert result.css_yearly_saving == (300 - sum(contributions)) * 12
+        assert result.quotes == ()
+    else:
+        assert result.css_members == () and result.css_monthly_total is None
+        assert [quote.formula.name for quote in result.quotes] == FORMULA_NAMES
+        for quote, member_prices in zip(result.quotes, prices, strict=True):
+            assert [member.monthly for member in quote.members] == list(member_prices)
+            assert quote.monthly_total == sum(member_prices)
+            assert quote.yearly_saving == (300 - sum(member_prices)) * 12
+
+
+# The three households measured in the issue, who typed their income by the month and were all
+# told « CSS gratuite » by the yearly-only form.
+MEASURED = [
+    # a person of 30 living alone, 1 500 € of salary a month: 18 000 € a year, above both ceilings
+    pytest.param((30,), {"salaries": 1500}, Orientation.MUTUELLE, 18000, id="1500€-seul-30-ans"),
+    # a pensioner of 67 living alone, 1 100 € a month: 13 200 € a year, the CSS at 25 € a month
+    pytest.param((67,), {"pensions": 1100}, Orientation.CSS_CONTRIBUTION, 13200, id="1100€-seul-67-ans"),
+    # 2 000 € a month: alone, the mutuelle; a couple with a child, the CSS with a contribution
+    pytest.param((40,), {"salaries": 2000}, Orientation.MUTUELLE, 24000, id="2000€-seul"),
+    pytest.param((45, 43, 12), {"salaries": 1400, "other": 600}, Orientation.CSS_CONTRIBUTION, 24000, id="2000€-3p"),
+]
+
+
+@pytest.mark.parametrize(("ages", "monthly", "expected", "yearly"), MEASURED)
+def test_monthly_income_is_counted_over_twelve_months(scale, offer, ages, monthly, expected, yearly):
+    result = estimate(scale=scale, ages=ages, monthly={kind: Decimal(amount) for kind, amount in monthly.items()})
+
+    assert result.yearly_resources == yearly
+    assert result.orientation == expected
+    assert result.orientation != Orientation.CSS_FREE
+    assert not result.yearly_total_given
+
+
+def test_the_person_of_30_earning_1500_a_month_is_sent_to_the_mutuelle_with_its_prices(scale, offer):
+    result = estimate(scale=scale, ages=[30], monthly={"salaries": Decimal(1500)}, current_premium=Decimal(80))
+
+    assert result.orientation == Orientation.MUTUELLE
+    assert result.compared_ceiling == 13957
+    assert [(quote.formula.name, quote.monthly_total) for quote in result.quotes] == [
+        ("Essentiel", 29),
+        ("Confort", 45),
+        ("Renfort", 63),
+    ]
+    assert [quote.yearly_saving for quote in result.quotes] == [612, 420, 204]
+
+
+def test_monthly_amounts_of_every_kind_add_up(scale):
+    monthly = {"salaries": Decimal("800.50"), "pensions": Decimal(200), "unemployment": Decimal(100), "other": 0}
+    result = estimate(scale=scale, ages=[40, 38], monthly=monthly)
+
+    assert result.yearly_resources == Decimal("13206.00")
+    assert result.monthly_resources_total == Decimal("1100.50")
+    assert [label for label, _ in result.monthly_resources] == [
+        "Salaires",
+        "Retraites et pensions",
+        "Allocations chômage",
+        "Autres revenus",
+    ]
+
+
+def test_a_yearly_total_may_be_given_instead(scale):
+    result = estimate(scale=scale, ages=[40], yearly_total=Decimal(12000))
+
+    assert result.yearly_total_given and result.monthly_resources == ()
+    assert result.orientation == Orientation.CSS_CONTRIBUTION
 
 
 def test_a_cent_above_the_ceiling_is_above_it(scale):
-    assert orient(scale, 1, "10339.00").orientation == Orientation.CSS_FREE
-    assert orient(scale, 1, "10339.01").orientation == Orientation.CSS_CONTRIBUTION
+    assert estimate(scale=scale, ages=[40], yearly_total=Decimal("10339.00")).orientation == Orientation.CSS_FREE
+    assert (
+        estimate(scale=scale, ages=[40], yearly_total=Decimal("10339.01")).orientation == Orientation.CSS_CONTRIBUTION
+    )
 
 
-def test_no_resources_at_all_is_the_free_css(scale):
-    assert orient(scale, 1, 0).orientation == Orientation.CSS_FREE
-
-
-@pytest.mark.parametrize("size", [5, 6, 9])
+@pytest.mark.parametrize("size", [7, 9])
 def test_larger_households_get_the_last_row_plus_each_extra_person(scale, size):
     extra = size - 4
-    free = CEILINGS_2025[4][0] + extra * EXTRA_2025[0]
-    contribution = CEILINGS_2025[4][1] + extra * EXTRA_2025[1]
-
     ceilings = ceilings_for(scale, size)
-    assert (ceilings.free, ceilings.contribution, ceilings.extra_people) == (free, contribution, extra)
-    assert orient(scale, size, free).orientation == Orientation.CSS_FREE
-    assert orient(scale, size, free + 1).orientation == Orientation.CSS_CONTRIBUTION
-    assert orient(scale, size, contribution).orientation == Orientation.CSS_CONTRIBUTION
-    assert orient(scale, size, contribution + 1).orientation == Orientation.MUTUELLE
-
-
-def test_five_and_six_people_with_the_2025_figures(scale):
-    assert (ceilings_for(scale, 5).free, ceilings_for(scale, 5).contribution) == (25846, 34894)
-    assert (ceilings_for(scale, 6).free, ceilings_for(scale, 6).contribution) == (29981, 40477)
+    assert (ceilings.free, ceilings.contribution, ceilings.extra_people) == (
+        CEILINGS_2025[4][0] + extra * EXTRA_2025[0],
+        CEILINGS_2025[4][1] + extra * EXTRA_2025[1],
+        extra,
+    )
 
 
 def test_rsa_gives_the_free_css_whatever_the_resources(scale):
-    assert orient(scale, 1, 50000, receives_rsa=True).orientation == Orientation.CSS_FREE
-    result = estimate(scale=scale, household_size=2, yearly_resources=None, receives_rsa=True)
-    assert result.orientation == Orientation.CSS_FREE
-    assert result.receives_rsa
+    assert estimate(scale=scale, ages=[40], yearly_total=Decimal(50000), receives_rsa=True).orientation == (
+        Orientation.CSS_FREE
+    )
+    result = estimate(scale=scale, ages=[40, 12], receives_rsa=True)
+    assert result.orientation == Orientation.CSS_FREE and result.yearly_resources is None
 
 
-def test_resources_are_needed_without_the_rsa(scale):
+def test_resources_and_a_person_are_needed(scale):
     with pytest.raises(ValueError):
-        estimate(scale=scale, household_size=1, yearly_resources=None)
+        estimate(scale=scale, ages=[40])
+    with pytest.raises(ValueError):
+        estimate(scale=scale, ages=[], yearly_total=Decimal(1))
 
 
-@pytest.mark.parametrize(
-    ("age", "amount"),
-    [(0, 8), (29, 8), (30, 14), (49, 14), (50, 21), (59, 21), (60, 25), (69, 25), (70, 30), (120, 30)],
-)
-def test_contribution_by_age_band(scale, age, amount):
-    result = orient(scale, 1, 12000, age=age)
+def test_an_age_no_band_covers_leaves_the_total_to_the_adviser(scale, offer):
+    FormulaPrice.objects.filter(age_min=75).delete()
+    result = estimate(scale=scale, ages=[80, 40], yearly_total=Decimal(90000))
 
-    assert result.orientation == Orientation.CSS_CONTRIBUTION
-    assert result.monthly_contribution == Decimal(amount)
+    essentiel = result.quotes[0]
+    assert [member.monthly for member in essentiel.members] == [None, 29]
+    assert essentiel.monthly_total is None and essentiel.yearly_saving is None
 
 
-def test_without_age_the_contribution_is_a_range(scale):
-    result = orient(scale, 1, 12000)
-
-    assert result.monthly_contribution is None
-    assert (result.contribution_min, result.contribution_max) == (Decimal(8), Decimal(30))
-
-
-def test_no_contribution_is_quoted_outside_the_contribution_bracket(scale):
-    assert orient(scale, 1, 5000, age=40).monthly_contribution is None
-    assert orient(scale, 1, 50000, age=40).monthly_contribution is None
+def test_without_a_published_offer_there_is_no_price(scale):
+    result = estimate(scale=scale, ages=[40], yearly_total=Decimal(90000))
+    assert result.orientation == Orientation.MUTUELLE and result.quotes == ()
 
 
 def test_near_a_ceiling(scale):
-    assert orient(scale, 1, 10000).near_ceiling
-    assert orient(scale, 1, 14500).near_ceiling
-    assert not orient(scale, 1, 4000).near_ceiling
-    assert not orient(scale, 1, 40000).near_ceiling
+    assert estimate(scale=scale, ages=[40], yearly_total=Decimal(10000)).near_ceiling
+    assert not estimate(scale=scale, ages=[40], yearly_total=Decimal(4000)).near_ceiling
+    assert not estimate(scale=scale, ages=[40], yearly_total=Decimal(40000)).near_ceiling
 
 
 def test_a_scale_without_a_row_small_enough_cannot_be_used():
@@ -128,31 +250,16 @@ def test_a_scale_without_a_row_small_enough_cannot_be_used():
 
 def test_the_scale_in_force_is_the_latest_already_started(scale):
     future = CssScale.objects.create(
-        valid_from=datetime.date(2026, 4, 1),
-        source="Barème à venir",
-        free_extra_person=1,
-        contribution_extra_person=1,
+        valid_from=datetime.date(2026, 4, 1), source="Barème à venir", free_extra_person=1, contribution_extra_person=1
     )
-    CssCeiling.objects.create(scale=future, household_size=1, free_ceiling=99999, contribution_ceiling=99999)
-
     assert scale_in_force(on=datetime.date(2026, 3, 31)).pk == scale.pk
     assert scale_in_force(on=datetime.date(2026, 4, 1)).pk == future.pk
     assert scale_in_force(on=datetime.date(2025, 3, 31)) is None
 
 
-def test_the_page_does_not_use_a_scale_that_starts_tomorrow(client, scale):
-    future = CssScale.objects.create(
-        valid_from=timezone.localdate() + datetime.timedelta(days=1),
-        source="Barème de demain",
-        free_extra_person=1,
-        contribution_extra_person=1,
-    )
-    CssCeiling.objects.create(scale=future, household_size=1, free_ceiling=99999, contribution_ceiling=99999)
-
-    body = client.get(URL, {"household_size": 1, "yearly_resources": "20000"}).content.decode()
-
-    assert "La mutuelle communale est faite pour vous" in body
-    assert "Barème de demain" not in body
+def test_a_scale_a_year_old_is_outdated(scale):
+    assert not scale_is_outdated(scale, on=datetime.date(2026, 3, 31))
+    assert scale_is_outdated(scale, on=datetime.date(2026, 4, 1))
 
 
 # Reading amounts as people type them ---------------------------------------------------------
@@ -161,17 +268,16 @@ def test_the_page_does_not_use_a_scale_that_starts_tomorrow(client, scale):
 @pytest.mark.parametrize(
     ("typed", "amount"),
     [
-        ("12500", "12500"),
-        ("12 500", "12500"),
-        ("12\u00a0500", "12500"),
-        ("12\u202f500", "12500"),
-        ("12500,50", "12500.50"),
-        ("12500.50", "12500.50"),
+        ("1500", "1500"),
+        ("1 500", "1500"),
+        ("1\u00a0500", "1500"),
+        ("1\u202f500", "1500"),
+        ("1500,50", "1500.50"),
+        ("1500.50", "1500.50"),
         ("12.500", "12500"),
         ("12.500,50", "12500.50"),
-        ("1.234.567", "1234567"),
-        ("12 500 €", "12500"),
-        ("12500 euros", "12500"),
+        ("1 500 €", "1500"),
+        ("1500 euros", "1500"),
         ("  0 ", "0"),
     ],
 )
@@ -179,10 +285,7 @@ def test_amounts_as_people_type_them(typed, amount):
     assert parse_euros(typed) == Decimal(amount)
 
 
-@pytest.mark.parametrize(
-    "typed",
-    ["douze mille", "12a", "1,2,3", "12,505", "--5", "١٢٥٠٠", "１２５００", "1e5", "NaN", "Infinity", "0x10", "½"],
-)
+@pytest.mark.parametrize("typed", ["mille", "12a", "1,2,3", "12,505", "--5", "١٢٥٠٠", "１２５００", "1e5", "NaN", "½"])
 def test_junk_amounts_are_refused(typed):
     with pytest.raises(ValueError):
         parse_euros(typed)
@@ -191,54 +294,61 @@ def test_junk_amounts_are_refused(typed):
 # The form -----------------------------------------------------------------------------------
 
 
-def errors_of(data):
-    form = EligibilityForm(data)
-    assert not form.is_valid()
-    return form.errors
-
-
-def test_form_cleans_a_valid_answer():
-    form = EligibilityForm({"household_size": "3", "yearly_resources": "18 609", "age": "45"})
+def test_form_cleans_a_household_with_monthly_resources():
+    form = EligibilityForm({"age_1": "42", "age_2": "40", "age_4": "9", "salaries": "1 800", "pensions": "250,50"})
     assert form.is_valid(), form.errors
-    assert form.cleaned_data == {
-        "household_size": 3,
-        "yearly_resources": Decimal(18609),
-        "age": 45,
+    assert form.estimate_arguments() == {
+        "ages": [42, 40, 9],
+        "monthly": {"salaries": Decimal(1800), "pensions": Decimal("250.50")},
+        "yearly_total": None,
         "receives_rsa": False,
+        "current_premium": None,
     }
+
+
+def test_form_takes_a_yearly_total_alone_or_matching_the_months():
+    alone = EligibilityForm({"age_1": "42", "yearly_total": "18 000"})
+    matching = EligibilityForm({"age_1": "42", "salaries": "1500", "yearly_total": "18000"})
+    assert alone.is_valid() and matching.is_valid()
+    assert alone.estimate_arguments()["yearly_total"] == 18000
+    assert matching.estimate_arguments()["monthly"] == {"salaries": 1500}
 
 
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"household_size": "", "yearly_resources": "1"}, "household_size", "Indiquez le nombre de personnes"),
-        ({"household_size": "0", "yearly_resources": "1"}, "household_size", "au moins une personne"),
-        ({"household_size": "21", "yearly_resources": "1"}, "household_size", "Au-delà de 20 personnes"),
-        ({"household_size": "deux", "yearly_resources": "1"}, "household_size", "Écrivez un nombre entier"),
-        ({"household_size": "٣", "yearly_resources": "1"}, "household_size", "Écrivez un nombre entier"),
-        ({"household_size": "9" * 5000, "yearly_resources": "1"}, "household_size", "Écrivez un nombre entier"),
-        ({"household_size": "1", "yearly_resources": ""}, "yearly_resources", "Indiquez les ressources"),
-        ({"household_size": "1", "yearly_resources": "-200"}, "yearly_resources", "ne peut pas être négatif"),
-        ({"household_size": "1", "yearly_resources": "beaucoup"}, "yearly_resources", "en chiffres"),
-        ({"household_size": "1", "yearly_resources": "99999999"}, "yearly_resources", "trop élevé"),
-        ({"household_size": "1", "yearly_resources": "9" * 200}, "yearly_resources", "30 caractères au plus"),
-        ({"household_size": "1", "yearly_resources": "1", "age": "121"}, "age", "entre 0 et 120 ans"),
-        ({"household_size": "1", "yearly_resources": "1", "age": "-1"}, "age", "ne peut pas être négatif"),
-        ({"household_size": "1", "yearly_resources": "1", "age": "trente"}, "age", "Écrivez votre âge"),
+        ({"salaries": "1"}, "age_1", "Indiquez votre âge"),
+        ({"age_1": "trente", "salaries": "1"}, "age_1", "Écrivez l’âge en chiffres"),
+        ({"age_1": "٣٠", "salaries": "1"}, "age_1", "Écrivez l’âge en chiffres"),
+        ({"age_1": "30", "age_2": "121", "salaries": "1"}, "age_2", "entre 0 et 120 ans"),
+        ({"age_1": "-1", "salaries": "1"}, "age_1", "ne peut pas être négatif"),
+        ({"age_1": "30"}, "salaries", "Indiquez les ressources du foyer par mois"),
+        ({"age_1": "30", "salaries": "-200"}, "salaries", "ne peut pas être négatif"),
+        ({"age_1": "30", "pensions": "beaucoup"}, "pensions", "en chiffres"),
+        ({"age_1": "30", "other": "2000000"}, "other", "trop élevé pour un mois"),
+        ({"age_1": "30", "yearly_total": "99999999"}, "yearly_total", "trop élevé"),
+        ({"age_1": "30", "salaries": "9" * 200}, "salaries", "30 caractères au plus"),
+        ({"age_1": "30", "salaries": "1500", "yearly_total": "1500"}, "yearly_total", "ne correspondent pas"),
+        ({"age_1": "30", "salaries": "1", "current_premium": "x"}, "current_premium", "en chiffres"),
     ],
 )
 def test_form_errors_are_french_and_on_the_field(data, field, message):
-    errors = errors_of(data)
-    assert list(errors) == [field]
-    assert message in errors[field][0]
+    form = EligibilityForm(data)
+    assert not form.is_valid()
+    assert list(form.errors) == [field]
+    assert message in form.errors[field][0]
 
 
 def test_rsa_makes_the_resources_optional():
-    form = EligibilityForm({"household_size": "2", "receives_rsa": "on"})
-    assert form.is_valid(), form.errors
+    assert EligibilityForm({"age_1": "30", "receives_rsa": "on"}).is_valid()
 
 
 # The page -----------------------------------------------------------------------------------
+
+
+def squash(html):
+    """The page's text, its ASCII spaces collapsed (the no-break spaces of French numbers stay)."""
+    return re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
 def test_page_without_answers_shows_the_form_the_scale_and_its_limits(client, scale):
@@ -247,94 +357,108 @@ def test_page_without_answers_shows_the_form_the_scale_and_its_limits(client, sc
 
     assert response.status_code == 200
     assert "<h1>CSS ou mutuelle communale" in body
-    assert 'method="get"' in body
-    assert 'name="yearly_resources"' in body and 'name="receives_rsa"' in body
-    assert "Voir le résultat" in body
-    assert "probablement pour vous" not in body
-    assert "Vérifiez vos réponses" not in body
-    # Its limits, the scale's date and source
-    assert "pas une décision" in body and "forfaitaire" in body and "13e au 2e mois" in body
-    assert "1 avril 2025" in body or "1er avril 2025" in body
-    assert "https://www.service-public.fr/particuliers/vosdroits/F10027" in body
-    assert "10\u00a0339 €" in body and "+ 4\u00a0135 €" in body
-    assert '<th scope="col">CSS sans participation</th>' in body and "<caption" in body
+    assert re.search(r'<form [^>]*method="post"', body) and f'action="{URL}#resultat"' in body
+    for name in [*AGE_NAMES, "salaries", "pensions", "unemployment", "other", "yearly_total", "current_premium"]:
+        assert f'name="{name}"' in body
+    assert "Voir le résultat" in body and "probablement pour vous" not in body
+    text = squash(body)
+    assert "Rien n’est enregistré." in text and "ni dans l’adresse de la page" in text
+    assert "pas une décision" in text and "13e au 2e mois" in text and "1er avril 2025" in text
+    assert "10\u00a0339 €" in text and "+ 4\u00a0135 €" in text
+    assert 'src="/static/js/error-summary.js"' in body and "<script>" not in body
 
 
-@pytest.mark.parametrize(
-    ("answers", "heading"),
-    [
-        ({"household_size": "1", "yearly_resources": "10 339"}, "La CSS sans participation est probablement pour vous"),
-        (
-            {"household_size": "1", "yearly_resources": "10 340", "age": "35"},
-            "La CSS avec une participation d’environ 14 € par mois et par personne est probablement pour vous",
-        ),
-        (
-            {"household_size": "1", "yearly_resources": "10340"},
-            "La CSS avec une participation d’environ 8 à 30 € par mois et par personne est probablement pour vous",
-        ),
-        ({"household_size": "1", "yearly_resources": "13958"}, "La mutuelle communale est faite pour vous"),
-        (
-            {"household_size": "1", "yearly_resources": "40000", "receives_rsa": "on"},
-            "La CSS sans participation est probablement pour vous",
-        ),
-    ],
-)
-def test_page_gives_the_orientation_and_what_to_do_next(client, scale, answers, heading):
-    body = client.get(URL, answers).content.decode()
-
-    assert heading in body
-    if "mutuelle communale est faite" in heading:
-        assert f'href="{reverse("mutuelle:request")}"' in body
-    else:
-        assert "https://assure.ameli.fr" in body and "simulateur-droits" in body and "CCAS" in body
+def post(client, data):
+    return client.post(URL, data)
 
 
-def test_page_keeps_the_typed_values_on_error(client, scale):
-    body = client.get(URL, {"household_size": "3", "yearly_resources": "douze mille", "age": "41"}).content.decode()
+def test_the_answer_shows_the_total_used_the_ceiling_and_the_scale(client, scale, offer):
+    response = post(client, {"age_1": "30", "salaries": "1 500", "current_premium": "80"})
+    text = squash(response.content.decode())
 
-    assert "Vérifiez vos réponses" in body
-    assert 'value="douze mille"' in body
-    assert 'value="3"' in body and 'value="41"' in body
-    assert "Écrivez le montant en chiffres" in body
-    assert "probablement pour vous" not in body
-
-
-def test_the_error_is_tied_to_its_field(client, scale):
-    body = client.get(URL, {"household_size": "1", "yearly_resources": "-5"}).content.decode()
-
-    assert 'aria-invalid="true"' in body
-    assert 'href="#id_yearly_resources"' in body
-    assert "ne peut pas être négatif" in body
-
-
-@pytest.mark.parametrize(
-    "answers",
-    [
-        {"household_size": "x" * 10000, "yearly_resources": "y" * 10000, "age": "z"},
-        {"household_size": "1" * 5000, "yearly_resources": "1" * 5000, "age": "9" * 5000},
-        {"household_size": "-3", "yearly_resources": "-1e309", "age": "-0"},
-        {"household_size": "٣", "yearly_resources": "١٢٥٠٠", "age": "٤٢"},
-        {"household_size": "1\x00", "yearly_resources": "12\x00500", "age": "\x00"},
-        {"household_size": "1.5", "yearly_resources": "NaN", "age": "Infinity"},
-        {"household_size": ["1", "2"], "yearly_resources": ["1", "2"], "receives_rsa": ["on", "x"]},
-        {"household_size": "20", "yearly_resources": "0", "age": "120", "receives_rsa": "🙂"},
-    ],
-)
-def test_junk_never_breaks_the_page(client, scale, answers):
-    response = client.get(URL, answers)
     assert response.status_code == 200
-    body = response.content.decode()
-    assert "<h1>CSS ou mutuelle communale" in body
-    assert 'name="yearly_resources"' in body
+    assert "La mutuelle communale est faite pour vous" in text
+    assert "CSS gratuite" not in text and "probablement pour vous" not in text
+    assert "Salaires : 1\u00a0500 € par mois" in text
+    assert "1\u00a0500 € par mois × 12 mois = 18\u00a0000 € sur 12 mois" in text
+    assert "CSS avec participation : 13\u00a0957 € par an (dépassé) pour un foyer de 1 personne" in text
+    assert "En vigueur depuis le 1er avril 2025" in text
+    assert "Formule Essentiel Vous (30 ans) : 29 € Total : 29 € par mois Vous économiseriez 612 € par an" in text
+    assert "Formule Renfort Vous (30 ans) : 63 € Total : 63 € par mois Vous économiseriez 204 € par an" in text
+    # One step to the interest form, knowing the household size: the size only.
+    assert f'href="{reverse("mutuelle:request")}?foyer=1"' in response.content.decode()
 
 
-def test_nothing_is_stored_and_no_cookie_is_set(client, scale):
+def test_the_css_contribution_of_each_member_and_the_household(client, scale):
+    data = {"age_1": "45", "age_2": "43", "age_3": "12", "salaries": "1 400", "other": "600", "current_premium": "95"}
+    text = squash(post(client, data).content.decode())
+
+    assert "La CSS avec participation est probablement pour vous : 36 € par mois pour le foyer" in text
+    assert "Vous (45 ans) : 14 € par mois" in text and "Personne 2 (43 ans) : 14 € par mois" in text
+    assert "Personne 3 (12 ans) : 8 € par mois" in text and "Total pour le foyer : 36 € par mois" in text
+    assert "vous économiseriez 708 € par an" in text
+    assert "2\u00a0000 € par mois × 12 mois = 24\u00a0000 € sur 12 mois" in text
+    assert "CSS sans participation : 18\u00a0609 € par an (dépassé) ; CSS avec participation : 25\u00a0123 €" in text
+
+
+def test_the_free_css_and_the_yearly_total_said_plainly(client, scale):
+    text = squash(post(client, {"age_1": "70", "age_2": "68", "yearly_total": "15 000"}).content.decode())
+
+    assert "La CSS sans participation est probablement pour vous" in text
+    assert "gratuite pour chaque personne du foyer : 0 € par mois" in text
+    assert "Le total sur 12 mois que vous avez indiqué : 15\u00a0000 €" in text
+    assert "CSS sans participation : 15\u00a0508 € par an pour un foyer de 2 personnes" in text
+
+
+def test_a_mutuelle_dearer_than_the_current_cover_says_so(client, scale, offer):
+    text = squash(post(client, {"age_1": "80", "pensions": "3000", "current_premium": "70"}).content.decode())
+    assert "Vous économiseriez 132 € par an" in text  # Essentiel: 59 € instead of 70 €
+    assert "Elle vous coûterait 228 € de plus par an" in text  # Confort: 89 € instead of 70 €
+
+
+def test_rsa_answer(client, scale):
+    text = squash(post(client, {"age_1": "30", "receives_rsa": "on"}).content.decode())
+    assert "La CSS sans participation est probablement pour vous" in text and "Avec le RSA" in text
+
+
+SENSITIVE = {"age_1": "37", "age_2": "36", "salaries": "1 537,25", "pensions": "211", "current_premium": "93"}
+
+
+def test_answers_never_go_into_an_address(client, scale, offer):
+    body = post(client, SENSITIVE).content.decode()
+
+    addresses = re.findall(r'(?:href|action|src)="([^"]*)"', body)
+    assert addresses
+    for address in addresses:
+        for value in ("1537", "1 537", "211", "18447", "37"):
+            assert value not in address, address
+
+
+def test_the_answer_is_no_store_and_never_a_cached_public_page(client, scale):
+    response = post(client, SENSITIVE)
+
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert not is_public_page(resolve(URL).func)
+    assert "no-store" in client.get(URL)["Cache-Control"]
+
+
+def test_nothing_is_logged(client, scale, offer, caplog):
+    with caplog.at_level(logging.DEBUG):
+        assert post(client, SENSITIVE).status_code == 200
+        assert post(client, {**SENSITIVE, "age_3": "deux"}).status_code == 200
+    for record in caplog.records:
+        message = record.getMessage()
+        for value in ("1537", "1 537", "18447", "211", "deux"):
+            assert value not in message, message
+
+
+def test_nothing_is_stored_and_no_cookie_is_set(client, scale, offer):
     def row_counts():
         return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
     before = row_counts()
-    response = client.get(URL, {"household_size": "2", "yearly_resources": "18000", "age": "40"})
-    invalid = client.get(URL, {"household_size": "2", "yearly_resources": "???"})
+    response = post(client, SENSITIVE)
+    invalid = post(client, {"age_1": "x", "salaries": "???"})
 
     assert response.status_code == invalid.status_code == 200
     assert row_counts() == before
@@ -342,13 +466,83 @@ def test_nothing_is_stored_and_no_cookie_is_set(client, scale):
     assert "csrfmiddlewaretoken" not in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"household_size": "1", "yearly_resources": "18000", "age": "30"},
+        {"household_size": "3", "receives_rsa": "on"},
+        {"age_1": "30", "salaries": "1500"},
+        {"household_size": "x" * 5000, "yearly_resources": "\x00"},
+    ],
+)
+def test_the_old_address_with_answers_shows_the_empty_form_and_a_note(client, scale, query):
+    response = client.get(URL, query)
+    body = response.content.decode()
+
+    assert response.status_code == 200
+    assert "cette page ne les met plus dans son adresse" in squash(body)
+    assert "Notre estimation" not in body and "Vérifiez vos réponses" not in body
+    assert 'value="30"' not in body and 'value="1500"' not in body and 'value="18000"' not in body
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_plain_page_has_no_note_about_old_addresses(client, scale):
+    assert "ne les met plus dans son adresse" not in squash(client.get(URL).content.decode())
+
+
+def test_errors_keep_what_was_typed_and_are_summarised_in_the_form_order(client, scale):
+    data = {"age_1": "", "age_3": "trois", "salaries": "douze", "yearly_total": "x", "current_premium": "-4"}
+    body = post(client, data).content.decode()
+
+    assert "<title>Erreur :" in re.sub(r"\s+", " ", body)
+    summary = re.search(r'id="erreurs"\s+tabindex="-1"\s+data-error-summary>(.*?)</div>', body, re.S).group(1)
+    links = re.findall(r'href="#id_([a-z_0-9]+)"', summary)
+    assert links == ["age_1", "age_3", "salaries", "yearly_total", "current_premium"]
+    field_order = [name for name in re.findall(r'<input [^>]*name="([a-z_0-9]+)"', body) if name in links]
+    assert links == field_order
+    assert 'value="trois"' in body and 'value="douze"' in body and 'value="-4"' in body
+    assert 'aria-invalid="true"' in body
+    assert "Notre estimation" not in body
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"age_1": "x" * 10000, "salaries": "y" * 10000, "age_2": "z"},
+        {"age_1": "1" * 5000, "pensions": "1" * 5000, "age_8": "9" * 5000},
+        {"age_1": "-3", "other": "-1e309", "age_2": "-0"},
+        {"age_1": "٣", "salaries": "١٢٥٠٠", "age_2": "٤٢"},
+        {"age_1": "1\x00", "salaries": "12\x00500", "age_2": "\x00"},
+        {"age_1": "1.5", "yearly_total": "NaN", "current_premium": "Infinity"},
+        {"age_1": ["1", "2"], "salaries": ["1", "2"], "receives_rsa": ["on", "x"]},
+        {"age_1": "120", "unemployment": "0", "age_8": "0", "receives_rsa": "🙂"},
+        {},
+    ],
+)
+def test_junk_never_breaks_the_page(client, scale, answers):
+    response = client.post(URL, answers)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<h1>CSS ou mutuelle communale" in body and 'name="salaries"' in body
+
+
+def test_other_methods_are_refused(client, scale):
+    assert client.put(URL).status_code == 405
+
+
+def test_the_outdated_scale_is_said_plainly(client, scale):
+    body = squash(client.get(URL).content.decode())
+    outdated = scale_is_outdated(scale, on=timezone.localdate())
+    assert ("Le nouveau barème n’est pas encore enregistré sur ce site" in body) == outdated
+
+
 def test_no_scale_in_force_gives_a_french_message_not_an_error(client):
-    response = client.get(URL, {"household_size": "1", "yearly_resources": "12000"})
+    response = post(client, {"age_1": "30", "salaries": "1000"})
     body = response.content.decode()
 
     assert response.status_code == 200
     assert "L’estimation n’est pas disponible pour le moment" in body
-    assert "Notre estimation" not in body and 'id="titre-resultat"' not in body
+    assert 'id="titre-resultat"' not in body
 
 
 def test_an_incomplete_scale_gives_a_french_message(client):
@@ -357,21 +551,23 @@ def test_an_incomplete_scale_gives_a_french_message(client):
     )
     CssCeiling.objects.create(scale=scale, household_size=3, free_ceiling=100, contribution_ceiling=200)
 
-    response = client.get(URL, {"household_size": "1", "yearly_resources": "12000"})
+    response = post(client, {"age_1": "30", "salaries": "1000"})
 
-    assert response.status_code == 200
     assert "Nous ne pouvons pas faire l’estimation pour ce foyer" in response.content.decode()
 
 
-def test_query_budget_is_constant_whatever_the_scale(client, scale, django_assert_max_num_queries):
-    answers = {"household_size": "7", "yearly_resources": "30000", "age": "64"}
-    with django_assert_max_num_queries(3):
-        client.get(URL, answers)
+def test_query_budget_is_constant_whatever_the_tables(client, scale, offer, django_assert_max_num_queries):
+    answers = {"age_1": "64", "age_2": "12", "age_3": "80", "salaries": "5000"}
+    with django_assert_max_num_queries(5):
+        assert "Formule Essentiel" in post(client, answers).content.decode()
     for size in range(5, 21):
         CssCeiling.objects.create(
             scale=scale, household_size=size, free_ceiling=10000 * size, contribution_ceiling=12000 * size
         )
     for age in range(121, 140):
         CssContribution.objects.create(scale=scale, age_min=age, age_max=age, monthly_amount=1)
-    with django_assert_max_num_queries(3):
-        client.get(URL, answers)
+    for formula in published_formulas():
+        for age in range(121, 140):
+            FormulaPrice.objects.create(formula=formula, age_min=age, age_max=age, monthly_price=1)
+    with django_assert_max_num_queries(5):
+        assert "Formule Essentiel" in post(client, answers).content.decode()
