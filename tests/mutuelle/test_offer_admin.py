@@ -287,8 +287,11 @@ def test_loaded_content_makes_the_pages_work(client):
     home = client.get(reverse("mutuelle:home")).content.decode()
     assert "Tarifs indicatifs, à confirmer avec un conseiller" in home and "Renfort" in home
     assert "Permanence" in home  # the agenda's content brings the mutuelle's permanences
-    answer = client.get(reverse("mutuelle:eligibility"), {"household_size": "5", "yearly_resources": "25846"})
+    household = {f"age_{n}": age for n, age in enumerate(["40", "38", "12", "9", "3"], start=1)}
+    answer = client.post(reverse("mutuelle:eligibility"), {**household, "yearly_total": "25846"})
     assert "La CSS sans participation est probablement pour vous" in answer.content.decode()
+    answer = client.post(reverse("mutuelle:eligibility"), {**household, "salaries": "3000"})
+    assert "Formule Renfort" in answer.content.decode()  # above the ceilings: the seeded prices
 
 
 def test_loader_is_idempotent_and_leaves_edits_alone():

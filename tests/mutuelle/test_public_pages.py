@@ -213,7 +213,7 @@ def test_eligibility_page_has_its_h1_breadcrumbs_and_links_back(client):
 
 def test_eligibility_mutuelle_answer_links_to_the_request_form(client):
     create_scale()
-    body = client.get(ELIGIBILITY, {"household_size": "2", "yearly_resources": "30000"}).content.decode()
+    body = client.post(ELIGIBILITY, {"age_1": "40", "age_2": "41", "salaries": "2 500"}).content.decode()
 
     assert "La mutuelle communale est faite pour vous" in body
-    assert f'href="{reverse("mutuelle:request")}">Être rappelé(e) par un conseiller</a>' in body
+    assert f'href="{reverse("mutuelle:request")}?foyer=2">Être rappelé(e) par un conseiller</a>' in body
