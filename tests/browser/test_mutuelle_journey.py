@@ -98,25 +98,27 @@ def test_orientation_then_interest_form_then_confirmation(page, site_url, cls_co
     page.goto(site_url("/mutuelle/"))
     page.get_by_role("main").get_by_role("link", name="Vérifier si j’ai droit à la CSS", exact=True).first.click()
     expect(page).to_have_url(site_url("/mutuelle/eligibilite/"))
-    field(page, "Nombre de personnes dans votre foyer").fill(str(HOUSEHOLD_SIZE))
-    field(page, "Ressources du foyer sur les 12 derniers mois, en euros").fill(f"{resources:,}".replace(",", " "))
+    field(page, "Votre âge").fill("44")
+    field(page, "Âge de la personne 2").fill("42")
+    field(page, "Ou bien : le total du foyer sur 12 mois").fill(f"{resources:,}".replace(",", " "))
     page.get_by_role("button", name="Voir le résultat", exact=True).click()
 
-    expect(page).to_have_url(re.compile(r"/mutuelle/eligibilite/\?.*household_size=2.*#resultat$"))
+    expect(page).to_have_url(site_url("/mutuelle/eligibilite/#resultat"))  # the answers are not in the address
     result = page.get_by_role("region", name="La mutuelle communale est faite pour vous")
     expect(result.get_by_role("heading", level=2)).to_have_text("La mutuelle communale est faite pour vous")
     # The answers stay in the form, to change them.
-    expect(field(page, "Nombre de personnes dans votre foyer")).to_have_value(str(HOUSEHOLD_SIZE))
+    expect(field(page, "Âge de la personne 2")).to_have_value("42")
     result.get_by_role("link", name="Être rappelé(e) par un conseiller", exact=True).click()
 
     # The interest form: once without the last name.
-    expect(page).to_have_url(site_url("/mutuelle/demande/"))
+    expect(page).to_have_url(site_url(f"/mutuelle/demande/?foyer={HOUSEHOLD_SIZE}"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Être rappelé(e) au sujet de la mutuelle communale")
     fill_contact_details(page, last_name="")
     page.get_by_role("button", name="Envoyer ma demande", exact=True).click()
 
     expect(page).to_have_title(re.compile(r"^Erreur"))
-    errors = page.get_by_role("alert")
+    errors = page.locator("#erreurs")
+    expect(errors).to_be_focused()
     expect(errors).to_contain_text("1 réponse à vérifier")
     expect(errors.get_by_role("link", name="Nom", exact=True)).to_have_attribute("href", "#id_last_name")
     # The error is next to the field, and tied to it for screen readers.

@@ -495,7 +495,7 @@ def test_errors_keep_what_was_typed_and_are_summarised_in_the_form_order(client,
     body = post(client, data).content.decode()
 
     assert "<title>Erreur :" in re.sub(r"\s+", " ", body)
-    summary = re.search(r'id="erreurs"\s+tabindex="-1"\s+data-error-summary>(.*?)</div>', body, re.S).group(1)
+    summary = re.search(r'id="resultat"\s+tabindex="-1"\s+data-error-summary>(.*?)</div>', body, re.S).group(1)
     links = re.findall(r'href="#id_([a-z_0-9]+)"', summary)
     assert links == ["age_1", "age_3", "salaries", "yearly_total", "current_premium"]
     field_order = [name for name in re.findall(r'<input [^>]*name="([a-z_0-9]+)"', body) if name in links]
