@@ -81,7 +81,8 @@ class EuroAmountField(forms.CharField):
 def age_field(position):
     you = position == 1
     return forms.IntegerField(
-        label="Votre âge" if you else f"Âge de la personne {position}",
+        # Short labels, on one line in the two columns of a phone; the group's legend says « âge ».
+        label="Votre âge" if you else f"Personne {position}",
         required=you,
         min_value=0,
         max_value=120,
@@ -148,7 +149,7 @@ class EligibilityForm(forms.Form):
         helper.disable_csrf = True  # the view stores and changes nothing: see its docstring
         helper.layout = Layout(
             Fieldset(
-                "Les personnes de votre foyer",
+                "L’âge de chaque personne du foyer",
                 HTML(
                     '<p class="form-text mb-3">Leur âge au 1er janvier de cette année, une case par personne : '
                     "vous, votre conjoint(e) s’il y en a un(e), et les personnes à votre charge (par exemple les "

@@ -99,7 +99,7 @@ def test_orientation_then_interest_form_then_confirmation(page, site_url, cls_co
     page.get_by_role("main").get_by_role("link", name="Vérifier si j’ai droit à la CSS", exact=True).first.click()
     expect(page).to_have_url(site_url("/mutuelle/eligibilite/"))
     field(page, "Votre âge").fill("44")
-    field(page, "Âge de la personne 2").fill("42")
+    field(page, "Personne 2").fill("42")
     field(page, "Ou bien : le total du foyer sur 12 mois").fill(f"{resources:,}".replace(",", " "))
     page.get_by_role("button", name="Voir le résultat", exact=True).click()
 
@@ -107,7 +107,7 @@ def test_orientation_then_interest_form_then_confirmation(page, site_url, cls_co
     result = page.get_by_role("region", name="La mutuelle communale est faite pour vous")
     expect(result.get_by_role("heading", level=2)).to_have_text("La mutuelle communale est faite pour vous")
     # The answers stay in the form, to change them.
-    expect(field(page, "Âge de la personne 2")).to_have_value("42")
+    expect(field(page, "Personne 2")).to_have_value("42")
     result.get_by_role("link", name="Être rappelé(e) par un conseiller", exact=True).click()
 
     # The interest form: once without the last name.

@@ -43,7 +43,7 @@ def no_sideways_scrolling(page, width):
 
 def answer(page, *, ages, salaries="", pensions="", premium=""):
     for position, age in enumerate(ages, start=1):
-        label = "Votre âge" if position == 1 else f"Âge de la personne {position}"
+        label = "Votre âge" if position == 1 else f"Personne {position}"
         field(page, label).fill(str(age))
     field(page, "Salaires, par mois").fill(salaries)
     field(page, "Retraites et pensions, par mois").fill(pensions)
