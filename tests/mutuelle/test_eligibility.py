@@ -14,6 +14,8 @@ import pytest
 from django.apps import apps
 from django.urls import resolve, reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core.cache import is_public_page
 from mutuelle.content import create_offer, create_scale
@@ -571,3 +573,20 @@ def test_query_budget_is_constant_whatever_the_tables(client, scale, offer, djan
             FormulaPrice.objects.create(formula=formula, age_min=age, age_max=age, monthly_price=1)
     with django_assert_max_num_queries(5):
         assert "Formule Essentiel" in post(client, answers).content.decode()
+
+
+FIELD_NAMES = list(EligibilityForm().fields)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(answers=st.dictionaries(st.sampled_from(FIELD_NAMES), st.text(max_size=40), max_size=len(FIELD_NAMES)))
+def test_any_answers_give_a_page_never_an_error_nor_unescaped_text(client, scale, answers):
+    marker = "<b-orientation\"'>"
+    answers = {name: f"{value}{marker}" if index % 2 else value for index, (name, value) in enumerate(answers.items())}
+
+    response = client.post(URL, answers)
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert marker not in body
+    assert "<h1>CSS ou mutuelle communale" in body

@@ -302,7 +302,12 @@ def test_month_calendar_bounds(client, content, year, month):
 
 
 def post_and_check(client, django_capture_on_commit_callbacks, post, send, marker=None):
-    """Send the form; whatever was sent, a request is stored (and mailed) only if the form accepts it."""
+    """Send the form; whatever was sent, a request is stored (and mailed) only if the form accepts it.
+
+    Each example comes from a new visitor: the same details sent again from one browser are its
+    request « déjà envoyée », not a new one (tests/mutuelle/test_request_journey.py).
+    """
+    client.cookies.clear()
     form = InterestRequestForm(data=post)
     acceptable = form.is_valid() and not form.honeypot_filled
     before = InterestRequest.objects.count()
