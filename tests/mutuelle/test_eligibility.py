@@ -393,7 +393,8 @@ def test_the_answer_shows_the_total_used_the_ceiling_and_the_scale(client, scale
 
 def test_the_css_contribution_of_each_member_and_the_household(client, scale):
     data = {"age_1": "45", "age_2": "43", "age_3": "12", "salaries": "1 400", "other": "600", "current_premium": "95"}
-    text = squash(post(client, data).content.decode())
+    body = post(client, data).content.decode()
+    text = squash(body)
 
     assert "La CSS avec participation est probablement pour vous : 36 € par mois pour le foyer" in text
     assert "Vous (45 ans) : 14 € par mois" in text and "Personne 2 (43 ans) : 14 € par mois" in text
@@ -401,6 +402,7 @@ def test_the_css_contribution_of_each_member_and_the_household(client, scale):
     assert "vous économiseriez 708 € par an" in text
     assert "2\u00a0000 € par mois × 12 mois = 24\u00a0000 € sur 12 mois" in text
     assert "CSS sans participation : 18\u00a0609 € par an (dépassé) ; CSS avec participation : 25\u00a0123 €" in text
+    assert f'href="{reverse("mutuelle:request")}?foyer=3">demandez à être rappelé(e)</a>' in body
 
 
 def test_the_free_css_and_the_yearly_total_said_plainly(client, scale):
