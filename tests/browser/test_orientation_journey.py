@@ -111,6 +111,22 @@ def test_the_orientation_without_javascript(new_context, site_url, cls_content):
     expect(result).to_contain_text("vous économiseriez 708 € par an")
     expect(result.get_by_role("button", name="Imprimer ce résumé")).to_be_hidden()
     expect(result).to_contain_text("imprimez cette page")
+    no_sideways_scrolling(page, 360)
+    page.screenshot(path=SCREENSHOTS / "orientation-360-sans-javascript.png", full_page=True)
+
+
+def test_a_household_of_six_at_320_px(new_context, site_url, cls_content):
+    page = new_context(viewport={"width": 320, "height": 800}).new_page()
+    page.goto(site_url(ORIENTATION))
+
+    answer(page, ages=[76, 70, 49, 30, 0, 60], salaries="2 800", pensions="1 000", premium="400")
+
+    result = page.get_by_role("region", name="La mutuelle communale est faite pour vous")
+    expect(result.get_by_role("region", name="Formule Essentiel")).to_contain_text("Total : 225 € par mois")
+    expect(result.get_by_role("region", name="Formule Renfort")).to_contain_text("Total : 471 € par mois")
+    expect(result.get_by_role("region", name="Formule Renfort")).to_contain_text("852 € de plus par an")
+    no_sideways_scrolling(page, 320)
+    page.screenshot(path=SCREENSHOTS / "orientation-320-foyer-de-6.png", full_page=True)
 
 
 def test_from_the_answer_to_the_form_a_mistake_and_a_form_sent_again(new_context, site_url, cls_content):
