@@ -478,3 +478,19 @@ def test_every_page_of_the_sitemap_is_within_three_clicks_of_the_home_page(clien
     assert not too_far, f"à plus de trois clics de l’accueil : {too_far}"
     for path in ["/mutuelle/", "/plan-du-site/", "/glossaire/", "/mutuelle/eligibilite/"]:
         assert depth[path] == 1, path
+
+
+def test_the_filter_without_a_request_escapes_and_marks_nothing():
+    from django.template import Context, Template
+
+    GlossaryTerm.objects.create(term="CSS", slug="css", expansion="complémentaire santé solidaire", definition=".")
+    template = Template("{% load glossary %}{{ text|glossary:request }}")
+    rendered = template.render(Context({"text": "<i>CSS</i>", "request": None}))
+
+    assert rendered == "&lt;i&gt;CSS&lt;/i&gt;"
+
+
+def test_home_makes_eleven_queries(client, cls_content):
+    # Axes; featured actions and their audiences and quartiers; events and their audiences; the ways
+    # in's actions, themes and audiences; the quartiers.
+    assert count_queries(client, "/") <= 11
