@@ -49,7 +49,6 @@ TERMS = [
         "slug": "chic",
         "term": "CHIC",
         "expansion": "centre hospitalier intercommunal de Créteil",
-        "variants": "Chic",
         "definition": "L’hôpital public de Créteil et des communes voisines.",
     },
     {
