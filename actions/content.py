@@ -259,9 +259,13 @@ ACTIONS = [
         "de questionnaire de santé et pas de délai d’attente avant d’être remboursé.\n\n"
         "Avant tout, un conseiller vérifie avec vous si vous avez droit à la complémentaire santé solidaire "
         "(CSS) de l’Assurance maladie : elle peut être gratuite ou coûter très peu. La mutuelle communale "
-        "est proposée si vos revenus dépassent les plafonds de la CSS.",
-        "how_to_join": "Appelez le CCAS Prévention-Santé ou remplissez la demande sur la page « Mutuelle "
-        "communale » de ce site. Un conseiller vous rappelle et vous explique les formules et les prix.",
+        "est proposée si vos revenus dépassent les plafonds de la CSS. "
+        '<a href="/mutuelle/eligibilite/">Vérifiez en ligne à quoi vous avez droit</a>.\n\n'
+        "Les formules, les prix et les dates des permanences sont sur la page "
+        '<a href="/mutuelle/">Mutuelle communale</a>.',
+        "how_to_join": "Appelez le CCAS Prévention-Santé ou "
+        '<a href="/mutuelle/demande/">remplissez la demande en ligne sur la page Mutuelle communale</a>. '
+        "Un conseiller vous rappelle et vous explique les formules et les prix.",
     },
     {
         "slug": "acces-aux-droits-complementaire-sante-solidaire",
@@ -280,7 +284,8 @@ ACTIONS = [
         "coûte quelques euros par mois.\n\n"
         "Beaucoup de personnes y ont droit sans le savoir. L’équipe Prévention-Santé du CCAS regarde votre "
         "situation avec vous, vous aide à remplir le dossier et vous oriente vers la mutuelle communale si "
-        "la CSS ne vous concerne pas.",
+        "la CSS ne vous concerne pas.\n\n"
+        '<a href="/mutuelle/eligibilite/">Vérifiez en ligne si vous avez droit à la CSS</a>, en deux minutes.',
         "how_to_join": "Appelez le CCAS Prévention-Santé pour prendre rendez-vous. Apportez si possible "
         "votre carte Vitale et vos derniers avis d’imposition ou justificatifs de revenus.",
     },

@@ -57,6 +57,8 @@ def pages():
         ("flux actions", "/flux/actions/"),
         ("plan du site (index)", "/sitemap.xml"),
         ("plan du site, actions", "/sitemap-actions.xml"),
+        ("plan du site (page)", "/plan-du-site/"),
+        ("glossaire", "/glossaire/"),
         ("robots.txt", "/robots.txt"),
         ("mutuelle", "/mutuelle/"),
         ("mentions légales", "/mentions-legales/"),

@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from core.admin_params import is_valid_value
+from core.glossary import GlossaryTerm
 from core.search import clean_query
 
 
@@ -135,3 +136,17 @@ class PublishActionsMixin:
             return
         singular, plural = self.published_messages if published else self.unpublished_messages
         self.message_user(request, plural_fr(changed, singular, plural), messages.SUCCESS)
+
+
+# The glossary (core/glossary.py), edited by the « Rédaction » group.
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(ContentHistoryAdmin):
+    list_display = ["term", "expansion", "slug", "updated_at"]
+    search_fields = ["term", "expansion", "variants", "definition"]
+    prepopulated_fields = {"slug": ["term"]}
+    readonly_fields = ["updated_at"]
+    fields = ["term", "slug", "expansion", "variants", "definition", "updated_at"]
+    # The glossary's page belongs to the project (creteil_cls), which core does not name.
+    view_on_site = False

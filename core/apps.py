@@ -6,3 +6,11 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Portail du CLS : outils communs"
+
+    def ready(self):
+        from core.cache import register_content_models
+
+        from .glossary import GlossaryTerm
+
+        # The glossary is shown on its page and marks the texts of many others (core/glossary.py).
+        register_content_models(GlossaryTerm)

@@ -27,10 +27,19 @@ class StaticViewSitemap(Sitemap):
             "legal",
             "privacy",
             "accessibility",
+            "site_plan",
+            "glossary",
         ]
 
     def location(self, item):
         return reverse(item)
+
+
+class MutuelleSitemap(StaticViewSitemap):
+    """The mutuelle communale's pages: the offer, the CSS orientation, the interest form."""
+
+    def items(self):
+        return ["mutuelle:home", "mutuelle:eligibility", "mutuelle:request"]
 
 
 class AxisSitemap(Sitemap):
@@ -83,6 +92,7 @@ class PlaceSitemap(ContentSitemap):
 
 SITEMAPS = {
     "pages": StaticViewSitemap,
+    "mutuelle": MutuelleSitemap,
     "axes": AxisSitemap,
     "actions": ActionSitemap,
     "partners": PartnerSitemap,

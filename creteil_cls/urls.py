@@ -12,6 +12,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("le-cls/", views.about, name="about"),
     path("recherche/", views.search, name="search"),
+    path("plan-du-site/", views.site_plan, name="site_plan"),
+    path("glossaire/", views.glossary, name="glossary"),
     path(
         "contact/",
         views.StaticPageView.as_view(template_name="pages/contact.html", breadcrumb="Contact"),

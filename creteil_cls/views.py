@@ -1,4 +1,4 @@
-"""Site-wide views: home, the contract, search, static pages, errors, health, robots."""
+"""Site-wide views: home, the contract, search, site plan, glossary, static pages, errors, health, robots."""
 
 import logging
 import sys
@@ -18,13 +18,18 @@ from redis.exceptions import RedisError
 from actions.models import Action, Objective
 from actions.views import axes_with_counts
 from core.cache import PublicPageMixin, public_page
+from core.glossary import GlossaryTerm, initial_letter, sort_key
 from core.search import clean_query
 from creteil_cls.context_processors import site as site_context
-from events.models import Event
+from events.models import Event, Place
 from partners.models import Partner
+
+from .ways_in import neighbourhood_links, ways_in
 
 SEARCH_RESULTS_PER_SECTION = 20
 HOME_UPCOMING_EVENTS = 4
+# The site plan lists each axis's actions up to this number, then links the axis's page for the rest.
+SITE_PLAN_ACTIONS_PER_AXIS = 40
 
 logger = logging.getLogger(__name__)
 
@@ -48,15 +53,54 @@ class StaticPageView(PublicPageMixin, TemplateView):
 
 @public_page
 def home(request):
+    """Ways in by need first, then the next events, the featured actions, and the contract's axes."""
     return render(
         request,
         "pages/home.html",
         {
+            "ways_in": ways_in(),
+            "neighbourhoods": neighbourhood_links(),
             "axes": axes_with_counts(),
             "featured_actions": Action.objects.published().featured().for_cards()[:6],
             "upcoming_events": Event.objects.published().upcoming().for_cards()[:HOME_UPCOMING_EVENTS],
-            "mutuelle_action": Action.objects.published().filter(slug="mutuelle-communale").first(),
         },
+    )
+
+
+@public_page
+def site_plan(request):
+    """The site plan for people (RGAA 12.1): every kind of page, the axes and their actions, the places.
+
+    Eight queries whatever the content: the axes with their counts, the actions of each of the five
+    axes (at most ``SITE_PLAN_ACTIONS_PER_AXIS`` each), the places.
+    """
+    axes = list(axes_with_counts())
+    for axis in axes:
+        axis.plan_actions = list(
+            Action.objects.published().filter(axis=axis).only("title", "slug")[:SITE_PLAN_ACTIONS_PER_AXIS]
+        )
+    return render(
+        request,
+        "pages/plan_du_site.html",
+        {
+            "axes": axes,
+            "places": Place.objects.published().only("name", "slug"),
+            "breadcrumbs": [("Plan du site", None)],
+        },
+    )
+
+
+@public_page
+def glossary(request):
+    """The words and acronyms residents meet, by letter, each with its anchor (one query)."""
+    terms = sorted(GlossaryTerm.objects.all(), key=lambda term: sort_key(term.term))
+    letters = {}
+    for term in terms:
+        letters.setdefault(initial_letter(term.term), []).append(term)
+    return render(
+        request,
+        "pages/glossaire.html",
+        {"letters": list(letters.items()), "breadcrumbs": [("Glossaire", None)]},
     )
 
 

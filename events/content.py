@@ -106,7 +106,10 @@ SERIES = [
         "description": "Un conseiller répond à vos questions sur la mutuelle communale : formules, prix, "
         "démarches. Il vérifie d’abord avec vous si vous avez droit à la complémentaire santé solidaire (CSS), "
         "gratuite ou à petit prix.\n\nApportez si possible votre carte Vitale et un justificatif de revenus. "
-        "Prenez rendez-vous par téléphone pour éviter d’attendre.",
+        "Prenez rendez-vous par téléphone pour éviter d’attendre.\n\n"
+        'Avant de venir : <a href="/mutuelle/">la mutuelle communale, ses formules et ses prix</a>, '
+        '<a href="/mutuelle/eligibilite/">vérifier en ligne à quoi vous avez droit</a> ou '
+        '<a href="/mutuelle/demande/">demander à être rappelé(e)</a>.',
     },
     {
         "key": "bilan-de-forme-mont-mesly",

@@ -439,7 +439,7 @@ def test_actions_feed_is_rss_with_published_actions_only(client):
 
 # Sitemap: an index (/sitemap.xml) of one sitemap per section, each paginated ---------------
 
-SITEMAP_SECTIONS = ["pages", "axes", "actions", "partners", "events", "places"]
+SITEMAP_SECTIONS = ["pages", "mutuelle", "axes", "actions", "partners", "events", "places"]
 
 
 def sitemap_locations(response):

@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.content import load_initial_content as load_actions
+from creteil_cls.glossary_content import load_initial_content as load_glossary
 from events.content import load_initial_content as load_events
 from mutuelle.content import load_initial_content as load_mutuelle
 
-LOADERS = [load_actions, load_events, load_mutuelle]
+LOADERS = [load_actions, load_events, load_mutuelle, load_glossary]
 
 
 def _agree(count, word, feminine=False):
@@ -26,8 +27,8 @@ def _agree(count, word, feminine=False):
 class Command(BaseCommand):
     help = (
         "Charge le contenu initial du contrat local de santé (objectifs, thèmes, publics, quartiers, "
-        "partenaires, actions, lieux et événements à venir, barème de la CSS et offre de mutuelle). Ne crée que "
-        "ce qui manque et ne modifie jamais l’existant."
+        "partenaires, actions, lieux et événements à venir, barème de la CSS, offre de mutuelle et glossaire). "
+        "Ne crée que ce qui manque et ne modifie jamais l’existant."
     )
 
     def handle(self, *args, **options):
