@@ -12,7 +12,6 @@ from .models import Event, Place
 from .periods import period_days
 
 
-
 class DateInput(forms.DateInput):
     input_type = "date"
 

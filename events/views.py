@@ -198,6 +198,7 @@ def month_view(request, year, month):
     # become events only for the first MAX_EVENTS_PER_DAY of a day.
     queryset = Event.objects.published().in_month(year, month)
     rows = list(queryset.values_list(*MONTH_EVENT_FIELDS, "place__name", named=True))
+    today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
     shown, counts = {}, Counter()
     for row in rows:
         event = None
@@ -208,7 +209,6 @@ def month_view(request, year, month):
                     event = event or _month_event(queryset.db, row)
                     shown.setdefault(day, []).append((event, formatting.hours_on(event, day)))
 
-    today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
     list_url = reverse("events:list")
     days = {}
     for day, day_events in shown.items():
@@ -218,6 +218,7 @@ def month_view(request, year, month):
             "events": day_events,
             "count": counts[day],
             "hidden": counts[day] - len(day_events),
+            "is_today": day == today,
             "list_url": f"{list_url}?{urlencode(params)}",
         }
 
