@@ -22,3 +22,13 @@ class AccessibilityNeed(models.TextChoices):
     PSYCHIC = "psychique", "Handicap psychique"
     MOTOR = "moteur", "Handicap moteur"
     INTELLECTUAL = "intellectuel", "Handicap intellectuel"
+
+
+class Period(models.TextChoices):
+    """The agenda's periods (``?periode=``); their days are set by ``events.periods.period_days``."""
+
+    TODAY = "aujourdhui", "Aujourd’hui"
+    WEEK = "semaine", "Cette semaine"
+    WEEKEND = "week-end", "Ce week-end"
+    MONTH = "mois", "Ce mois-ci"
+    PAST = "passes", "Événements passés"

@@ -7,14 +7,9 @@ from django.utils import timezone
 
 from actions.models import Action, Audience, Axis, Neighbourhood, Theme
 
-from .enums import AccessibilityNeed
+from .enums import AccessibilityNeed, Period
 from .models import Event, Place
-
-PERIOD_CHOICES = [
-    ("semaine", "Cette semaine"),
-    ("mois", "Ce mois-ci"),
-    ("passes", "Événements passés"),
-]
+from .periods import period_days
 
 
 class DateInput(forms.DateInput):
@@ -43,7 +38,7 @@ class EventFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     periode = django_filters.ChoiceFilter(
-        label="Période", choices=PERIOD_CHOICES, method="filter_period", empty_label="À venir"
+        label="Période", choices=Period.choices, method="filter_period", empty_label="À venir"
     )
     du = django_filters.DateFilter(label="Du", method="filter_from", widget=DateInput())
     au = django_filters.DateFilter(label="Au", method="filter_to", widget=DateInput())
@@ -105,7 +100,7 @@ class EventFilter(django_filters.FilterSet):
 
     @property
     def shows_past(self):
-        return self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("periode") == "passes"
+        return self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("periode") == Period.PAST
 
     @property
     def date_range(self):
@@ -134,16 +129,19 @@ class EventFilter(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.search(value).order_by("start", "pk") if value.strip() else queryset
 
+    @property
+    def period_days(self):
+        """(first day, day after the last) of the period asked for, or None."""
+        if not (self.is_bound and self.form.is_valid()):
+            return None
+        return period_days(self.form.cleaned_data.get("periode"), self.today)
+
+    @property
+    def today(self):
+        return timezone.localdate(self.now)
+
     def filter_period(self, queryset, name, value):
-        today = timezone.localdate(self.now)
-        tz = timezone.get_current_timezone()
-        if value == "semaine":
-            monday = today - datetime.timedelta(days=today.weekday())
-            start = datetime.datetime.combine(monday, datetime.time(), tzinfo=tz)
-            return queryset.between(start, start + datetime.timedelta(days=7))
-        if value == "mois":
-            return queryset.in_month(today.year, today.month)
-        return queryset
+        return queryset.in_period(value, self.today)
 
     def filter_from(self, queryset, name, value):
         if value == datetime.date.min:

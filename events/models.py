@@ -12,6 +12,7 @@ from core.rich_text import HELP_TEXT as RICH_TEXT_HELP
 from core.search import SearchableModel, SearchableQuerySet
 
 from .enums import AccessibilityNeed, EventStatus, Registration
+from .periods import period_days
 
 
 class PlaceQuerySet(models.QuerySet):
@@ -107,8 +108,25 @@ class EventQuerySet(SearchableQuerySet):
         following = datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
         return self.between(first, following).order_by("start", "pk")
 
+    def in_period(self, period, today):
+        """Events overlapping the days of an agenda period (``events.periods``), in the site's time zone."""
+        days = period_days(period, today)
+        if days is None:
+            return self
+        tz = timezone.get_current_timezone()
+        first, day_after = (datetime.datetime.combine(day, datetime.time(), tzinfo=tz) for day in days)
+        return self.between(first, day_after)
+
     def for_cards(self):
         return self.select_related("place", "action", "action__axis")
+
+    def neighbourhoods(self):
+        """The quartiers where these events take place, by name."""
+        return Neighbourhood.objects.filter(places__events__in=self.order_by().values("pk")).distinct().order_by("name")
+
+    def with_audiences(self):
+        """Prefetches what ``Event.for_whom`` reads: an event card says for whom the event is."""
+        return self.prefetch_related("audiences", "action__audiences")
 
 
 class Event(SearchableModel):
@@ -195,6 +213,11 @@ class Event(SearchableModel):
 
     def get_ics_url(self):
         return reverse("events:ics", kwargs={"slug": self.slug})
+
+    @property
+    def for_whom(self):
+        """The audiences the event is for: its own, or else its action's (none: everyone)."""
+        return list(self.audiences.all()) or list(self.action.audiences.all())
 
     @property
     def is_cancelled(self):

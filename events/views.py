@@ -1,6 +1,7 @@
 """The public agenda: the list of events, the month calendar, one event, one place."""
 
 import calendar
+import datetime
 import json
 import re
 from collections import Counter
@@ -25,11 +26,13 @@ from core.views import BreadcrumbsMixin, ForgivingPaginationMixin, PublishedOrSt
 from partners.models import Partner
 
 from . import formatting
-from .enums import EventStatus
+from .enums import EventStatus, Period
 from .filters import EventFilter
 from .models import Event, Place
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
+# The periods offered as one-tap choices above the agenda's results.
+QUICK_PERIODS = (Period.TODAY, Period.WEEK, Period.WEEKEND, Period.MONTH)
 UPCOMING_EVENTS_AT_PLACE = 20
 # Events listed for one day of the month calendar, in its cell and in the day-by-day list.
 MAX_EVENTS_PER_DAY = 5
@@ -68,7 +71,7 @@ class EventListView(PublicPageMixin, BreadcrumbsMixin, ForgivingPaginationMixin,
         return timezone.now()
 
     def get_queryset(self):
-        return Event.objects.published().for_cards().select_related("place__neighbourhood")
+        return Event.objects.published().for_cards().with_audiences().select_related("place__neighbourhood")
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -91,8 +94,17 @@ class EventListView(PublicPageMixin, BreadcrumbsMixin, ForgivingPaginationMixin,
         context["is_filtered"] = any(
             any(value for value in query.getlist(key) if (key, value) != ("periode", "passes")) for key in query
         )
+        context["active_filter_count"] = sum(
+            1 for key in query if any(value for value in query.getlist(key) if (key, value) != ("periode", "passes"))
+        )
         context["shows_past"] = shows_past
         context["date_range"] = date_range = self.filterset.date_range
+        period_days = None if shows_past else self.filterset.period_days
+        if period_days:
+            context["period_label"] = Period(self.filterset.form.cleaned_data["periode"]).label
+            context["period_range"] = (period_days[0], period_days[1] - datetime.timedelta(days=1))
+        context["quick_choices"] = self.quick_choices(query)
+        context["quartier_choices"] = self.quartier_choices(query)
         context["days"] = self.group_by_day(context["events"], shows_past, date_range)
 
         upcoming = query.copy()
@@ -112,6 +124,34 @@ class EventListView(PublicPageMixin, BreadcrumbsMixin, ForgivingPaginationMixin,
         context["this_month_url"] = _month_url(today.year, today.month)
         context["this_month"] = dates.french_month(today.year, today.month)
         return context
+
+    def choice_url(self, query, **params):
+        """The agenda's URL with the current filters and ``params`` set, at its results."""
+        query = query.copy()
+        if "periode" in params:
+            for key in ("periode", "du", "au"):
+                query.pop(key, None)
+        for key, value in params.items():
+            query[key] = value
+        return f"{reverse('events:list')}?{query.urlencode()}#resultats"
+
+    def quick_choices(self, query):
+        """[(label, url, is_current)]: the agenda's one-tap filters, added to those already chosen."""
+        choices = [("periode", period) for period in QUICK_PERIODS] + [("gratuit", "1")]
+        labels = {**{period.value: period.label for period in QUICK_PERIODS}, "1": "Gratuit"}
+        return [
+            (labels[value], self.choice_url(query, **{key: value}), value in query.getlist(key))
+            for key, value in choices
+        ]
+
+    def quartier_choices(self, query):
+        """[(name, url, is_current)]: the quartiers where upcoming events take place."""
+        neighbourhoods = Event.objects.published().upcoming(self.now).neighbourhoods()
+        current = query.get("quartier")
+        return [
+            (neighbourhood.name, self.choice_url(query, quartier=neighbourhood.slug), neighbourhood.slug == current)
+            for neighbourhood in neighbourhoods
+        ]
 
     def group_by_day(self, events, shows_past, date_range=None):
         """[(date, [events])]: an event under way is listed under today (or under the first day asked
@@ -158,6 +198,7 @@ def month_view(request, year, month):
     # become events only for the first MAX_EVENTS_PER_DAY of a day.
     queryset = Event.objects.published().in_month(year, month)
     rows = list(queryset.values_list(*MONTH_EVENT_FIELDS, "place__name", named=True))
+    today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
     shown, counts = {}, Counter()
     for row in rows:
         event = None
@@ -168,7 +209,6 @@ def month_view(request, year, month):
                     event = event or _month_event(queryset.db, row)
                     shown.setdefault(day, []).append((event, formatting.hours_on(event, day)))
 
-    today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
     list_url = reverse("events:list")
     days = {}
     for day, day_events in shown.items():
@@ -178,6 +218,7 @@ def month_view(request, year, month):
             "events": day_events,
             "count": counts[day],
             "hidden": counts[day] - len(day_events),
+            "is_today": day == today,
             "list_url": f"{list_url}?{urlencode(params)}",
         }
 
@@ -313,7 +354,7 @@ class EventDetailView(PublicPageMixin, BreadcrumbsMixin, PublishedOrStaffPreview
         url = settings.SITE_URL + event.get_absolute_url()
         phrase = formatting.event_when(event)
         context["when"] = phrase
-        context["audiences"] = list(event.audiences.all()) or list(event.action.audiences.all())
+        context["audiences"] = event.for_whom
         context["partners"] = self.partners(event.action)
         context["absolute_url"] = url
         context["json_ld"] = json_ld_script_content(event_json_ld(event, url))
@@ -352,6 +393,7 @@ class PlaceDetailView(PublicPageMixin, BreadcrumbsMixin, PublishedOrStaffPreview
             place.events.published()
             .upcoming()
             .for_cards()
+            .with_audiences()
             .select_related("place__neighbourhood")[: UPCOMING_EVENTS_AT_PLACE + 1]
         )
         context["upcoming_events"] = events[:UPCOMING_EVENTS_AT_PLACE]

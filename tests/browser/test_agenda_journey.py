@@ -1,7 +1,7 @@
 """A resident's journey through the agenda, in real Chromium, on the real initial content:
 filter /agenda/ by neighbourhood or free events only (with and without JavaScript), open an
 event, read when it takes place in French, add it to a calendar (.ics); the month calendar,
-its previous and next months, and its scroll region at 320 px with the keyboard.
+its previous and next months, and its list of days at 320 px.
 """
 
 import datetime
@@ -35,7 +35,7 @@ def event_count_heading(count):
 
 def open_filters(page):
     """The filters are folded when none is chosen: open them as a resident would."""
-    page.get_by_text("Filtrer les événements", exact=True).click()
+    page.locator("details.filters summary").click()
 
 
 def card_titles(page):
@@ -61,16 +61,17 @@ def test_filter_by_neighbourhood_open_an_event_and_add_it_to_a_calendar(new_cont
     expect(main.get_by_role("link", name=elsewhere.title, exact=True).first).to_be_visible()
     open_filters(page)
     page.get_by_label("Quartier", exact=True).select_option(NEIGHBOURHOOD)
-    page.get_by_role("button", name="Filtrer", exact=True).click()
+    page.get_by_role("button", name="Voir les résultats", exact=True).click()
 
-    expect(page).to_have_url(re.compile(rf"/agenda/\?(.+&)?quartier={NEIGHBOURHOOD}(&|$)"))
+    # The form sends the resident straight to the results (#resultats), above the open filters on a phone.
+    expect(page).to_have_url(re.compile(rf"/agenda/\?(.+&)?quartier={NEIGHBOURHOOD}(&.*)?#resultats$"))
     expect(main.locator(".result-count")).to_have_text(event_count_heading(len(nearby)))
     # Only the events of that neighbourhood: every card is one of them, none from elsewhere.
     assert sorted(card_titles(page)) == sorted(event.title for event in nearby)
     expect(main.get_by_role("link", name=elsewhere.title, exact=True)).to_have_count(0)
     # The chosen filter stays selected and the filters stay open, so the resident sees what the list shows.
     expect(page.get_by_label("Quartier", exact=True)).to_have_value(NEIGHBOURHOOD)
-    expect(page.get_by_role("button", name="Filtrer", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Voir les résultats", exact=True)).to_be_visible()
     # The subscription follows the filters.
     subscribe = page.get_by_role("link", name="Adresse de l’agenda à copier (format iCalendar)")
     expect(subscribe).to_have_attribute("href", re.compile(rf"^/agenda\.ics\?(.+&)?quartier={NEIGHBOURHOOD}"))
@@ -122,15 +123,15 @@ def test_free_events_only(new_context, site_url, cls_content, javascript):
     expect(priced_card).to_contain_text("Payant")
     open_filters(page)
     page.get_by_label("Gratuit uniquement", exact=True).check()
-    page.get_by_role("button", name="Filtrer", exact=True).click()
+    page.get_by_role("button", name="Voir les résultats", exact=True).click()
 
-    expect(page).to_have_url(re.compile(r"/agenda/\?(.+&)?gratuit=1(&|$)"))
+    expect(page).to_have_url(re.compile(r"/agenda/\?(.+&)?gratuit=1(&.*)?#resultats$"))
     expect(main.get_by_role("link", name=priced.title, exact=True)).to_have_count(0)
     expect(main.get_by_role("link", name=free.title, exact=True).first).to_be_visible()
     expect(main.locator(".event-card", has_text="Payant")).to_have_count(0)
     expect(page.get_by_label("Gratuit uniquement", exact=True)).to_be_checked()
     # And back: « Effacer les filtres » shows the priced event again.
-    page.get_by_role("link", name="Effacer les filtres", exact=True).click()
+    page.get_by_role("link", name="Effacer les filtres", exact=True).first.click()
     expect(page).to_have_url(site_url("/agenda/"))
     expect(main.get_by_role("link", name=priced.title, exact=True)).to_be_visible()
 
@@ -143,7 +144,7 @@ def test_search_an_evening_event_and_download_its_calendar_file(page, site_url, 
     page.goto(site_url("/agenda/"))
     open_filters(page)
     page.get_by_label("Mots-clés", exact=True).fill("café psycho")
-    page.get_by_role("button", name="Filtrer", exact=True).click()
+    page.get_by_role("button", name="Voir les résultats", exact=True).click()
     page.get_by_role("main").get_by_role("link", name="Café psycho", exact=True).first.click()
 
     expect(page).to_have_url(site_url(event.get_absolute_url()))
@@ -191,21 +192,18 @@ def test_month_calendar_next_and_previous_months(page, site_url, cls_content):
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Agenda de {this_month}")
 
 
-def test_month_table_scrolls_with_the_keyboard_on_a_phone(new_context, site_url, cls_content):
-    today = timezone.localdate()
-    label = dates.french_month(today.year, today.month)
+def test_month_on_a_phone_is_its_list_of_days_and_the_hidden_table_no_tab_stop(new_context, site_url, cls_content):
+    month = timezone.localtime(upcoming_events().first().start)
+    label = dates.french_month(month.year, month.month)
     page = new_context(viewport=PHONE_WIDTH).new_page()
-    page.goto(site_url(f"/agenda/{today:%Y}/{today:%m}/"))
+    page.goto(site_url(f"/agenda/{month:%Y}/{month:%m}/"))
 
-    # The page itself does not scroll sideways: the table scrolls inside its own region.
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH["width"] + 1
-    region = page.get_by_role("region", name=f"Calendrier de {label}")
-    assert region.evaluate("el => el.scrollWidth > el.clientWidth"), "le tableau du mois tient à 320 px ?"
+    # Seven columns do not fit a phone: the table is left out, the day-by-day list stays.
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE_WIDTH["width"]
+    expect(page.get_by_role("region", name=f"Calendrier de {label}")).to_be_hidden()
+    expect(page.get_by_role("heading", name=f"Les événements de {label}, jour par jour")).to_be_visible()
 
-    # From the link just before it, Tab reaches the region, and the arrow keys scroll it.
+    # From the link just before the table, Tab goes on to the list, never to the hidden table.
     page.get_by_role("link", name="Voir la liste des prochains événements", exact=True).focus()
     page.keyboard.press("Tab")
-    expect(region).to_be_focused()
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
-    page.wait_for_function("el => el.scrollLeft > 0", arg=region.element_handle())
+    assert page.evaluate("document.activeElement.closest('.month-list') !== null")

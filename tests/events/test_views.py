@@ -221,13 +221,13 @@ def test_dates_in_the_wrong_order_explain_in_french_and_keep_what_was_typed(clie
 
 def test_filter_form_works_without_javascript(client):
     body = client.get("/agenda/").content.decode()
-    assert '<form method="get" action="/agenda/"' in body
-    assert '<button type="submit" class="btn btn-primary">Filtrer</button>' in body
+    assert '<form method="get" action="/agenda/#resultats"' in body
+    assert '<button type="submit" class="btn btn-primary">Voir les résultats</button>' in body
     for name in ("q", "periode", "du", "au", "axe", "theme", "public", "quartier", "lieu", "accessibilite", "gratuit"):
         assert f'name="{name}"' in body
         assert f'for="id_{name}"' in body
     assert "<details" in body
-    assert "<summary>Filtrer les événements</summary>" in body
+    assert re.search(r"<summary>\s*Filtrer\s", body)
 
 
 @pytest.mark.parametrize(
@@ -351,7 +351,7 @@ def test_month_is_a_table_a_screen_reader_can_read(client):
     assert 'tabindex="0"' in body
     # The same events as a plain list below the table.
     assert "Les événements de mars 2026, jour par jour" in body
-    assert "Samedi 14 mars 2026</h3>" in body
+    assert re.search(r"Samedi 14 mars 2026\s*</h3>", body)
     # Monday first (calendar.Calendar(firstweekday=0)): 1 March 2026 is a Sunday.
     assert response.context["weeks"][0][6]["date"] == datetime.date(2026, 3, 1)
     assert response.context["weeks"][0][0]["date"] == datetime.date(2026, 2, 23)
@@ -919,6 +919,6 @@ def test_place_page_query_count_does_not_grow_with_events(client):
     make_events(300, first_start=timezone.now() + datetime.timedelta(days=1), place=place)
     many = count_queries(client, place.get_absolute_url())
     assert few == many
-    assert many <= 3
+    assert many <= 5  # the place, its events, and their audiences and their actions' (two prefetches)
     body = client.get(place.get_absolute_url()).content.decode()
     assert f'href="/agenda/?lieu={place.slug}"' in body

@@ -1,0 +1,293 @@
+"""The agenda on a phone (issue 11, §5): one-tap choices, « Ce mois-ci » at a month's end, the
+essentials of an event before its description, for whom each event of a list is."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+
+from events.enums import Period
+from events.models import Event
+from events.periods import period_days
+from events.views import EventListView
+from tests.actions.factories import ActionFactory, AudienceFactory, NeighbourhoodFactory
+from tests.events.factories import EventFactory, PlaceFactory
+from tests.helpers import count_queries, paris_datetime, squash
+
+# A Wednesday in the middle of March 2026 (its week: Monday 9 to Sunday 15).
+WEDNESDAY = paris_datetime(2026, 3, 11, 12)
+# Saturday 28 March 2026: the month ends in four days.
+MONTH_END = paris_datetime(2026, 3, 28, 12)
+
+
+def freeze(monkeypatch, now):
+    """/agenda/ sees ``now`` as the current time (periods, upcoming events, quick choices)."""
+    monkeypatch.setattr(EventListView, "get_now", lambda self: now)
+    return now
+
+
+def titles(client, **params):
+    response = client.get("/agenda/", params)
+    assert response.status_code == 200
+    return [event.title for event in response.context["events"]]
+
+
+def day(month, number, year=2026):
+    return datetime.date(year, month, number)
+
+
+# The periods' days --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("today", "period", "expected"),
+    [
+        (day(3, 11), Period.TODAY, (day(3, 11), day(3, 12))),
+        (day(3, 11), Period.WEEK, (day(3, 9), day(3, 16))),
+        (day(3, 15), Period.WEEK, (day(3, 9), day(3, 16))),
+        # The weekend: the coming one from Monday to Friday, this one on Saturday and Sunday.
+        (day(3, 9), Period.WEEKEND, (day(3, 14), day(3, 16))),
+        (day(3, 13), Period.WEEKEND, (day(3, 14), day(3, 16))),
+        (day(3, 14), Period.WEEKEND, (day(3, 14), day(3, 16))),
+        (day(3, 15), Period.WEEKEND, (day(3, 14), day(3, 16))),
+        # « Ce mois-ci »: the whole month, until its last seven days.
+        (day(3, 1), Period.MONTH, (day(3, 1), day(4, 1))),
+        (day(3, 24), Period.MONTH, (day(3, 1), day(4, 1))),
+        # In its last seven days: the next 30 days.
+        (day(3, 25), Period.MONTH, (day(3, 25), day(4, 24))),
+        (day(3, 31), Period.MONTH, (day(3, 31), day(4, 30))),
+        (day(2, 21), Period.MONTH, (day(2, 1), day(3, 1))),
+        (day(2, 22), Period.MONTH, (day(2, 22), day(3, 24))),
+        (day(12, 31), Period.MONTH, (day(12, 31), day(1, 30, year=2027))),
+        (day(4, 23), Period.MONTH, (day(4, 1), day(5, 1))),
+        (day(4, 24), Period.MONTH, (day(4, 24), day(5, 24))),
+        (day(3, 11), Period.PAST, None),
+        (day(3, 11), "", None),
+    ],
+)
+def test_period_days(today, period, expected):
+    assert period_days(period, today) == expected
+
+
+# Quick choices --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_quick_choices_are_links_to_the_filtered_agenda(client, monkeypatch):
+    freeze(monkeypatch, WEDNESDAY)
+    EventFactory(start=paris_datetime(2026, 3, 12, 10))
+    body = client.get("/agenda/").content.decode()
+    choices = re.search(r'<nav class="quick-choices" aria-label="Choix rapides">(.*?)</nav>', body, re.S).group(1)
+    links = re.findall(r'<a href="([^"]+)"\s*>([^<]+)</a>', choices)
+    assert [(href, label.strip()) for href, label in links] == [
+        ("/agenda/?periode=aujourdhui#resultats", "Aujourd’hui"),
+        ("/agenda/?periode=semaine#resultats", "Cette semaine"),
+        ("/agenda/?periode=week-end#resultats", "Ce week-end"),
+        ("/agenda/?periode=mois#resultats", "Ce mois-ci"),
+        ("/agenda/?gratuit=1#resultats", "Gratuit"),
+    ]
+    # The filters stay folded when none is chosen; the form sends the resident to the results.
+    assert re.search(r'<details class="filters"\s+id="filtres">', body)
+    assert '<form method="get" action="/agenda/#resultats"' in body
+
+
+@pytest.mark.django_db
+def test_a_quick_choice_adds_to_the_chosen_filters_and_is_marked_current(client, monkeypatch):
+    freeze(monkeypatch, WEDNESDAY)
+    EventFactory(start=paris_datetime(2026, 3, 12, 10), is_free=True)
+    body = client.get("/agenda/", {"gratuit": "1", "periode": "semaine", "page": "1", "junk": "x"}).content.decode()
+    # A period replaces the period (and any dates), and keeps the other filters; never the page or junk.
+    assert 'href="/agenda/?gratuit=1&amp;periode=week-end#resultats"' in body
+    assert 'href="/agenda/?gratuit=1&amp;periode=semaine#resultats" aria-current="true">Cette semaine' in body
+    assert 'href="/agenda/?gratuit=1&amp;periode=semaine#resultats" aria-current="true">Gratuit' in body
+    assert "junk" not in body.split("Choix rapides")[1].split("</nav>")[0]
+    # The filters are open, and say how many are chosen.
+    assert re.search(r'<details class="filters"\s+open', body)
+    assert "(2 filtres choisis)" in body
+    dates_given = client.get("/agenda/", {"du": "2026-03-12", "au": "2026-03-20"}).content.decode()
+    assert 'href="/agenda/?periode=aujourdhui#resultats"' in dates_given
+
+
+@pytest.mark.django_db
+def test_quartier_choices_list_the_quartiers_with_upcoming_events(client, monkeypatch):
+    freeze(monkeypatch, WEDNESDAY)
+    mesly = NeighbourhoodFactory(name="Mont-Mesly", slug="mont-mesly")
+    habette = NeighbourhoodFactory(name="La Habette", slug="la-habette")
+    NeighbourhoodFactory(name="Quartier sans événement", slug="vide")
+    past_only = NeighbourhoodFactory(name="Quartier du passé", slug="passe")
+    EventFactory(place=PlaceFactory(neighbourhood=mesly), start=paris_datetime(2026, 3, 20, 10))
+    EventFactory(place=PlaceFactory(neighbourhood=habette), start=paris_datetime(2026, 4, 2, 10))
+    EventFactory(place=PlaceFactory(neighbourhood=past_only), start=paris_datetime(2026, 3, 2, 10))
+    EventFactory(
+        place=PlaceFactory(neighbourhood=NeighbourhoodFactory(name="Brouillon", slug="brouillon")),
+        start=paris_datetime(2026, 3, 20, 10),
+        published=False,
+    )
+    body = client.get("/agenda/", {"gratuit": "1"}).content.decode()
+    places = body.split('aria-labelledby="par-quartier"')[1].split("</nav>")[0]
+    assert re.findall(r">([^<>]+)</a>", places) == ["La Habette", "Mont-Mesly"]
+    assert 'href="/agenda/?gratuit=1&amp;quartier=mont-mesly#resultats"' in places
+    chosen = client.get("/agenda/", {"quartier": "mont-mesly"}).content.decode()
+    assert 'href="/agenda/?quartier=mont-mesly#resultats" aria-current="true">Mont-Mesly' in chosen
+
+
+@pytest.mark.django_db
+def test_today_this_weekend_and_free(client, monkeypatch):
+    freeze(monkeypatch, WEDNESDAY)
+    EventFactory(title="Ce matin, fini", start=paris_datetime(2026, 3, 11, 8), is_free=True)
+    EventFactory(title="Cet après-midi", start=paris_datetime(2026, 3, 11, 15), is_free=True)
+    EventFactory(title="Demain", start=paris_datetime(2026, 3, 12, 10), is_free=True)
+    EventFactory(
+        title="Vendredi soir",
+        start=paris_datetime(2026, 3, 13, 22),
+        end=paris_datetime(2026, 3, 13, 23, 30),
+        is_free=True,
+    )
+    EventFactory(title="Samedi payant", start=paris_datetime(2026, 3, 14, 10), is_free=False, price="5 €")
+    EventFactory(title="Dimanche", start=paris_datetime(2026, 3, 15, 16), is_free=True)
+    EventFactory(title="Lundi", start=paris_datetime(2026, 3, 16, 0, 30), is_free=True)
+    assert titles(client, periode="aujourdhui") == ["Cet après-midi"]
+    assert titles(client, periode="week-end") == ["Samedi payant", "Dimanche"]
+    assert titles(client, periode="week-end", gratuit="1") == ["Dimanche"]
+    # Friday 23 h to Saturday 1 h overlaps the weekend.
+    Event.objects.filter(title="Vendredi soir").update(end=paris_datetime(2026, 3, 14, 1))
+    assert titles(client, periode="week-end") == ["Vendredi soir", "Samedi payant", "Dimanche"]
+
+
+@pytest.mark.django_db
+def test_this_month_in_its_last_days_shows_the_next_30_days(client, monkeypatch):
+    freeze(monkeypatch, MONTH_END)
+    EventFactory(title="Lundi 30 mars", start=paris_datetime(2026, 3, 30, 10))
+    EventFactory(title="Mi-avril", start=paris_datetime(2026, 4, 15, 10))
+    EventFactory(title="Dernier jour compté", start=paris_datetime(2026, 4, 26, 20))
+    EventFactory(title="Trop tard", start=paris_datetime(2026, 4, 27, 9))
+    response = client.get("/agenda/", {"periode": "mois"})
+    assert [event.title for event in response.context["events"]] == ["Lundi 30 mars", "Mi-avril", "Dernier jour compté"]
+    results = squash(response.content.decode().split('id="resultats"')[1].split("</p>")[0])
+    assert results.startswith("> Ce mois-ci Événements du samedi 28 mars 2026 au dimanche 26 avril 2026")
+
+
+@pytest.mark.django_db
+def test_this_month_in_the_middle_of_a_month_is_the_month(client, monkeypatch):
+    freeze(monkeypatch, WEDNESDAY)
+    EventFactory(title="Fin mars", start=paris_datetime(2026, 3, 31, 10))
+    EventFactory(title="Avril", start=paris_datetime(2026, 4, 1, 10))
+    response = client.get("/agenda/", {"periode": "mois"})
+    assert [event.title for event in response.context["events"]] == ["Fin mars"]
+    assert "Événements du dimanche 1er mars 2026 au mardi 31 mars 2026" in squash(response.content.decode())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"periode": "week-end", "gratuit": "1"}, {"periode": "mois", "quartier": "q-0"}, {"periode": "aujourdhui"}],
+)
+def test_agenda_queries_stay_bounded_with_events_audiences_and_quartiers(client, monkeypatch, params):
+    freeze(monkeypatch, timezone.now())
+    start = timezone.now() + datetime.timedelta(hours=1)
+
+    def add(count):
+        for index in range(count):
+            neighbourhood = NeighbourhoodFactory(name=f"Quartier {Event.objects.count()}")
+            EventFactory(
+                start=start + datetime.timedelta(minutes=index),
+                place=PlaceFactory(neighbourhood=neighbourhood),
+                audiences=[AudienceFactory(), AudienceFactory()],
+                action=ActionFactory(audiences=[AudienceFactory()]),
+                is_free=True,
+            )
+
+    NeighbourhoodFactory(name="Q", slug="q-0")
+    add(2)
+    url = "/agenda/?" + "&".join(f"{key}={value}" for key, value in params.items())
+    few = count_queries(client, url)
+    add(25)
+    many = count_queries(client, url)
+    assert few == many
+    assert many <= 12
+
+
+# For whom, in every list of events ----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_each_event_in_a_list_says_for_whom_it_is(client, monkeypatch):
+    freeze(monkeypatch, WEDNESDAY)
+    place = PlaceFactory()
+    seniors = AudienceFactory(name="Seniors", slug="seniors")
+    parents = AudienceFactory(name="Parents", slug="parents")
+    EventFactory(title="Pour les seniors", place=place, audiences=[seniors], start=paris_datetime(2026, 3, 12, 10))
+    EventFactory(
+        title="Par son action",
+        place=place,
+        action=ActionFactory(audiences=[parents, seniors]),
+        start=paris_datetime(2026, 3, 13, 10),
+    )
+    EventFactory(title="Ouvert", place=place, start=paris_datetime(2026, 3, 14, 10))
+
+    def for_whom(body):
+        cards = re.findall(r'<article class="card[^"]*event-card.*?</article>', body, re.S)
+        return {
+            re.search(r"<a href=[^>]+>([^<]+)</a>", card).group(1): re.search(
+                r"Pour qui : (.*?) Axe", squash(card)
+            ).group(1)
+            for card in cards
+        }
+
+    expected = {"Pour les seniors": "Seniors", "Par son action": "Parents, Seniors", "Ouvert": "tout le monde"}
+    assert for_whom(client.get("/agenda/").content.decode()) == expected
+    # The place's page too (its upcoming events, by the real clock: move them after now).
+    Event.objects.update(
+        start=timezone.now() + datetime.timedelta(days=1), end=timezone.now() + datetime.timedelta(days=2)
+    )
+    assert for_whom(client.get(place.get_absolute_url()).content.decode()) == expected
+
+
+# The event page: the essentials before the description -------------------------------------
+
+
+@pytest.mark.django_db
+def test_event_page_gives_when_where_price_for_whom_and_how_before_the_description(client):
+    event = EventFactory(
+        title="Atelier mémoire",
+        description="<p>Un atelier pour entraîner sa mémoire en s’amusant.</p>",
+        place=PlaceFactory(name="Maison des seniors", address="2 rue Juliette-Savar, 94000 Créteil"),
+        audiences=[AudienceFactory(name="Seniors", slug="seniors")],
+        is_free=False,
+        price="3 € la séance",
+        registration="obligatoire",
+        registration_phone="01 49 80 88 68",
+    )
+    main = squash(client.get(event.get_absolute_url()).content.decode().split('id="contenu"')[1])
+    order = [
+        "Quand ?",
+        "Où ? Maison des seniors 2 rue Juliette-Savar, 94000 Créteil",
+        "Combien ? 3 € la séance",
+        "Pour qui ? Seniors",
+        "Comment participer ? Inscription obligatoire.",
+        "S’inscrire par téléphone : 01 49 80 88 68",
+        "Ajouter à mon agenda",
+        "De quoi s’agit-il ? Un atelier pour entraîner sa mémoire",
+        "Le lieu",
+        "L’action",
+    ]
+    positions = [main.find(piece) for piece in order]
+    assert -1 not in positions, dict(zip(order, positions, strict=True))
+    assert positions == sorted(positions)
+
+
+@pytest.mark.django_db
+def test_event_page_without_place_or_audience_says_so_before_the_description(client):
+    event = EventFactory(title="Permanence", place=None, description="<p>Venez poser vos questions.</p>")
+    text = squash(client.get(event.get_absolute_url()).content.decode().split('id="contenu"')[1])
+    assert "Où ? Le lieu sera précisé." in text
+    assert "Combien ? Gratuit" in text
+    assert "Pour qui ? Tout le monde" in text
+    assert text.index("Comment participer ? Sans inscription") < text.index("Venez poser vos questions.")
+
+
+@pytest.mark.django_db
+def test_event_page_query_count_with_audiences(client):
+    event = EventFactory(audiences=[AudienceFactory(), AudienceFactory()])
+    assert count_queries(client, event.get_absolute_url()) <= 5
