@@ -11,6 +11,8 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import ManyToManyField, Q
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import formats
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -18,6 +20,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from core.admin_params import is_valid_value
 from core.search import clean_query
+from core.site_settings import SiteSettings
 
 
 def plural_fr(count, singular, plural):
@@ -135,3 +138,50 @@ class PublishActionsMixin:
             return
         singular, plural = self.published_messages if published else self.unpublished_messages
         self.message_user(request, plural_fr(changed, singular, plural), messages.SUCCESS)
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(ContentHistoryAdmin):
+    """The site's settings: one row, edited in place; never added twice, never deleted."""
+
+    fieldsets = [
+        ("La ville", {"fields": ["city_name", "logo", "logo_alt"]}),
+        (
+            "Le service Prévention-Santé du CCAS",
+            {
+                "description": "Affiché sur toutes les pages (pied de page) et sur la page Contact.",
+                "fields": ["ccas_name", "ccas_address", "ccas_opening_hours", "ccas_phone", "ccas_email"],
+            },
+        ),
+        (
+            "Mentions légales",
+            {
+                "description": "La loi demande de nommer l’éditeur du site, le directeur de la publication et "
+                "l’hébergeur (nom, adresse, téléphone). Ce qui est laissé vide s’affiche « à confirmer ».",
+                "fields": [
+                    "publisher_name",
+                    "publisher_address",
+                    "publisher_phone",
+                    "publication_director",
+                    "host_name",
+                    "host_address",
+                    "host_phone",
+                ],
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        """The list of one row is that row's form (or the add form, before it exists)."""
+        current = SiteSettings.objects.first()
+        if current is not None:
+            return redirect(reverse("admin:core_sitesettings_change", args=[current.pk]))
+        if self.has_add_permission(request):
+            return redirect(reverse("admin:core_sitesettings_add"))
+        return super().changelist_view(request, extra_context)

@@ -6,3 +6,11 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Portail du CLS : outils communs"
+
+    def ready(self):
+        from core.cache import register_content_models
+
+        from .site_settings import SiteSettings
+
+        # Every page shows the site's settings (header, footer): a change empties the page cache.
+        register_content_models(SiteSettings)
