@@ -11,8 +11,6 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import ManyToManyField, Q
 from django.http import Http404
-from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import formats
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -142,7 +140,13 @@ class PublishActionsMixin:
 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(ContentHistoryAdmin):
-    """The site's settings: one row, edited in place; never added twice, never deleted."""
+    """The site's settings: one row, edited in place; never added twice, never deleted.
+
+    The list stays a list (of one row), as every admin list is: the generic checks of the admin
+    pages open it like the others.
+    """
+
+    list_display = ["__str__", "city_name", "ccas_name", "updated_at"]
 
     fieldsets = [
         ("La ville", {"fields": ["city_name", "logo", "logo_alt"]}),
@@ -176,12 +180,3 @@ class SiteSettingsAdmin(ContentHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def changelist_view(self, request, extra_context=None):
-        """The list of one row is that row's form (or the add form, before it exists)."""
-        current = SiteSettings.objects.first()
-        if current is not None:
-            return redirect(reverse("admin:core_sitesettings_change", args=[current.pk]))
-        if self.has_add_permission(request):
-            return redirect(reverse("admin:core_sitesettings_add"))
-        return super().changelist_view(request, extra_context)
