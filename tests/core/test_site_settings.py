@@ -264,3 +264,17 @@ def test_opening_hours_lines():
 
     with pytest.raises(ValidationError):
         validate_opening_hours("Lundi :")
+
+
+def test_an_action_card_shows_the_image_staff_provided_with_its_text_alternative(client):
+    from tests.site.test_images import encode, two_colour_image
+
+    action = ActionFactory(
+        image_alt="Deux enfants se brossent les dents",
+        image=SimpleUploadedFile("atelier.png", encode(two_colour_image(), "PNG"), content_type="image/png"),
+    )
+    ActionFactory(title="Sans image")
+    html = client.get("/actions/").content.decode()
+    assert f'src="{action.image.url}"' in html
+    assert 'alt="Deux enfants se brossent les dents"' in html
+    assert html.count("action-card__image") == 1
