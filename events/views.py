@@ -356,6 +356,7 @@ class PlaceDetailView(PublicPageMixin, BreadcrumbsMixin, PublishedOrStaffPreview
         )
         context["upcoming_events"] = events[:UPCOMING_EVENTS_AT_PLACE]
         context["has_more_events"] = len(events) > UPCOMING_EVENTS_AT_PLACE
+        context["place_actions"] = place.actions.published()
         return context
 
     def get_breadcrumbs(self):

@@ -278,3 +278,13 @@ def test_an_action_card_shows_the_image_staff_provided_with_its_text_alternative
     assert f'src="{action.image.url}"' in html
     assert 'alt="Deux enfants se brossent les dents"' in html
     assert html.count("action-card__image") == 1
+
+
+def test_a_place_page_lists_its_published_actions(client):
+    place = PlaceFactory()
+    shown = ActionFactory(title="Accueil enfants-parents", summary="Un lieu pour jouer.")
+    hidden = ActionFactory(title="Action brouillon", published=False)
+    place.actions.add(shown, hidden)
+    body = squash(client.get(place.get_absolute_url()).content.decode())
+    assert "Ce que vous y trouvez Accueil enfants-parents : Un lieu pour jouer." in body
+    assert "Action brouillon" not in body
