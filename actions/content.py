@@ -250,8 +250,8 @@ ACTIONS = [
         "audiences": ["tous-publics"],
         "lead_partner": "ville-de-creteil",
         "partners": ["just", "ccas-de-creteil"],
-        "summary": "Une complémentaire santé à prix réduit pour les Cristoliens qui n’ont pas droit à la "
-        "complémentaire santé solidaire (CSS). Pour ne plus renoncer à se soigner faute d’argent.",
+        "summary": "Une mutuelle moins chère pour les habitants de Créteil qui n’ont pas droit à la "
+        "complémentaire santé solidaire (CSS). Pour vous soigner sans y renoncer faute d’argent.",
         "body": "Beaucoup de personnes ne se soignent pas, ou trop tard, parce que les soins coûtent cher. "
         "La Ville a lancé une mutuelle communale avec l’assureur Just : c’est la mesure principale "
         "du contrat local de santé.\n\n"
@@ -321,8 +321,8 @@ ACTIONS = [
         "themes": ["soins-non-programmes"],
         "audiences": ["tous-publics"],
         "partners": ["medecins-liberaux", "cpts-de-creteil", "ville-de-creteil"],
-        "summary": "Quand les cabinets médicaux sont fermés, le Sami assure des consultations le soir, le "
-        "week-end et les jours fériés.",
+        "summary": "Votre médecin est fermé ? Le soir, le week-end et les jours fériés, un médecin vous reçoit "
+        "au Sami, sans passer par les urgences.",
         "body": "Le Sami est un service de garde : des médecins y reçoivent les patients quand leur médecin "
         "habituel n’est pas disponible, le soir, le week-end et les jours fériés.\n\n"
         "Il évite d’attendre aux urgences de l’hôpital pour un problème de santé qui peut être soigné par "
@@ -340,8 +340,8 @@ ACTIONS = [
         "audiences": ["tous-publics"],
         "lead_partner": "ville-de-creteil",
         "partners": ["ars-ile-de-france"],
-        "summary": "Pendant l’épidémie, le centre de vaccination de Créteil a réalisé plus de 165 000 "
-        "injections, grâce aux acteurs de santé de la ville. Il est aujourd’hui fermé.",
+        "summary": "Ce centre est fermé. Pendant l’épidémie de Covid-19, il a fait plus de 165 000 vaccins, "
+        "grâce aux soignants et aux services de la ville.",
         "body": "Pendant la crise du Covid-19, la Ville et les acteurs de santé du territoire se sont "
         "mobilisés pour ouvrir un centre de vaccination. Plus de 165 000 injections y ont été faites.\n\n"
         "Ce travail en commun a montré à quoi sert le contrat local de santé : quand chacun apporte sa "
@@ -361,8 +361,8 @@ ACTIONS = [
         "themes": ["perinatalite-et-petite-enfance", "sante-psychique"],
         "audiences": ["parents-et-futurs-parents", "femmes"],
         "lead_partner": "ccas-de-creteil",
-        "summary": "Des temps d’échange pour les futures mamans et les jeunes parents : la santé du corps et "
-        "le moral, de la grossesse aux deux ans de l’enfant.",
+        "summary": "Vous attendez un bébé ou vous êtes jeune parent ? Venez parler de votre santé et de votre "
+        "moral, de la grossesse aux deux ans de l’enfant.",
         "body": "Les 1000 premiers jours, de la grossesse aux deux ans de l’enfant, comptent beaucoup pour "
         "sa santé et celle de ses parents. C’est une démarche nationale, que Créteil fait vivre près de "
         "chez vous.\n\n"
@@ -428,8 +428,9 @@ ACTIONS = [
         "audiences": ["professionnels", "tous-publics"],
         "lead_partner": "ccas-de-creteil",
         "partners": ["ville-de-creteil"],
-        "summary": "Depuis 2016, le CLSM réunit les acteurs de la santé mentale à Créteil : conférences, "
-        "Cafés psycho, formations pour les professionnels et suivi des situations difficiles.",
+        "summary": "Depuis 2016, il réunit à Créteil ceux qui aident les personnes en souffrance psychique : "
+        "conférences, Cafés psycho, formations des professionnels, et une réunion chaque mois pour les cas "
+        "difficiles.",
         "body": "Le Conseil local de santé mentale existe à Créteil depuis 2016. Il est animé par le service "
         "Prévention-Santé du CCAS, avec un psychologue chargé de la coordination.\n\n"
         "Il organise des conférences et les Cafés psycho pour le public. Il forme aussi les professionnels "
@@ -528,8 +529,8 @@ ACTIONS = [
         "audiences": ["femmes"],
         "lead_partner": "ville-de-creteil",
         "partners": ["ccas-de-creteil", "cpam-du-val-de-marne"],
-        "summary": "Chaque année en octobre, Créteil se mobilise pour rappeler l’intérêt du dépistage du "
-        "cancer du sein.",
+        "summary": "En octobre, informez-vous sur le dépistage du cancer du sein : repéré tôt, il se soigne "
+        "beaucoup mieux.",
         "body": "Le cancer du sein est le cancer le plus fréquent chez les femmes. Détecté tôt, il se soigne "
         "beaucoup mieux.\n\n"
         "De 50 à 74 ans, les femmes sont invitées tous les deux ans à faire une mammographie, prise en "
@@ -548,8 +549,8 @@ ACTIONS = [
         "audiences": ["adultes", "seniors"],
         "lead_partner": "ville-de-creteil",
         "partners": ["ccas-de-creteil", "cpam-du-val-de-marne"],
-        "summary": "En mars, une campagne pour faire connaître le test de dépistage du cancer colorectal, "
-        "simple et à faire chez soi.",
+        "summary": "En mars, découvrez le test de dépistage du cancer de l’intestin (colorectal) : simple, et "
+        "à faire chez vous.",
         "body": "Le cancer colorectal touche les femmes comme les hommes. Repéré tôt, il se guérit dans la "
         "grande majorité des cas.\n\n"
         "De 50 à 74 ans, un test rapide à faire chez soi est proposé tous les deux ans. En mars, des "
@@ -567,8 +568,7 @@ ACTIONS = [
         "audiences": ["femmes"],
         "lead_partner": "ville-de-creteil",
         "partners": ["ccas-de-creteil", "cpam-du-val-de-marne"],
-        "summary": "En juin, une campagne pour rappeler aux femmes l’intérêt du dépistage du cancer du col "
-        "de l’utérus.",
+        "summary": "En juin, informez-vous sur le dépistage du cancer du col de l’utérus : il permet de l’éviter.",
         "body": "Le cancer du col de l’utérus peut être évité grâce au dépistage, qui repère des lésions "
         "avant qu’elles deviennent un cancer.\n\n"
         "De 25 à 65 ans, les femmes sont invitées à se faire dépister régulièrement, chez un médecin, un "
@@ -603,8 +603,8 @@ ACTIONS = [
         "themes": ["activite-physique"],
         "audiences": ["tous-publics"],
         "lead_partner": "ville-de-creteil",
-        "summary": "Des activités physiques pour tous, construites à partir d’une consultation des habitants "
-        "menée avant les Jeux olympiques et paralympiques de Paris 2024.",
+        "summary": "Des activités pour bouger à votre rythme, près de chez vous. Elles partent de ce que les "
+        "habitants ont dit avant les Jeux de Paris 2024.",
         "body": "Bouger un peu chaque jour est bon pour le cœur, le moral et le sommeil, à tout âge.\n\n"
         "Avant les Jeux de Paris 2024, la Ville a interrogé les Cristoliens sur leur pratique du sport : ce "
         "qui les motive et ce qui les freine. Les actions proposées partent de leurs réponses, pour que "
@@ -644,8 +644,8 @@ ACTIONS = [
         "audiences": ["tous-publics"],
         "lead_partner": "ville-de-creteil",
         "partners": ["ars-ile-de-france"],
-        "summary": "L’air que l’on respire, le logement, le bruit, l’alimentation : notre environnement "
-        "compte pour notre santé. Le contrat y porte une attention nouvelle.",
+        "summary": "L’air, le logement, le bruit, ce que l’on mange : ce qui nous entoure compte pour la santé. "
+        "La Ville et ses partenaires y travaillent.",
         "body": "La santé ne dépend pas seulement de chacun. Le lieu où l’on vit, la qualité de l’air et du "
         "logement, le bruit ou l’accès à une alimentation de qualité jouent aussi un rôle.\n\n"
         "Le contrat signé en 2022 donne plus de place à ces questions. La Ville et ses partenaires "

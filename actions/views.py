@@ -72,6 +72,8 @@ class ActionDetailView(PublicPageMixin, BreadcrumbsMixin, PublishedOrStaffPrevie
         # Through the reverse relation: the actions app does not import the agenda.
         events = self.object.events.published().upcoming().select_related("place")
         context["upcoming_events"] = events[:UPCOMING_EVENTS_ON_ACTION]
+        # Where the action takes place, with its practical details (the agenda's places, likewise).
+        context["places"] = self.object.places.filter(published=True).select_related("neighbourhood")
         return context
 
     def get_breadcrumbs(self):

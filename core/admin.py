@@ -19,6 +19,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from core.admin_params import is_valid_value
 from core.glossary import GlossaryTerm
 from core.search import clean_query
+from core.site_settings import SiteSettings
 
 
 def plural_fr(count, singular, plural):
@@ -150,3 +151,47 @@ class GlossaryTermAdmin(ContentHistoryAdmin):
     fields = ["term", "slug", "expansion", "variants", "definition", "updated_at"]
     # The glossary's page belongs to the project (creteil_cls), which core does not name.
     view_on_site = False
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(ContentHistoryAdmin):
+    """The site's settings: one row, edited in place; never added twice, never deleted.
+
+    The list stays a list (of one row), as every admin list is: the generic checks of the admin
+    pages open it like the others.
+    """
+
+    list_display = ["__str__", "city_name", "ccas_name", "updated_at"]
+
+    fieldsets = [
+        ("La ville", {"fields": ["city_name", "logo", "logo_alt"]}),
+        (
+            "Le service Prévention-Santé du CCAS",
+            {
+                "description": "Affiché sur toutes les pages (pied de page) et sur la page Contact.",
+                "fields": ["ccas_name", "ccas_address", "ccas_opening_hours", "ccas_phone", "ccas_email"],
+            },
+        ),
+        (
+            "Mentions légales",
+            {
+                "description": "La loi demande de nommer l’éditeur du site, le directeur de la publication et "
+                "l’hébergeur (nom, adresse, téléphone). Ce qui est laissé vide s’affiche « à confirmer ».",
+                "fields": [
+                    "publisher_name",
+                    "publisher_address",
+                    "publisher_phone",
+                    "publication_director",
+                    "host_name",
+                    "host_address",
+                    "host_phone",
+                ],
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -11,6 +11,9 @@ class CoreConfig(AppConfig):
         from core.cache import register_content_models
 
         from .glossary import GlossaryTerm
+        from .site_settings import SiteSettings
 
         # The glossary is shown on its page and marks the texts of many others (core/glossary.py).
         register_content_models(GlossaryTerm)
+        # Every page shows the site's settings (header, footer): a change empties the page cache.
+        register_content_models(SiteSettings)

@@ -49,12 +49,13 @@ class PlaceAdmin(PublishActionsMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin
     ]
     search_fields = ["name", "slug", "address", "neighbourhood__name"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["neighbourhood"]
+    autocomplete_fields = ["neighbourhood", "actions"]
     readonly_fields = ["created_at", "updated_at"]
     save_on_top = True
     fieldsets = [
-        ("Identité", {"fields": ["name", "slug", "neighbourhood", "description", "phone"]}),
-        ("Accès et transports", {"fields": ["address", "public_transport"]}),
+        ("Identité", {"fields": ["name", "slug", "neighbourhood", "description"]}),
+        ("Infos pratiques", {"fields": ["address", "phone", "opening_hours", "actions"]}),
+        ("Transports", {"fields": ["public_transport"]}),
         (
             "Accessibilité",
             {

@@ -50,6 +50,7 @@ PLACES = [
         "name": "Lieu d’accueil enfants-parents de la Habette",
         "address": "Quartier de la Habette, 94000 Créteil",
         "neighbourhood": "la-habette",
+        "actions": ["lieux-d-accueil-enfants-parents"],
         "description": "Ouvert depuis janvier 2023, le lieu d’accueil enfants-parents (LAEP) de la Habette reçoit "
         "les enfants de moins de 4 ans avec un parent, et les futures mamans. Pour l’adresse exacte, appelez le "
         f"CCAS Prévention-Santé au {CCAS_PHONE}.",
@@ -60,6 +61,7 @@ PLACES = [
         "name": "Espace Jean Ferrat",
         "address": "Quartier des Bleuets, 94000 Créteil",
         "neighbourhood": "les-bleuets",
+        "actions": ["lieux-d-accueil-enfants-parents"],
         "description": "Dans le quartier des Bleuets, l’Espace Jean Ferrat accueille depuis janvier 2023 un lieu "
         "d’accueil enfants-parents (LAEP), pour les enfants de moins de 4 ans avec un parent, et les futures "
         f"mamans. Pour l’adresse exacte, appelez le CCAS Prévention-Santé au {CCAS_PHONE}.",
@@ -70,8 +72,29 @@ PLACES = [
         "name": "Marché du Mont-Mesly",
         "address": "Quartier du Mont-Mesly, 94000 Créteil",
         "neighbourhood": "mont-mesly",
+        "actions": ["bilans-de-forme"],
         "description": "Le marché du quartier du Mont-Mesly, où des bilans de forme sont proposés lors de temps "
         "forts. Le stand se trouve parmi les étals.",
+        "accessibility_notes": ASK_THE_CCAS,
+    },
+    # The Cami and the Sami: what the sources say (FACTS.md); their address, phone and hours are not
+    # known yet — left empty, the pages say « à confirmer » and send to the CCAS.
+    {
+        "slug": "cami-de-creteil",
+        "name": "Cami : centre d’accueil médical initial",
+        "actions": ["cami-centre-d-accueil-medical-initial"],
+        "description": "Ouvert le 29 janvier 2024, le Cami aide à voir un médecin vite, pour un problème qui n’est "
+        "pas une urgence grave. Tout commence par un appel : sa ligne téléphonique est tenue par les professionnels "
+        "de santé de la ville (CPTS). Quand aucun médecin n’est libre, elle vous oriente vers le Sami.",
+        "accessibility_notes": ASK_THE_CCAS,
+    },
+    {
+        "slug": "sami-de-creteil",
+        "name": "Sami : un médecin le soir, le week-end et les jours fériés",
+        "actions": ["sami-soins-le-soir-et-le-week-end"],
+        "opening_hours": "Le soir, le week-end et les jours fériés : heures à confirmer",
+        "description": "Quand les cabinets médicaux sont fermés, des médecins reçoivent au Sami les patients "
+        "dont le problème de santé ne peut pas attendre, sans passer par les urgences de l’hôpital.",
         "accessibility_notes": ASK_THE_CCAS,
     },
 ]
@@ -306,10 +329,13 @@ def create_places():
         if Place.objects.filter(slug=row["slug"]).exists():
             existing += 1
             continue
-        place = Place(**{**row, "neighbourhood": neighbourhoods.get(row.get("neighbourhood"))})
+        fields = {key: value for key, value in row.items() if key != "actions"}
+        place = Place(**{**fields, "neighbourhood": neighbourhoods.get(row.get("neighbourhood"))})
         place.full_clean()
         place._change_reason = CHANGE_REASON
         place.save()
+        # An action an editor has deleted since is skipped.
+        place.actions.set(Action.objects.filter(slug__in=row.get("actions", [])))
         created += 1
     return created, existing
 

@@ -8,6 +8,9 @@ from django.utils import timezone
 
 from actions.models import Action, Audience, Neighbourhood
 from core.history import FrenchHistoricalRecords as HistoricalRecords
+from core.maps import map_url
+from core.opening_hours import HELP_TEXT as OPENING_HOURS_HELP
+from core.opening_hours import parse_opening_hours, validate_opening_hours
 from core.rich_text import HELP_TEXT as RICH_TEXT_HELP
 from core.search import SearchableModel, SearchableQuerySet
 
@@ -23,7 +26,13 @@ class PlaceQuerySet(models.QuerySet):
 class Place(models.Model):
     name = models.CharField("nom", max_length=200)
     slug = models.SlugField("adresse (slug)", max_length=200, unique=True)
-    address = models.CharField("adresse", max_length=300, help_text="Numéro, rue, code postal et ville.")
+    address = models.CharField(
+        "adresse",
+        max_length=300,
+        blank=True,
+        help_text="Numéro, rue, code postal et ville. Laissez vide si elle n’est pas connue : "
+        "le site affiche « adresse à confirmer ».",
+    )
     neighbourhood = models.ForeignKey(
         Neighbourhood,
         verbose_name="quartier",
@@ -43,12 +52,22 @@ class Place(models.Model):
     serves_moteur = models.BooleanField(AccessibilityNeed.MOTOR.label, default=False)
     serves_intellectuel = models.BooleanField(AccessibilityNeed.INTELLECTUAL.label, default=False)
     phone = models.CharField("téléphone", max_length=30, blank=True)
+    opening_hours = models.TextField(
+        "horaires d’ouverture", blank=True, validators=[validate_opening_hours], help_text=OPENING_HOURS_HELP
+    )
+    actions = models.ManyToManyField(
+        Action,
+        verbose_name="actions et services de ce lieu",
+        blank=True,
+        related_name="places",
+        help_text="Les actions qui se tiennent ici : leur page donne l’adresse, les horaires et le téléphone du lieu.",
+    )
     published = models.BooleanField("publié", default=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     objects = PlaceQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[actions])
 
     class Meta:
         verbose_name = "lieu"
@@ -78,6 +97,15 @@ class Place(models.Model):
 
     def get_absolute_url(self):
         return reverse("events:place", kwargs={"slug": self.slug})
+
+    @property
+    def map_url(self):
+        """OpenStreetMap at the place's coordinates, else searching its address; ``""`` if neither is known."""
+        return map_url(latitude=self.latitude, longitude=self.longitude, address=self.address)
+
+    @property
+    def opening_hours_rows(self):
+        return parse_opening_hours(self.opening_hours)
 
     @property
     def accessibility_needs(self):

@@ -398,9 +398,7 @@ class PlaceDetailView(PublicPageMixin, BreadcrumbsMixin, PublishedOrStaffPreview
         )
         context["upcoming_events"] = events[:UPCOMING_EVENTS_AT_PLACE]
         context["has_more_events"] = len(events) > UPCOMING_EVENTS_AT_PLACE
-        if place.latitude is not None and place.longitude is not None:
-            lat, lon = f"{place.latitude:.6f}", f"{place.longitude:.6f}"
-            context["map_url"] = f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}"
+        context["place_actions"] = place.actions.published()
         return context
 
     def get_breadcrumbs(self):

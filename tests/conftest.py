@@ -51,3 +51,23 @@ def pytest_runtest_teardown(item, nextitem):
                 continue
             call_command("flush", database=connection.alias, interactive=False, verbosity=0, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(snapshot)
+
+
+@pytest.fixture(autouse=True)
+def site_settings_cache(request):
+    """Each test starts with the site's settings read afresh, then cached, as on a running site.
+
+    The settings are cached across requests (core/site_settings.py): a copy left by another test
+    (whose changes were rolled back) must not leak, and a test's first page must not pay the one
+    query that every later page saves, or the query budgets would count it.
+    """
+    from core.site_settings import clear_cached_site_settings, get_site_settings
+
+    clear_cached_site_settings()
+    uses_db = request.node.get_closest_marker("django_db") or "django_db_setup" in request.fixturenames
+    if uses_db:
+        request.getfixturevalue("django_db_setup")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            get_site_settings()
+    yield
+    clear_cached_site_settings()

@@ -895,10 +895,12 @@ def test_place_page(client):
     assert 'aria-label="Fil d’Ariane"' in body
 
 
-def test_place_without_coordinates_has_no_map_link(client):
-    place = PlaceFactory()
+def test_place_without_coordinates_has_a_map_link_to_its_address(client):
+    place = PlaceFactory(address="5 rue Juliette-Savar, 94000 Créteil")
     body = client.get(place.get_absolute_url()).content.decode()
-    assert "openstreetmap" not in body
+    # Searched by its address: a plain link, nothing loaded from a third party.
+    assert 'href="https://www.openstreetmap.org/search?query=5+rue+Juliette-Savar%2C+94000+Cr%C3%A9teil"' in body
+    assert "<iframe" not in body
     assert "Aucun événement n’est prévu ici" in body
     assert "Nous n’avons pas encore d’information sur l’accessibilité" in body
 

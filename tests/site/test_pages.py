@@ -107,7 +107,12 @@ def test_accessibility_statement_gives_status_date_and_recourse(client):
 
     assert "partiellement conforme" in body
     assert "RGAA" in body
-    assert "Déclaration établie le 23 novembre 2026." in body
+    assert "Déclaration établie le 23 novembre 2026, mise à jour le 30 novembre 2026." in body
+    # What was checked, how, and what remains.
+    assert "analysées par l’outil axe-core" in body
+    assert "320 pixels" in body
+    assert "Aucun audit n’a encore été mené par un auditeur RGAA" in body
+    assert "pas encore été essayé avec des lecteurs d’écran" in body
     assert "article 47 de la loi n° 2005-102" in body
     assert "09 69 39 00 00" in body
     assert "Libre réponse 71120, 75342 Paris CEDEX 07" in body

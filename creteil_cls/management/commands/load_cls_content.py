@@ -2,7 +2,7 @@
 
 Idempotent: each app's loader creates only what is missing and never touches an existing row,
 so what editors change in the admin survives a re-run. The apps are called explicitly, from the
-ground up (partners and actions, then the agenda, then the mutuelle): the data and the loading
+ground up (the site's settings, partners and actions, then the agenda, then the mutuelle): the data and the loading
 of each live in its ``content.py``.
 """
 
@@ -11,11 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.content import load_initial_content as load_actions
+from core.content import load_initial_content as load_site_settings
 from creteil_cls.glossary_content import load_initial_content as load_glossary
 from events.content import load_initial_content as load_events
 from mutuelle.content import load_initial_content as load_mutuelle
 
-LOADERS = [load_actions, load_events, load_mutuelle, load_glossary]
+LOADERS = [load_site_settings, load_actions, load_events, load_mutuelle, load_glossary]
 
 
 def _agree(count, word, feminine=False):
