@@ -135,3 +135,15 @@ class PublishActionsMixin:
             return
         singular, plural = self.published_messages if published else self.unpublished_messages
         self.message_user(request, plural_fr(changed, singular, plural), messages.SUCCESS)
+
+
+# The search's synonyms, kept by the editors (core/synonyms.py) -------------------------------------
+
+from core.synonyms import Synonym  # noqa: E402  (the mixins above are what the apps import)
+
+
+@admin.register(Synonym)
+class SynonymAdmin(ContentHistoryAdmin):
+    list_display = ["term", "equivalents", "updated_at"]
+    search_fields = ["term", "equivalents"]
+    fields = ["term", "equivalents"]

@@ -6,3 +6,13 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Portail du CLS : outils communs"
+
+    def ready(self):
+        from core.cache import register_content_models
+        from core.search import connect_search_signals
+        from core.synonyms import Synonym
+
+        register_content_models(Synonym)  # a new synonym changes what the search pages show
+
+        # Every app is loaded when ready() runs: the searchable models are found by their base class.
+        connect_search_signals()

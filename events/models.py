@@ -14,12 +14,12 @@ from core.search import SearchableModel, SearchableQuerySet
 from .enums import AccessibilityNeed, EventStatus, Registration
 
 
-class PlaceQuerySet(models.QuerySet):
+class PlaceQuerySet(SearchableQuerySet):
     def published(self):
         return self.filter(published=True)
 
 
-class Place(models.Model):
+class Place(SearchableModel):
     name = models.CharField("nom", max_length=200)
     slug = models.SlugField("adresse (slug)", max_length=200, unique=True)
     address = models.CharField("adresse", max_length=300, help_text="Numéro, rue, code postal et ville.")
@@ -47,7 +47,10 @@ class Place(models.Model):
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     objects = PlaceQuerySet.as_manager()
-    history = HistoricalRecords()
+    search_fields = {"name": "A", "address": "B", "description": "C"}
+    search_related = {"neighbourhood__name": "B"}
+
+    history = HistoricalRecords(excluded_fields=["search_text", "search_vector"])
 
     class Meta:
         verbose_name = "lieu"
@@ -144,6 +147,8 @@ class Event(SearchableModel):
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     search_fields = {"title": "A", "description": "C"}
+    # Found by its action (« Café psycho » under « Les Cafés psycho »), its audience and its place.
+    search_related = {"action__title": "B", "audiences__name": "C", "place__name": "C"}
 
     objects = EventQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_text", "search_vector"], m2m_fields=[audiences])

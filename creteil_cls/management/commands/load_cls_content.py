@@ -11,10 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.content import load_initial_content as load_actions
+from core.content import load_initial_content as load_search
 from events.content import load_initial_content as load_events
 from mutuelle.content import load_initial_content as load_mutuelle
 
-LOADERS = [load_actions, load_events, load_mutuelle]
+# The search last: its texts are rebuilt once every row and relation exists.
+LOADERS = [load_actions, load_events, load_mutuelle, load_search]
 
 
 def _agree(count, word, feminine=False):
@@ -26,8 +28,8 @@ def _agree(count, word, feminine=False):
 class Command(BaseCommand):
     help = (
         "Charge le contenu initial du contrat local de santé (objectifs, thèmes, publics, quartiers, "
-        "partenaires, actions, lieux et événements à venir, barème de la CSS et offre de mutuelle). Ne crée que "
-        "ce qui manque et ne modifie jamais l’existant."
+        "partenaires, actions, lieux et événements à venir, barème de la CSS, offre de mutuelle, synonymes de la "
+        "recherche). Ne crée que ce qui manque et ne modifie jamais l’existant."
     )
 
     def handle(self, *args, **options):

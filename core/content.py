@@ -1,0 +1,86 @@
+"""The search's starting synonyms, loaded by ``python manage.py load_cls_content``.
+
+What residents type (left) and the words the portal's texts use (right). Only bridges between
+words, never a fact: « grippe » leads to the vaccination pages because the flu is prevented by a
+vaccine, not because the portal announces a flu campaign. « diabète » has no entry: no action of
+the contract speaks of it, and the search then offers the CCAS phone and the main ways in.
+Editors add, change or delete them in the admin (« Synonymes de la recherche »); a term that
+exists already is never touched again.
+"""
+
+from core.history import CHANGE_REASON
+from core.search import SearchableModel
+from core.synonyms import Synonym
+
+SYNONYMS = [
+    ("docteur", "médecin"),
+    ("généraliste", "médecin"),
+    ("toubib", "médecin"),
+    ("consultation", "médecin"),
+    ("médecin de garde", "Sami"),
+    ("personnes âgées", "seniors"),
+    ("personne âgée", "seniors"),
+    ("âgés", "seniors"),
+    ("retraités", "seniors"),
+    ("aînés", "seniors"),
+    ("fumer", "tabac"),
+    ("cigarette", "tabac"),
+    ("arrêter de fumer", "tabac"),
+    ("psy", "psychologue, psychologie, psychique"),
+    ("psychologue", "psychologie, psychique"),
+    ("santé mentale", "psychique, psychologie"),
+    ("déprime", "santé mentale, psychique"),
+    ("stress", "psychique, psychologie"),
+    ("dents", "bucco-dentaire"),
+    ("dentiste", "bucco-dentaire"),
+    ("caries", "bucco-dentaire"),
+    ("complémentaire", "mutuelle"),
+    ("assurance santé", "mutuelle, complémentaire santé"),
+    ("CMU", "complémentaire santé solidaire"),
+    ("C2S", "complémentaire santé solidaire"),
+    ("vaccin", "vaccination"),
+    ("vacciner", "vaccination"),
+    ("grippe", "vaccination"),
+    ("piqûre", "vaccination"),
+    ("manger", "nutrition, alimentation"),
+    ("régime", "nutrition"),
+    ("sport", "activité physique"),
+    ("bouger", "activité physique"),
+    ("enceinte", "grossesse, périnatalité"),
+    ("bébé", "petite enfance, périnatalité"),
+    ("ados", "adolescents, jeunes"),
+    ("téléphone portable", "écrans"),
+    ("contraception", "vie affective"),
+    ("IST", "santé sexuelle"),
+    ("mammographie", "cancer du sein"),
+    ("mairie", "Hôtel de Ville"),
+]
+
+
+def load_initial_content(*, today):
+    """Create the missing synonyms, then rebuild the texts the search reads; for ``load_cls_content``.
+
+    The rebuild covers rows created before the search read related names (themes, audiences…)
+    and is cheap on the initial content; it never changes what editors wrote.
+    """
+    created = existing = 0
+    for term, equivalents in SYNONYMS:
+        if Synonym.objects.filter(term__iexact=term).exists():
+            existing += 1
+            continue
+        synonym = Synonym(term=term, equivalents=equivalents)
+        synonym.full_clean()
+        synonym._change_reason = CHANGE_REASON
+        synonym.save()
+        created += 1
+    rebuild_search_texts()
+    return [("Synonymes de la recherche", False, (created, existing))]
+
+
+def rebuild_search_texts():
+    """Every searchable model's texts and vectors, rebuilt from its rows."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if issubclass(model, SearchableModel):
+            model.refresh_search_vectors()
