@@ -4,8 +4,8 @@ What residents type (left) and the words the portal's texts use (right). Only br
 words, never a fact: « grippe » leads to the vaccination pages because the flu is prevented by a
 vaccine, not because the portal announces a flu campaign. « diabète » has no entry: no action of
 the contract speaks of it, and the search then offers the CCAS phone and the main ways in.
-Editors add, change or delete them in the admin (« Synonymes de la recherche »); a term that
-exists already is never touched again.
+Editors add, change or delete them in the admin (« Synonymes de la recherche »): the list is
+loaded only while the table is empty, so their changes and deletions stay.
 """
 
 from core.history import CHANGE_REASON
@@ -63,18 +63,18 @@ def load_initial_content(*, today):
     The rebuild covers rows created before the search read related names (themes, audiences…)
     and is cheap on the initial content; it never changes what editors wrote.
     """
-    created = existing = 0
+    created = 0
+    if Synonym.objects.exists():  # the editors own the list once it is loaded: deletions stay deleted
+        rebuild_search_texts()
+        return [("Synonymes de la recherche", False, (0, Synonym.objects.count()))]
     for term, equivalents in SYNONYMS:
-        if Synonym.objects.filter(term__iexact=term).exists():
-            existing += 1
-            continue
         synonym = Synonym(term=term, equivalents=equivalents)
         synonym.full_clean()
         synonym._change_reason = CHANGE_REASON
         synonym.save()
         created += 1
     rebuild_search_texts()
-    return [("Synonymes de la recherche", False, (created, existing))]
+    return [("Synonymes de la recherche", False, (created, 0))]
 
 
 def rebuild_search_texts():

@@ -334,7 +334,8 @@ class SearchableQuerySet(models.QuerySet):
                 score = 0.05
             obj.search_score = score * obj.search_boost()
             scored.append(obj)
-        scored.sort(key=lambda obj: -obj.search_score)  # stable: the database's order breaks ties
+        # Equal scores: the same order on both databases (PostgreSQL's rank differs from SQLite's order).
+        scored.sort(key=lambda obj: (-round(obj.search_score, 9), obj.search_tiebreak()))
         return scored[:limit]
 
 
@@ -400,6 +401,10 @@ class SearchableModel(models.Model):
     def search_boost(self):
         """How much this row's score counts (1: fully; an action that has ended counts less)."""
         return 1.0
+
+    def search_tiebreak(self):
+        """Sort key among rows of equal score: the oldest first."""
+        return (self.pk,)
 
     @classmethod
     def search_vector_expression(cls):

@@ -195,6 +195,9 @@ class Event(SearchableModel):
                     kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
         super().save(*args, **kwargs)
 
+    def search_tiebreak(self):
+        return (self.start, self.pk)  # the next date first
+
     def get_absolute_url(self):
         return reverse("events:detail", kwargs={"slug": self.slug})
 
