@@ -46,7 +46,7 @@ DIFFLIB_CUTOFF = 0.8
 SQLITE_CANDIDATES = 500
 # PostgreSQL ranks at most this many matching rows (the GIN index finds them) before the best
 # are scored in Python: a word found in thousands of rows stays fast.
-POSTGRES_CANDIDATES = 400
+POSTGRES_CANDIDATES = 200
 VOCABULARY_LIMIT = 50_000
 
 # Small words that carry no meaning in a search (the French text search configuration drops
@@ -106,12 +106,16 @@ def uses_postgres_search():
 # Reading a query ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Alternative:
     """Words that must all match (normalised), and what a match is worth (typed, synonym, corrected)."""
 
     words: tuple
     factor: float = TYPED
+
+    @functools.cached_property
+    def stems(self):
+        return tuple(stem(word) for word in self.words)
 
 
 @dataclass
@@ -123,6 +127,11 @@ class ParsedQuery:
 
     def __bool__(self):
         return bool(self.groups)
+
+    @functools.cached_property
+    def stems(self):
+        """Every stem of every alternative (a tuple, for ``str.startswith``)."""
+        return tuple({word_stem for group in self.groups for alt in group for word_stem in alt.stems})
 
     @property
     def phrase(self):
@@ -240,17 +249,13 @@ def closest_words(words):
 # Matching and scoring ----------------------------------------------------------------------------
 
 
-def _contains(text, word):
-    """Does a word of ``text`` (normalised, padded with spaces) start with ``word``'s stem?"""
-    return f" {stem(word)}" in text
-
-
 def score_parts(parts, parsed):
     """How well weighted texts answer a query, from 0 (a group of words has no match) to about 1.
 
     ``parts``: [(weight letter, normalised text)]. Each group of the query counts its best match
     (the weight of the part times what the alternative is worth); the mean of the groups, plus a
     little when the best part holds the typed words in a row, or when most of it is the query.
+    Words match by their start (`` dent`` in `` dentaire``): the texts are padded with spaces.
     """
     padded = [(WEIGHTS[weight], f" {text} ") for weight, text in parts if text]
     if not parsed.groups or not padded:
@@ -259,9 +264,10 @@ def score_parts(parts, parsed):
     for group in parsed.groups:
         best = 0.0
         for alternative in group:
+            starts = [f" {word_stem}" for word_stem in alternative.stems]
             for weight, text in padded:
                 value = weight * alternative.factor
-                if value > best and all(_contains(text, word) for word in alternative.words):
+                if value > best and all(start in text for start in starts):
                     best = value
         if not best:
             return 0.0
@@ -272,11 +278,8 @@ def score_parts(parts, parsed):
         if parsed.phrase and f" {parsed.phrase} " in title:
             score += 0.2
         words = [word for word in title.split() if word not in STOPWORDS]
-        matched = sum(
-            1
-            for word in words
-            if any(word.startswith(stem(w)) for group in parsed.groups for alt in group for w in alt.words)
-        )
+        stems = parsed.stems
+        matched = sum(1 for word in words if word.startswith(stems))
         score += 0.1 * matched / max(len(words), 1)
     return score
 
@@ -290,18 +293,30 @@ def tsquery_text(parsed):
     return " & ".join("(" + " | ".join(alternative(alt) for alt in group) + ")" for group in parsed.groups)
 
 
+def _candidates(queryset, parsed, search_query):
+    """The primary keys of at most ``POSTGRES_CANDIDATES`` matching rows (PostgreSQL)."""
+    return queryset.filter(search_vector=search_query).order_by().values("pk")[:POSTGRES_CANDIDATES]
+
+
 class SearchableQuerySet(models.QuerySet):
-    def search(self, query):
-        """Rows matching ``query`` (a text or a ``ParsedQuery``); on PostgreSQL best first (``rank``)."""
+    def search(self, query, *, limit_ranking=False):
+        """Rows matching ``query`` (a text or a ``ParsedQuery``); on PostgreSQL best first (``rank``).
+
+        ``limit_ranking``: on PostgreSQL, rank at most ``POSTGRES_CANDIDATES`` matching rows (the
+        search page, which shows the best few; the filtered lists keep every match).
+        """
         parsed = parse_query(query)
         if not parsed:
             return self.none()
         if uses_postgres_search():
             search_query = SearchQuery(tsquery_text(parsed), config=SEARCH_CONFIG, search_type="raw")
-            return (
-                self.filter(search_vector=search_query)
-                .annotate(rank=SearchRank(F("search_vector"), search_query))
-                .order_by("-rank", *self.model._meta.ordering)
+            matching = self.filter(search_vector=search_query)
+            if limit_ranking:
+                # A word found in thousands of rows: rank a bounded share of them, found by the GIN
+                # index, the rows whose title, names or keywords hold the words first.
+                matching = self.filter(pk__in=models.Subquery(_candidates(self, parsed, search_query)))
+            return matching.annotate(rank=SearchRank(F("search_vector"), search_query)).order_by(
+                "-rank", *self.model._meta.ordering
             )
         condition = Q()
         for group in parsed.groups:
@@ -321,8 +336,9 @@ class SearchableQuerySet(models.QuerySet):
         parsed = parse_query(query)
         if not parsed:
             return []
-        rows = self.search(parsed)
-        candidates = list(rows[: max(limit * 3, 30) if uses_postgres_search() else SQLITE_CANDIDATES])
+        # The vector stays in the database: its text form is long and the scoring reads search_text.
+        rows = self.search(parsed, limit_ranking=True).defer("search_vector")
+        candidates = list(rows[: limit if uses_postgres_search() else SQLITE_CANDIDATES])
         scored = []
         for obj in candidates:
             score = score_parts(obj.weighted_search_parts(), parsed)
