@@ -48,6 +48,8 @@ SQLITE_CANDIDATES = 500
 # are scored in Python: a word found in thousands of rows stays fast.
 POSTGRES_CANDIDATES = 200
 VOCABULARY_LIMIT = 50_000
+# On PostgreSQL, words up to this length also match as the start of a longer word.
+PREFIX_MAX_LENGTH = 4
 
 # Small words that carry no meaning in a search (the French text search configuration drops
 # them too). « santé » and the like stay: they are what residents look for.
@@ -288,7 +290,13 @@ def tsquery_text(parsed):
     """The groups as a PostgreSQL ``to_tsquery`` expression: (a | b) & (c), each word a prefix."""
 
     def alternative(alt):
-        return "(" + " & ".join(f"{word}:*" for word in alt.words) + ")"
+        # Quoted: a word is letters and digits only, but the quotes keep any of them a plain lexeme.
+        # Short words match as the start of longer ones (« dent », « psy »); longer ones by their
+        # French stem, which PostgreSQL's statistics know: a word found everywhere is then read
+        # without building the whole match list first.
+        return (
+            "(" + " & ".join(f"'{word}'" + (":*" if len(word) <= PREFIX_MAX_LENGTH else "") for word in alt.words) + ")"
+        )
 
     return " & ".join("(" + " | ".join(alternative(alt) for alt in group) + ")" for group in parsed.groups)
 

@@ -6,11 +6,12 @@ audiences and quartiers (each leads to the actions list filtered by it), partner
 Each result has a score from core.search.score_parts, comparable from one kind to another: the
 groups are ordered by their best result, so the first result shown is the best one. A bounded
 number of SQL queries whatever the amount of content: two to read the query (synonyms,
-vocabulary), one per kind of row, three for the themes, audiences and quartiers (short lists).
+vocabulary), one per kind of row, one for the themes, audiences and quartiers (short lists).
 """
 
 from dataclasses import dataclass, field
 
+from django.db.models import Value
 from django.urls import reverse
 
 from actions.models import Action, Audience, Neighbourhood, Theme
@@ -109,25 +110,36 @@ def _page_results(parsed):
     return results
 
 
+TAXONOMIES = {
+    "theme": ("Thème", "Les actions du thème « {} »."),
+    "public": ("Public", "Les actions pour le public « {} »."),
+    "quartier": ("Quartier", "Les actions dans le quartier « {} »."),
+}
+
+
 def _taxonomy_results(parsed):
+    """Themes, audiences and quartiers (short lists, read in one query), each leading to the actions."""
     actions = reverse("actions:list")
-    kinds = [
-        (Theme.objects.all(), "theme", "Thème"),
-        (Audience.objects.all(), "public", "Public"),
-        (Neighbourhood.objects.all(), "quartier", "Quartier"),
-    ]
+    rows = (
+        Theme.objects.order_by()
+        .annotate(kind=Value("theme"), text=Value(""))
+        .values_list("kind", "name", "slug", "text")
+        .union(
+            Audience.objects.order_by()
+            .annotate(kind=Value("public"), text=Value(""))
+            .values_list("kind", "name", "slug", "text"),
+            Neighbourhood.objects.order_by()
+            .annotate(kind=Value("quartier"))
+            .values_list("kind", "name", "slug", "description"),
+            all=True,
+        )
+    )
     results = []
-    for queryset, parameter, label in kinds:
-        for row in queryset:
-            parts = [("A", row.name), ("C", getattr(row, "description", ""))]
-            score = _score(parts, parsed, "taxonomies")
-            if score:
-                summary = f"Les actions du thème « {row.name} »."
-                if parameter == "public":
-                    summary = f"Les actions pour le public « {row.name} »."
-                elif parameter == "quartier":
-                    summary = f"Les actions dans le quartier « {row.name} »."
-                results.append(Result(row.name, f"{actions}?{parameter}={row.slug}", score, summary, label))
+    for parameter, name, slug, description in rows:
+        score = _score([("A", name), ("C", description)], parsed, "taxonomies")
+        if score:
+            label, summary = TAXONOMIES[parameter]
+            results.append(Result(name, f"{actions}?{parameter}={slug}", score, summary.format(name), label))
     return results
 
 
