@@ -188,19 +188,31 @@ def parse_query(query, *, synonyms=None):
     return parsed
 
 
-def synonym_table():
-    """{stems of the typed expression: [normalised words of each equivalent]}, from the editors' list."""
-    from core.synonyms import Synonym
+_synonym_tables = {}
 
+
+def synonym_table():
+    """{stems of the typed expression: [normalised words of each equivalent]}, from the editors' list.
+
+    One query; the table built from the same rows is kept in the process (one entry), so only a
+    change of the list costs its rebuilding.
+    """
+    from core.synonyms import SEPARATOR, Synonym
+
+    rows = tuple(Synonym.objects.order_by("pk").values_list("term", "equivalents"))
+    if rows in _synonym_tables:
+        return _synonym_tables[rows]
     table = {}
-    for synonym in Synonym.objects.all():
-        key = tuple(stem(word) for word in normalize(synonym.term).split() if word not in STOPWORDS)
+    for term, equivalents in rows:
+        key = tuple(stem(word) for word in normalize(term).split() if word not in STOPWORDS)
         if not key:
             continue
-        for equivalent in synonym.equivalent_list():
+        for equivalent in equivalents.split(SEPARATOR):
             words = tuple(word for word in normalize(equivalent).split() if word not in STOPWORDS)
             if words and words not in table.setdefault(key, []):
                 table[key].append(words)
+    _synonym_tables.clear()
+    _synonym_tables[rows] = table
     return table
 
 

@@ -19,7 +19,8 @@ from core.search import normalize, parse_query, score_parts
 from events.models import Event, Place
 from partners.models import Partner
 
-RESULTS_PER_SECTION = 20
+# Ten of each kind at most: enough to choose from on a phone; « précisez votre recherche » beyond.
+RESULTS_PER_SECTION = 10
 # How much a match counts for each kind: an action is a fuller answer than one of its dated
 # events, and a theme's list of actions comes after the actions that match themselves.
 KIND_FACTORS = {"pages": 1.0, "actions": 1.0, "events": 0.95, "taxonomies": 0.7, "partners": 0.9, "places": 0.9}
