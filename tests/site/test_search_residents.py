@@ -232,3 +232,16 @@ def test_theme_listing_links_to_the_filtered_actions(client):
     with CaptureQueriesContext(connection):
         body = client.get("/recherche/", {"q": "tabac"}).content.decode()
     assert 'href="/actions/?theme=tabac"' in body
+
+
+def test_rebuild_search_index_restores_stale_texts():
+    action = ActionFactory(title="Atelier mémoire", summary="Exercer sa mémoire.")
+    Action.objects.filter(pk=action.pk).update(search_text="ancien format")
+    if connection.vendor != "postgresql":  # PostgreSQL still has the vector, SQLite reads the text
+        assert list(Action.objects.search("memoire")) == []
+    out = StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert "Index de la recherche reconstruit." in out.getvalue()
+    action.refresh_from_db()
+    assert " | " in action.search_text
+    assert list(Action.objects.search("memoire")) == [action]
