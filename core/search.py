@@ -155,7 +155,7 @@ def parse_query(query, *, synonyms=None):
         return parsed
     synonyms = synonym_table() if synonyms is None else synonyms
     longest = max((len(key) for key in synonyms), default=1)
-    plain = []  # (position in tokens, word) of words that no synonym covers: candidates for corrections
+    plain = []  # (group, position in tokens, word) of the words no synonym covers: they may be corrected
     position = 0
     while position < len(words):
         for length in range(min(longest, len(words) - position), 0, -1):
@@ -163,7 +163,7 @@ def parse_query(query, *, synonyms=None):
             key = tuple(stem(word) for word in typed)
             if key in synonyms:
                 alternatives = [Alternative(typed)]
-                alternatives += [Alternative(words, SYNONYM) for words in synonyms[key] if words != typed]
+                alternatives += [Alternative(other, SYNONYM) for other in synonyms[key] if other != typed]
                 parsed.groups.append(alternatives)
                 position += length
                 break
@@ -180,8 +180,8 @@ def parse_query(query, *, synonyms=None):
             if word in corrections:
                 corrected, display = corrections[word]
                 parsed.groups[group].append(Alternative((corrected,), CORRECTED))
-                for words in synonyms.get((stem(corrected),), ()):
-                    parsed.groups[group].append(Alternative(words, CORRECTED * SYNONYM))
+                for equivalent in synonyms.get((stem(corrected),), ()):
+                    parsed.groups[group].append(Alternative(equivalent, CORRECTED * SYNONYM))
                 parsed.corrections[word] = display
                 shown[index] = display
         parsed.suggestion = " ".join(shown)
