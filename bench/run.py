@@ -167,6 +167,13 @@ def bench_one(n, args, env, static_root, workdir):
 
 def print_run(result):
     print(f"\nN = {result['n']} (actions, événements, partenaires générés, en plus du contenu initial)")
+    if not result["pages"]:  # --search-only
+        search = result["search"]
+        print(
+            f"recherche dans Django, sans cache ({search['actions']} actions publiées, {search['samples']} "
+            f"recherches) : p50 {search['p50_ms']} ms, p95 {search['p95_ms']} ms, p99 {search['p99_ms']} ms"
+        )
+        return
     print("ratio : débit de la page / débit de la vue nue mesuré juste avant elle, sur le même serveur")
     header = (
         f"{'page':<24} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'nue req/s':>9} {'nue p50':>7} {'nue p99':>7} "
@@ -328,9 +335,14 @@ def main(argv=None):
     workers = os.environ.get("GUNICORN_WORKERS") or os.environ.get("WEB_CONCURRENCY") or os.cpu_count() * 2 + 1
     print(
         f"\nMesuré le {started:%Y-%m-%d %H:%M} UTC sur {platform.node()} : {os.cpu_count()} cœurs, "
-        f"Python {platform.python_version()}, gunicorn {workers} processus, wrk {args.threads} fils × "
-        f"{args.connections} connexions × {args.duration} s par page, cache des pages "
-        f"{'Redis' if args.redis else 'fichiers locaux'}. Charge moyenne de la machine (1 min) : "
+        f"Python {platform.python_version()}, "
+        + (
+            "recherche seulement (--search-only). "
+            if args.search_only
+            else f"gunicorn {workers} processus, wrk {args.threads} fils × {args.connections} connexions × "
+            f"{args.duration} s par page, cache des pages {'Redis' if args.redis else 'fichiers locaux'}. "
+        )
+        + "Charge moyenne de la machine (1 min) : "
         f"{load_before:.1f} au début, {os.getloadavg()[0]:.1f} à la fin (au-delà du nombre de cœurs, "
         "d'autres programmes se partageaient le processeur : les débits absolus en pâtissent)."
     )
