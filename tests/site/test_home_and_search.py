@@ -67,7 +67,7 @@ def test_search_junk_never_fails_nor_reflects_html(client, query):
 
 def test_search_query_count_is_bounded(client):
     """Synonyms, vocabulary, one query per kind of row (actions, events, partners, places) and
-    three for the themes, audiences and quartiers: the same with 1 or 30 rows of each kind."""
+    one for the themes, audiences and quartiers: the same with 1 or 30 rows of each kind."""
     ActionFactory(title="Atelier santé")
     PartnerFactory(name="Partenaire santé")
     few = count_queries(client, "/recherche/?q=sant%C3%A9")
@@ -77,7 +77,7 @@ def test_search_query_count_is_bounded(client):
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/recherche/", {"q": "santé"})
     assert "D’autres résultats existent" in response.content.decode()
-    assert few == len(queries) <= 9
+    assert few == len(queries) <= 7
 
 
 def test_search_only_accepts_get(client):

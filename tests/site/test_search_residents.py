@@ -148,7 +148,7 @@ def test_no_result_offers_the_ccas_contact_and_the_ways_in(client):
 def test_search_page_queries_stay_bounded_on_the_initial_content(client):
     load_content()
     for query in ("mutuele", "santé", "docteur dimanche", "zzzz"):
-        assert count_queries(client, f"/recherche/?q={query}") <= 9
+        assert count_queries(client, f"/recherche/?q={query}") <= 7
 
 
 def test_an_action_is_found_by_its_theme_and_follows_its_changes():
