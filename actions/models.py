@@ -133,6 +133,13 @@ class Action(SearchableModel):
         "résumé", max_length=300, help_text="Une ou deux phrases simples, affichées dans les listes."
     )
     body = models.TextField("description", blank=True, help_text=RICH_TEXT_HELP)
+    keywords = models.CharField(
+        "mots-clés de la recherche",
+        max_length=300,
+        blank=True,
+        help_text="Des mots que les habitants peuvent taper pour trouver cette action sans qu’ils soient "
+        "dans le texte, séparés par des virgules (par exemple « dentiste, caries »). Non affichés.",
+    )
     how_to_join = models.TextField("comment participer", blank=True, help_text=RICH_TEXT_HELP)
     kind = models.CharField("type d’action", max_length=20, choices=ActionKind.choices, default=ActionKind.PROGRAMME)
     campaign_month = models.PositiveSmallIntegerField(
@@ -162,7 +169,15 @@ class Action(SearchableModel):
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
-    search_fields = {"title": "A", "summary": "B", "body": "C", "how_to_join": "D"}
+    search_fields = {"title": "A", "keywords": "A", "summary": "B", "body": "C", "how_to_join": "D"}
+    # Found by its theme, its audience, its quartier and its axis (core/search.py keeps them in step).
+    search_related = {
+        "themes__name": "A",
+        "audiences__name": "B",
+        "neighbourhoods__name": "B",
+        "axis__name": "C",
+        "lead_partner__name": "D",
+    }
 
     objects = ActionQuerySet.as_manager()
     history = HistoricalRecords(
@@ -204,6 +219,10 @@ class Action(SearchableModel):
 
     def get_absolute_url(self):
         return reverse("actions:detail", kwargs={"slug": self.slug})
+
+    def search_boost(self):
+        # An action that has ended stays findable, after the ones residents can still join.
+        return 0.8 if self.status == ActionStatus.FINISHED else 1.0
 
     @property
     def contact_is_set(self):

@@ -36,7 +36,7 @@ def fill(n, *, seed=SEED, out=sys.stdout):
 
     from actions.enums import ActionKind, ActionStatus
     from actions.models import Action, Audience, Axis, Neighbourhood, Theme
-    from core.search import normalize
+    from core.search import search_text_of
     from events.enums import EventStatus, Registration
     from events.models import Event, Place
     from partners.enums import PartnerKind
@@ -91,7 +91,7 @@ def fill(n, *, seed=SEED, out=sys.stdout):
         return " ".join(rng.choice(words) for _ in range(count)).capitalize() + "."
 
     def searchable(obj):
-        obj.search_text = normalize(obj.get_search_text())
+        obj.search_text = search_text_of(obj.raw_search_parts())
         return obj
 
     with transaction.atomic():
@@ -181,7 +181,7 @@ def fill(n, *, seed=SEED, out=sys.stdout):
             )
         events = Event.objects.bulk_create(events, batch_size=BATCH)
         link(Event.audiences, ((event, rng.choice(audiences)) for event in events))
-        for model in (Partner, Action, Event):
+        for model in (Partner, Action, Event, Place):
             model.refresh_search_vectors()
     if connection.vendor == "postgresql":
         # Fresh statistics, as autovacuum would gather them soon after: without them the planner

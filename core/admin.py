@@ -195,3 +195,15 @@ class SiteSettingsAdmin(ContentHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The search's synonyms, kept by the editors (core/synonyms.py) -------------------------------------
+
+from core.synonyms import Synonym  # noqa: E402  (the mixins above are what the apps import)
+
+
+@admin.register(Synonym)
+class SynonymAdmin(ContentHistoryAdmin):
+    list_display = ["term", "equivalents", "updated_at"]
+    search_fields = ["term", "equivalents"]
+    fields = ["term", "equivalents"]

@@ -2,5 +2,6 @@
 
 from core.glossary import GlossaryTerm
 from core.site_settings import SiteSettings
+from core.synonyms import SearchWord, Synonym
 
-__all__ = ["GlossaryTerm", "SiteSettings"]
+__all__ = ["GlossaryTerm", "SearchWord", "SiteSettings", "Synonym"]

@@ -1,32 +1,80 @@
-"""Full-text search shared by every searchable model (partners, actions, events).
+"""The portal's search, shared by every searchable model (partners, actions, events, places).
 
-On PostgreSQL each row keeps a weighted ``tsvector`` built with the ``french_unaccent``
-text search configuration (French stemming over ``unaccent``, created by a migration of
-the ``partners`` app) and indexed with GIN: accents, case and plurals are ignored and
-results are ranked. Elsewhere (SQLite on a fresh machine) a normalised copy of the text
-(lower case, no accents) is matched word by word, so the search still ignores case and
-accents, and a naive French plural rule strips a final « s » or « x ».
+A query is read the way residents type it (``parse_query``): case, accents and plurals never
+matter, small words (« de », « la ») are dropped, an expression the editors gave a synonym for
+(« docteur », « personnes âgées », core/synonyms.py) is also searched with the site's words
+(« médecin », « seniors »), and a word that no text contains is compared with the vocabulary of
+the site for a close one (« vacin » → « vaccin »): it is searched too, and offered as
+« Vouliez-vous dire … ? ». Each group of alternatives must match (every word the resident typed
+counts); words match at the start of a word (« dent » finds « dentaire »).
+
+Each searchable row keeps ``search_text``: its texts in lower case without accents, one part per
+weighted field (``search_fields``: its own fields; ``search_related``: the names of related rows,
+« themes__name »), parts separated by `` | ``. On PostgreSQL a weighted ``tsvector`` built from
+those parts with the ``french_unaccent`` configuration (French stems over ``unaccent``) and a
+GIN index find and rank the rows; on SQLite the parts are matched word by word. Either way the
+few best rows are then scored in Python (``score_parts``) with the same weights, so that rows of
+different kinds (actions, events, partners, the mutuelle pages…) compare, and both databases
+put the same result first.
 """
 
+import difflib
+import functools
 import html
+import operator
 import re
 import unicodedata
+from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connection, models
-from django.db.models import F, Value
+from django.db.models import F, Func, Q, Value
 from django.utils.html import strip_tags
 
 SEARCH_CONFIG = "french_unaccent"
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 10
+PART_SEPARATOR = " | "
+# What a match in each weighted part is worth (as PostgreSQL's ts_rank weighs D, C, B, A).
+WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2, "D": 0.1}
+TYPED, SYNONYM, CORRECTED = 1.0, 0.9, 0.8
+# Spelling suggestions: words of at least this length, close enough (pg_trgm / difflib).
+MIN_CORRECTED_LENGTH = 4
+TRIGRAM_CUTOFF = 0.45
+DIFFLIB_CUTOFF = 0.8
+# SQLite scores every matching row in Python: at most this many (a development database).
+SQLITE_CANDIDATES = 500
+# PostgreSQL ranks at most this many matching rows (the GIN index finds them) before the best
+# are scored in Python: a word found in thousands of rows stays fast.
+POSTGRES_CANDIDATES = 200
+VOCABULARY_LIMIT = 50_000
+# On PostgreSQL, words up to this length also match as the start of a longer word.
+PREFIX_MAX_LENGTH = 4
+
+# Small words that carry no meaning in a search (the French text search configuration drops
+# them too). « santé » and the like stay: they are what residents look for.
+STOPWORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "a au aux avec ce ces chez d dans de des du en est et il ils j je l la le les leur lui ma mais me mes moi "
+        "mon n ne nos notre nous on ou par pas pour qu que qui s sa se ses son sur ta te tes toi ton tu un une "
+        "vos votre vous y",
+    )
+)
 
 
 def normalize(text):
     """Lower case, accents removed, punctuation turned into spaces."""
-    text = unicodedata.normalize("NFKD", str(text or ""))
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    return " ".join(re.findall(r"\w+", text.lower()))
+    return " ".join(_words(_strip_accents(str(text or "").lower())))
+
+
+def _strip_accents(text):
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in text if not unicodedata.combining(char))
+
+
+def _words(text):
+    return re.findall(r"[^\W_]+", text)
 
 
 def clean_query(query):
@@ -35,9 +83,21 @@ def clean_query(query):
     return query.strip()
 
 
-def _stem(word):
+def singular(word):
+    """A naive French singular: « dents » → « dent », « maux » → « mau »."""
     if len(word) > 3 and word[-1] in "sx":
         return word[:-1]
+    return word
+
+
+def stem(word):
+    """The start that a word shares with its plural and feminine forms (« âgées » → « agee »,
+    « médicaux » → « medica », « dentaires » → « dentair »): matched at the start of a word."""
+    word = singular(word)
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
+    if len(word) > 4 and word.endswith(("al", "au")):
+        word = word[:-1]
     return word
 
 
@@ -45,30 +105,282 @@ def uses_postgres_search():
     return connection.vendor == "postgresql"
 
 
+# Reading a query ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Alternative:
+    """Words that must all match (normalised), and what a match is worth (typed, synonym, corrected)."""
+
+    words: tuple
+    factor: float = TYPED
+
+    @functools.cached_property
+    def stems(self):
+        return tuple(stem(word) for word in self.words)
+
+
+@dataclass
+class ParsedQuery:
+    text: str = ""
+    groups: list = field(default_factory=list)  # each: the alternatives of one typed word or expression
+    suggestion: str = ""  # the query with its corrected words, as the site writes them
+    corrections: dict = field(default_factory=dict)  # typed word → the site's word
+
+    def __bool__(self):
+        return bool(self.groups)
+
+    @functools.cached_property
+    def stems(self):
+        """Every stem of every alternative (a tuple, for ``str.startswith``)."""
+        return tuple({word_stem for group in self.groups for alt in group for word_stem in alt.stems})
+
+    @property
+    def phrase(self):
+        """The typed words, normalised, when there are several (a bonus when a title holds them)."""
+        typed = [group[0].words for group in self.groups]
+        return " ".join(" ".join(words) for words in typed) if len(typed) > 1 else ""
+
+
+def parse_query(query, *, synonyms=None):
+    """``ParsedQuery`` of a visitor's text: at most two SQL queries (synonyms, vocabulary)."""
+    if isinstance(query, ParsedQuery):
+        return query
+    text = clean_query(query)
+    tokens = _words(text.lower())[: MAX_QUERY_WORDS * 2]
+    words = [(index, _strip_accents(token)) for index, token in enumerate(tokens)]
+    words = [(index, word) for index, word in words if word not in STOPWORDS][:MAX_QUERY_WORDS]
+    parsed = ParsedQuery(text=text)
+    if not words:
+        return parsed
+    synonyms = synonym_table() if synonyms is None else synonyms
+    longest = max((len(key) for key in synonyms), default=1)
+    plain = []  # (group, position in tokens, word) of the words no synonym covers: they may be corrected
+    position = 0
+    while position < len(words):
+        for length in range(min(longest, len(words) - position), 0, -1):
+            typed = tuple(word for _, word in words[position : position + length])
+            key = tuple(stem(word) for word in typed)
+            if key in synonyms:
+                alternatives = [Alternative(typed)]
+                alternatives += [Alternative(other, SYNONYM) for other in synonyms[key] if other != typed]
+                parsed.groups.append(alternatives)
+                position += length
+                break
+        else:
+            index, word = words[position]
+            parsed.groups.append([Alternative((word,))])
+            plain.append((len(parsed.groups) - 1, index, word))
+            position += 1
+    candidates = [word for _, _, word in plain if len(word) >= MIN_CORRECTED_LENGTH and not word.isdigit()]
+    corrections = closest_words(candidates) if candidates else {}
+    if corrections:
+        shown = list(tokens)
+        for group, index, word in plain:
+            if word in corrections:
+                corrected, display = corrections[word]
+                parsed.groups[group].append(Alternative((corrected,), CORRECTED))
+                for equivalent in synonyms.get((stem(corrected),), ()):
+                    parsed.groups[group].append(Alternative(equivalent, CORRECTED * SYNONYM))
+                parsed.corrections[word] = display
+                shown[index] = display
+        parsed.suggestion = " ".join(shown)
+    return parsed
+
+
+_synonym_tables = {}
+
+
+def synonym_table():
+    """{stems of the typed expression: [normalised words of each equivalent]}, from the editors' list.
+
+    One query; the table built from the same rows is kept in the process (one entry), so only a
+    change of the list costs its rebuilding.
+    """
+    from core.synonyms import SEPARATOR, Synonym
+
+    rows = tuple(Synonym.objects.order_by("pk").values_list("term", "equivalents"))
+    if rows in _synonym_tables:
+        return _synonym_tables[rows]
+    table = {}
+    for term, equivalents in rows:
+        key = tuple(stem(word) for word in normalize(term).split() if word not in STOPWORDS)
+        if not key:
+            continue
+        for equivalent in equivalents.split(SEPARATOR):
+            words = tuple(word for word in normalize(equivalent).split() if word not in STOPWORDS)
+            if words and words not in table.setdefault(key, []):
+                table[key].append(words)
+    _synonym_tables.clear()
+    _synonym_tables[rows] = table
+    return table
+
+
+def closest_words(words):
+    """{typed word: (vocabulary word, as the site writes it)} for the words that no text contains.
+
+    A word is known when a word of the site starts with it (« vaccin » and « vaccination ») or
+    is its singular. On PostgreSQL one query compares the others with the vocabulary through
+    pg_trgm's similarity (a trigram index); elsewhere difflib over the vocabulary does it.
+    """
+    from core.synonyms import SearchWord
+
+    words = list(dict.fromkeys(words))
+    found = {}
+    if uses_postgres_search():
+        table = SearchWord._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT typed.word, closest.word, closest.display
+                FROM unnest(%s::text[], %s::text[]) AS typed(word, singular)
+                CROSS JOIN LATERAL (
+                    SELECT candidate.word, candidate.display FROM {table} AS candidate
+                    WHERE candidate.word %% typed.word AND similarity(candidate.word, typed.word) >= %s
+                    ORDER BY similarity(candidate.word, typed.word) DESC, candidate.word
+                    LIMIT 1
+                ) AS closest
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM {table} AS known
+                    WHERE known.word LIKE typed.word || '%%' OR known.word = typed.singular
+                )
+                """,  # noqa: S608 (the table name is the model's, the words are parameters)
+                [words, [singular(word) for word in words], TRIGRAM_CUTOFF],
+            )
+            for typed, word, display in cursor.fetchall():
+                found[typed] = (word, display or word)
+        return found
+    vocabulary = dict(SearchWord.objects.values_list("word", "display")[:VOCABULARY_LIMIT])
+    for typed in words:
+        if singular(typed) in vocabulary or any(word.startswith(typed) for word in vocabulary):
+            continue
+        close = difflib.get_close_matches(typed, vocabulary, n=1, cutoff=DIFFLIB_CUTOFF)
+        if close:
+            found[typed] = (close[0], vocabulary[close[0]] or close[0])
+    return found
+
+
+# Matching and scoring ----------------------------------------------------------------------------
+
+
+def score_parts(parts, parsed):
+    """How well weighted texts answer a query, from 0 (a group of words has no match) to about 1.
+
+    ``parts``: [(weight letter, normalised text)]. Each group of the query counts its best match
+    (the weight of the part times what the alternative is worth); the mean of the groups, plus a
+    little when the best part holds the typed words in a row, or when most of it is the query.
+    Words match by their start (`` dent`` in `` dentaire``): the texts are padded with spaces.
+    """
+    padded = [(WEIGHTS[weight], f" {text} ") for weight, text in parts if text]
+    if not parsed.groups or not padded:
+        return 0.0
+    total = 0.0
+    for group in parsed.groups:
+        best = 0.0
+        for alternative in group:
+            starts = [f" {word_stem}" for word_stem in alternative.stems]
+            for weight, text in padded:
+                value = weight * alternative.factor
+                if value > best and all(start in text for start in starts):
+                    best = value
+        if not best:
+            return 0.0
+        total += best
+    score = total / len(parsed.groups)
+    title = next((text for weight, text in padded if weight == WEIGHTS["A"]), "")
+    if title:
+        if parsed.phrase and f" {parsed.phrase} " in title:
+            score += 0.2
+        words = [word for word in title.split() if word not in STOPWORDS]
+        stems = parsed.stems
+        matched = sum(1 for word in words if word.startswith(stems))
+        score += 0.1 * matched / max(len(words), 1)
+    return score
+
+
+def tsquery_text(parsed):
+    """The groups as a PostgreSQL ``to_tsquery`` expression: (a | b) & (c), each word a prefix."""
+
+    def alternative(alt):
+        # Quoted: a word is letters and digits only, but the quotes keep any of them a plain lexeme.
+        # Short words match as the start of longer ones (« dent », « psy »); longer ones by their
+        # French stem, which PostgreSQL's statistics know: a word found everywhere is then read
+        # without building the whole match list first.
+        return (
+            "(" + " & ".join(f"'{word}'" + (":*" if len(word) <= PREFIX_MAX_LENGTH else "") for word in alt.words) + ")"
+        )
+
+    return " & ".join("(" + " | ".join(alternative(alt) for alt in group) + ")" for group in parsed.groups)
+
+
+def _candidates(queryset, parsed, search_query):
+    """The primary keys of at most ``POSTGRES_CANDIDATES`` matching rows (PostgreSQL)."""
+    return queryset.filter(search_vector=search_query).order_by().values("pk")[:POSTGRES_CANDIDATES]
+
+
 class SearchableQuerySet(models.QuerySet):
-    def search(self, query):
-        """Rows matching every word of ``query``, best first (annotated with ``rank``)."""
-        query = clean_query(query)
-        words = normalize(query).split()[:MAX_QUERY_WORDS]
-        if not words:
+    def search(self, query, *, limit_ranking=False):
+        """Rows matching ``query`` (a text or a ``ParsedQuery``); on PostgreSQL best first (``rank``).
+
+        ``limit_ranking``: on PostgreSQL, rank at most ``POSTGRES_CANDIDATES`` matching rows (the
+        search page, which shows the best few; the filtered lists keep every match).
+        """
+        parsed = parse_query(query)
+        if not parsed:
             return self.none()
         if uses_postgres_search():
-            search_query = SearchQuery(" ".join(words), config=SEARCH_CONFIG, search_type="plain")
-            return (
-                self.filter(search_vector=search_query)
-                .annotate(rank=SearchRank(F("search_vector"), search_query))
-                .order_by("-rank", *self.model._meta.ordering)
+            search_query = SearchQuery(tsquery_text(parsed), config=SEARCH_CONFIG, search_type="raw")
+            matching = self.filter(search_vector=search_query)
+            if limit_ranking:
+                # A word found in thousands of rows: rank a bounded share of them, found by the GIN
+                # index, the rows whose title, names or keywords hold the words first.
+                matching = self.filter(pk__in=models.Subquery(_candidates(self, parsed, search_query)))
+            return matching.annotate(rank=SearchRank(F("search_vector"), search_query)).order_by(
+                "-rank", *self.model._meta.ordering
             )
-        queryset = self
-        for word in words:
-            queryset = queryset.filter(search_text__contains=_stem(word))
-        return queryset.annotate(rank=Value(1.0, output_field=models.FloatField()))
+        condition = Q()
+        for group in parsed.groups:
+            condition &= functools.reduce(
+                operator.or_,
+                (Q(*(Q(search_text__contains=f" {stem(word)}") for word in alt.words)) for alt in group),
+            )
+        return self.filter(condition).annotate(rank=Value(1.0, output_field=models.FloatField()))
+
+    def ranked(self, query, limit):
+        """The ``limit`` best rows for ``query``, scored in Python (``search_score``), best first.
+
+        One SQL query (plus the queryset's own prefetches): the rows the database finds (on
+        PostgreSQL the best by rank), each scored by ``score_parts`` and by its model's
+        ``search_boost()``.
+        """
+        parsed = parse_query(query)
+        if not parsed:
+            return []
+        # The vector stays in the database: its text form is long and the scoring reads search_text.
+        rows = self.search(parsed, limit_ranking=True).defer("search_vector")
+        candidates = list(rows[: limit if uses_postgres_search() else SQLITE_CANDIDATES])
+        scored = []
+        for obj in candidates:
+            score = score_parts(obj.weighted_search_parts(), parsed)
+            if not score:
+                # A row PostgreSQL matched through a French stem that the Python rule misses
+                # (« soins » and « soigner ») keeps a small score rather than being lost.
+                if not uses_postgres_search():
+                    continue
+                score = 0.05
+            obj.search_score = score * obj.search_boost()
+            scored.append(obj)
+        # Equal scores: the same order on both databases (PostgreSQL's rank differs from SQLite's order).
+        scored.sort(key=lambda obj: (-round(obj.search_score, 9), obj.search_tiebreak()))
+        return scored[:limit]
 
 
 class SearchableModel(models.Model):
-    """Abstract base: ``search_fields`` maps a text field to its weight (A is highest)."""
+    """Abstract base: ``search_fields`` maps a text field to its weight (A is highest);
+    ``search_related`` maps a related lookup (« themes__name ») to its weight."""
 
     search_fields = {}
+    search_related = {}
 
     search_text = models.TextField("texte indexé", blank=True, editable=False)
     search_vector = SearchVectorField("vecteur de recherche", null=True, editable=False)
@@ -77,24 +389,74 @@ class SearchableModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.search_text = normalize(self.get_search_text())
+        raw = self.raw_search_parts()
+        self.search_text = search_text_of(raw)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
+        add_to_vocabulary(raw)
         if uses_postgres_search():
-            type(self).refresh_search_vectors(type(self)._base_manager.filter(pk=self.pk))
+            type(self)._update_vectors(type(self)._base_manager.filter(pk=self.pk))
+
+    @classmethod
+    def search_parts(cls):
+        """[(name, weight)] in the order of the parts of ``search_text``."""
+        return [*cls.search_fields.items(), *cls.search_related.items()]
+
+    def raw_search_parts(self):
+        """The text of each part, as written (tags of the editors' rich text removed)."""
+        parts = [str(getattr(self, name) or "") for name in self.search_fields]
+        parts += [" ".join(self._related_values(path)) for path in self.search_related]
+        # Editors' texts may hold a little HTML (|rich_text): its tags are not words to find.
+        return [html.unescape(strip_tags(text)) for text in parts]
 
     def get_search_text(self):
-        # Editors' texts may hold a little HTML (|rich_text): its tags are not words to find.
-        # (PostgreSQL's parser already skips tags when it builds the vector.)
-        text = " ".join(str(getattr(self, name) or "") for name in self.search_fields)
-        return html.unescape(strip_tags(text))
+        return " ".join(self.raw_search_parts())
+
+    def _related_values(self, path):
+        values = [self]
+        for name in path.split("__"):
+            following = []
+            for value in values:
+                try:
+                    target = getattr(value, name, None)
+                except ValueError:  # the many-to-many relations of a row not saved yet
+                    continue
+                if isinstance(target, models.Manager):
+                    following.extend(target.all())
+                elif target is not None:
+                    following.append(target)
+            values = following
+        return [str(value) for value in values if value not in ("", None)]
+
+    def weighted_search_parts(self):
+        texts = self.search_text.split(PART_SEPARATOR.strip())
+        return [(weight, texts[i].strip()) for i, (_, weight) in enumerate(self.search_parts()) if i < len(texts)]
+
+    def search_boost(self):
+        """How much this row's score counts (1: fully; an action that has ended counts less)."""
+        return 1.0
+
+    def search_tiebreak(self):
+        """Sort key among rows of equal score: the oldest first."""
+        return (self.pk,)
 
     @classmethod
     def search_vector_expression(cls):
         vectors = [
-            SearchVector(name, weight=weight, config=SEARCH_CONFIG) for name, weight in cls.search_fields.items()
+            SearchVector(
+                Func(
+                    F("search_text"),
+                    Value(PART_SEPARATOR.strip()),
+                    Value(position),
+                    function="split_part",
+                    output_field=models.TextField(),
+                ),
+                weight=weight,
+                config=SEARCH_CONFIG,
+            )
+            for position, (_, weight) in enumerate(cls.search_parts(), start=1)
         ]
         expression = vectors[0]
         for vector in vectors[1:]:
@@ -102,11 +464,118 @@ class SearchableModel(models.Model):
         return expression
 
     @classmethod
-    def refresh_search_vectors(cls, queryset=None):
-        """Rebuild the stored vectors (after bulk writes that bypass ``save()``)."""
+    def _update_vectors(cls, queryset):
+        queryset.update(search_vector=cls.search_vector_expression())
+
+    @classmethod
+    def refresh_search_vectors(cls, queryset=None, batch_size=1000):
+        """Rebuild the stored texts and vectors (after bulk writes that bypass ``save()``)."""
         queryset = cls._base_manager.all() if queryset is None else queryset
+        prefetch = {path.rsplit("__", 1)[0] for path in cls.search_related if "__" in path}
+        rows = queryset.only("pk", *cls.search_fields).prefetch_related(*sorted(prefetch))
+        batch = []
+        for obj in rows.iterator(chunk_size=batch_size):
+            raw = obj.raw_search_parts()
+            obj.search_text = search_text_of(raw)
+            obj._raw_search_parts = raw
+            batch.append(obj)
+            if len(batch) >= batch_size:
+                _save_texts(cls, batch)
+                batch = []
+        _save_texts(cls, batch)
         if uses_postgres_search():
-            queryset.update(search_vector=cls.search_vector_expression())
-        else:
-            for obj in queryset.only("pk", *cls.search_fields):
-                queryset.model._base_manager.filter(pk=obj.pk).update(search_text=normalize(obj.get_search_text()))
+            cls._update_vectors(queryset)
+
+
+def search_text_of(raw_parts):
+    """The stored text: each part normalised, after a space (words are matched by their start)."""
+    return " " + PART_SEPARATOR.join(normalize(text) for text in raw_parts)
+
+
+def _save_texts(model, objects):
+    if objects:
+        model._base_manager.bulk_update(objects, ["search_text"])
+        add_to_vocabulary([text for obj in objects for text in obj._raw_search_parts])
+
+
+# The vocabulary of the spelling suggestions ------------------------------------------------------
+
+
+def vocabulary_words(texts):
+    """{normalised word: the word as written, in lower case} of some texts (no digits, no small words)."""
+    words = {}
+    for text in texts:
+        for token in _words(str(text).lower()):
+            word = _strip_accents(token)
+            if 3 <= len(word) <= 60 and not word.isdigit() and word not in STOPWORDS:
+                words.setdefault(word, token)
+    return words
+
+
+def add_to_vocabulary(texts):
+    from core.synonyms import SearchWord
+
+    words = vocabulary_words(texts)
+    if words:
+        SearchWord.objects.bulk_create(
+            [SearchWord(word=word, display=display) for word, display in words.items()],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
+
+
+# Keeping the texts in step with related rows -----------------------------------------------------
+
+
+def connect_search_signals():
+    """Refresh a row's search text when its related rows change (``search_related``).
+
+    Connected once by ``CoreConfig.ready``: an action gets a theme, a theme is renamed or deleted,
+    an event's place is renamed… Found from the models' own declarations, no app named here.
+    """
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+    dependants = {}
+    for model in apps.get_models():
+        if issubclass(model, SearchableModel):
+            for path in model.search_related:
+                first = path.split("__")[0]
+                related = model._meta.get_field(first).related_model
+                if (model, first) not in dependants.setdefault(related, []):
+                    dependants[related].append((model, first))
+
+    def refresh(model, queryset):
+        model.refresh_search_vectors(queryset)
+
+    def on_m2m_changed(sender, instance, action, model, pk_set, **kwargs):
+        if action not in ("post_add", "post_remove", "post_clear"):
+            return
+        if isinstance(instance, SearchableModel) and instance.search_related:
+            refresh(type(instance), type(instance)._base_manager.filter(pk=instance.pk))
+        if pk_set and issubclass(model, SearchableModel) and model.search_related:
+            refresh(model, model._base_manager.filter(pk__in=pk_set))
+
+    def on_save(sender, instance, created, raw=False, **kwargs):
+        if raw or created:
+            return
+        for model, lookup in dependants.get(sender, ()):
+            refresh(model, model._base_manager.filter(**{lookup: instance}))
+
+    def before_delete(sender, instance, **kwargs):
+        instance._search_dependants = [
+            (model, list(model._base_manager.filter(**{lookup: instance}).values_list("pk", flat=True)))
+            for model, lookup in dependants.get(sender, ())
+        ]
+
+    def after_delete(sender, instance, **kwargs):
+        for model, pks in getattr(instance, "_search_dependants", ()):
+            if pks:
+                refresh(model, model._base_manager.filter(pk__in=pks))
+
+    m2m_changed.connect(on_m2m_changed, weak=False, dispatch_uid="core.search.m2m")
+    for related in dependants:
+        uid = f"core.search.{related._meta.label_lower}"
+        post_save.connect(on_save, sender=related, weak=False, dispatch_uid=f"{uid}.save")
+        pre_delete.connect(before_delete, sender=related, weak=False, dispatch_uid=f"{uid}.pre_delete")
+        post_delete.connect(after_delete, sender=related, weak=False, dispatch_uid=f"{uid}.post_delete")

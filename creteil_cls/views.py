@@ -21,12 +21,12 @@ from core.cache import PublicPageMixin, public_page
 from core.glossary import GlossaryTerm, initial_letter, sort_key
 from core.search import clean_query
 from creteil_cls.context_processors import site as site_context
+from creteil_cls.search import search_sections
 from events.models import Event, Place
 from partners.models import Partner
 
 from .ways_in import neighbourhood_links, ways_in
 
-SEARCH_RESULTS_PER_SECTION = 20
 HOME_UPCOMING_EVENTS = 4
 # The site plan lists each axis's actions up to this number, then links the axis's page for the rest.
 SITE_PLAN_ACTIONS_PER_AXIS = 40
@@ -118,37 +118,12 @@ def about(request):
     )
 
 
-def search_sections(query):
-    """Each searchable kind of content with its results (ranked on PostgreSQL)."""
-    return [
-        {
-            "title": "Actions",
-            "results": Action.objects.published().search(query).select_related("axis"),
-        },
-        {
-            "title": "Événements à venir",
-            "results": Event.objects.published().upcoming().search(query).select_related("place"),
-        },
-        {
-            "title": "Partenaires",
-            "results": Partner.objects.published().search(query),
-        },
-    ]
-
-
 @public_page
 @require_GET
 def search(request):
     query = clean_query(request.GET.get("q", ""))
-    sections = []
-    total = 0
-    if query:
-        for section in search_sections(query):
-            results = list(section["results"][: SEARCH_RESULTS_PER_SECTION + 1])
-            section["truncated"] = len(results) > SEARCH_RESULTS_PER_SECTION
-            section["results"] = results[:SEARCH_RESULTS_PER_SECTION]
-            total += len(section["results"])
-            sections.append(section)
+    parsed, sections = search_sections(query) if query else (None, [])
+    total = sum(section.count for section in sections)
     return render(
         request,
         "pages/search.html",
@@ -156,6 +131,8 @@ def search(request):
             "search_query": query,
             "sections": sections,
             "total": total,
+            "more": any(section.truncated for section in sections),
+            "suggestion": parsed.suggestion if parsed and total else "",
             "breadcrumbs": [("Recherche", None)],
         },
     )

@@ -18,12 +18,12 @@ from .enums import AccessibilityNeed, EventStatus, Registration
 from .periods import period_days
 
 
-class PlaceQuerySet(models.QuerySet):
+class PlaceQuerySet(SearchableQuerySet):
     def published(self):
         return self.filter(published=True)
 
 
-class Place(models.Model):
+class Place(SearchableModel):
     name = models.CharField("nom", max_length=200)
     slug = models.SlugField("adresse (slug)", max_length=200, unique=True)
     address = models.CharField(
@@ -67,7 +67,10 @@ class Place(models.Model):
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     objects = PlaceQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[actions])
+    search_fields = {"name": "A", "address": "B", "description": "C"}
+    search_related = {"neighbourhood__name": "B"}
+
+    history = HistoricalRecords(m2m_fields=[actions], excluded_fields=["search_text", "search_vector"])
 
     class Meta:
         verbose_name = "lieu"
@@ -190,6 +193,8 @@ class Event(SearchableModel):
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     search_fields = {"title": "A", "description": "C"}
+    # Found by its action (« Café psycho » under « Les Cafés psycho »), its audience and its place.
+    search_related = {"action__title": "B", "audiences__name": "C", "place__name": "C"}
 
     objects = EventQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_text", "search_vector"], m2m_fields=[audiences])
@@ -235,6 +240,9 @@ class Event(SearchableModel):
                 if kwargs.get("update_fields") is not None:
                     kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
         super().save(*args, **kwargs)
+
+    def search_tiebreak(self):
+        return (self.start, self.pk)  # the next date first
 
     def get_absolute_url(self):
         return reverse("events:detail", kwargs={"slug": self.slug})

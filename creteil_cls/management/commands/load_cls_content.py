@@ -11,12 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.content import load_initial_content as load_actions
-from core.content import load_initial_content as load_site_settings
+from core.content import load_search_synonyms, load_site_settings
 from creteil_cls.glossary_content import load_initial_content as load_glossary
 from events.content import load_initial_content as load_events
 from mutuelle.content import load_initial_content as load_mutuelle
 
-LOADERS = [load_site_settings, load_actions, load_events, load_mutuelle, load_glossary]
+# The site's settings first (every page shows them); the search last: its texts are rebuilt once
+# every row and relation exists.
+LOADERS = [load_site_settings, load_actions, load_events, load_mutuelle, load_glossary, load_search_synonyms]
 
 
 def _agree(count, word, feminine=False):
@@ -28,8 +30,8 @@ def _agree(count, word, feminine=False):
 class Command(BaseCommand):
     help = (
         "Charge le contenu initial du contrat local de santé (objectifs, thèmes, publics, quartiers, "
-        "partenaires, actions, lieux et événements à venir, barème de la CSS, offre de mutuelle et glossaire). "
-        "Ne crée que ce qui manque et ne modifie jamais l’existant."
+        "partenaires, actions, lieux et événements à venir, barème de la CSS, offre de mutuelle, glossaire, "
+        "synonymes de la recherche). Ne crée que ce qui manque et ne modifie jamais l’existant."
     )
 
     def handle(self, *args, **options):
