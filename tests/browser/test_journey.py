@@ -28,7 +28,7 @@ def test_home_to_axis_to_action_to_partner(page, site_url, cls_content):
 
     page.goto(site_url("/"))
     expect(page).to_have_title(re.compile("CLS Créteil"))
-    axes = page.get_by_role("region", name="Les cinq axes du contrat")
+    axes = page.get_by_role("region", name="Le contrat local de santé et ses cinq axes")
     axes.get_by_role("link", name=axis.name).click()
 
     expect(page).to_have_url(site_url(axis.get_absolute_url()))

@@ -91,7 +91,7 @@ def test_event_change_form_in_french_with_its_fieldsets(editor_client):
 def test_place_change_form_groups_the_five_needs(editor_client):
     place = PlaceFactory()
     response = editor_client.get(admin_url(Place, "change", place.pk))
-    for legend in ("Identité", "Accès et transports", "Accessibilité", "Coordonnées GPS", "Publication"):
+    for legend in ("Identité", "Infos pratiques", "Transports", "Accessibilité", "Coordonnées GPS", "Publication"):
         assert f">{legend}<" in response.text
     for need in ("auditif", "visuel", "psychique", "moteur", "intellectuel"):
         assert f'name="serves_{need}"' in response.text
