@@ -18,6 +18,8 @@ different kinds (actions, events, partners, the mutuelle pages…) compare, and 
 put the same result first.
 """
 
+import contextlib
+import contextvars
 import difflib
 import functools
 import html
@@ -395,6 +397,8 @@ class SearchableModel(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
+        if _defer(type(self)):
+            return
         add_to_vocabulary(raw)
         if uses_postgres_search():
             type(self)._update_vectors(type(self)._base_manager.filter(pk=self.pk))
@@ -470,6 +474,8 @@ class SearchableModel(models.Model):
     @classmethod
     def refresh_search_vectors(cls, queryset=None, batch_size=1000):
         """Rebuild the stored texts and vectors (after bulk writes that bypass ``save()``)."""
+        if _defer(cls):
+            return
         queryset = cls._base_manager.all() if queryset is None else queryset
         prefetch = {path.rsplit("__", 1)[0] for path in cls.search_related if "__" in path}
         rows = queryset.only("pk", *cls.search_fields).prefetch_related(*sorted(prefetch))
@@ -485,6 +491,37 @@ class SearchableModel(models.Model):
         _save_texts(cls, batch)
         if uses_postgres_search():
             cls._update_vectors(queryset)
+
+
+# Loading many rows at once (load_cls_content): each model's texts are rebuilt once at the end, not
+# at every save and every new relation. Holds the set of models to rebuild while deferred.
+_deferred_models = contextvars.ContextVar("deferred_search_models", default=None)
+
+
+def _defer(model):
+    """True (and ``model`` noted for the end) while a ``deferred_search_refresh()`` block runs."""
+    deferred = _deferred_models.get()
+    if deferred is None:
+        return False
+    deferred.add(model)
+    return True
+
+
+@contextlib.contextmanager
+def deferred_search_refresh():
+    """Within the block, saves and relation changes only note which searchable models changed;
+    their texts, vectors and vocabulary are rebuilt once when the block ends without error."""
+    if _deferred_models.get() is not None:  # already deferred by an outer block
+        yield
+        return
+    models_to_refresh = set()
+    token = _deferred_models.set(models_to_refresh)
+    try:
+        yield
+    finally:
+        _deferred_models.reset(token)
+    for model in sorted(models_to_refresh, key=lambda model: model._meta.label):
+        model.refresh_search_vectors()
 
 
 def search_text_of(raw_parts):

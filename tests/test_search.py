@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 
 from actions.models import Action
-from core.search import normalize
+from core.search import deferred_search_refresh, normalize
 from partners.models import Partner
-from tests.actions.factories import ActionFactory
+from tests.actions.factories import ActionFactory, ThemeFactory
 from tests.partners.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +93,22 @@ def test_markup_of_rich_text_is_not_searchable():
     assert list(Action.objects.search("href")) == []
     assert list(Action.objects.search("strong")) == []
     assert list(Action.objects.search("amp")) == []
+
+
+def test_a_bulk_load_rebuilds_the_search_texts_once_at_the_end():
+    with deferred_search_refresh():
+        action = ActionFactory(title="Atelier du soir", summary="Mieux dormir.")
+        action.themes.add(ThemeFactory(name="Sommeil et repos", slug="sommeil"))
+        # Deferred: the theme's name is not in the action's text yet.
+        assert list(Action.objects.search("repos")) == []
+
+    assert list(Action.objects.search("repos")) == [action]
+
+
+def test_a_failed_bulk_load_rebuilds_nothing():
+    with pytest.raises(RuntimeError), deferred_search_refresh():
+        action = ActionFactory(title="Atelier du soir", summary="Mieux dormir.")
+        action.themes.add(ThemeFactory(name="Sommeil et repos", slug="sommeil"))
+        raise RuntimeError
+
+    assert list(Action.objects.search("repos")) == []

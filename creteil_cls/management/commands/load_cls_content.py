@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from actions.content import load_initial_content as load_actions
 from core.content import load_search_synonyms, load_site_settings
+from core.search import deferred_search_refresh
 from creteil_cls.glossary_content import load_initial_content as load_glossary
 from events.content import load_initial_content as load_events
 from mutuelle.content import load_initial_content as load_mutuelle
@@ -36,7 +37,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         today = timezone.localdate()
-        with transaction.atomic():
+        # The search's texts are rebuilt once, at the end, rather than at every row and relation.
+        with transaction.atomic(), deferred_search_refresh():
             results = [line for load in LOADERS for line in load(today=today)]
         for label, feminine, (created, existing) in results:
             self.stdout.write(
