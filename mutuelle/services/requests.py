@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from core.site_settings import get_site_settings
+
 from ..enums import RequestSource
 from ..models import PUBLIC_FORM_FIELDS, InterestRequest
 
@@ -164,7 +166,7 @@ def mail_context(interest_request):
         "admin_url": settings.SITE_URL + interest_request.get_admin_url(),
         "privacy_url": settings.SITE_URL + reverse("privacy") + "#mutuelle",
         "call_back_delay": CALL_BACK_DELAY,
-        "ccas_phone": settings.CCAS_PHONE,
+        "ccas_phone": get_site_settings().phone,
     }
 
 

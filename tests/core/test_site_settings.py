@@ -16,6 +16,7 @@ from events.models import Place
 from tests.actions.factories import ActionFactory
 from tests.events.factories import PlaceFactory
 from tests.helpers import admin_url, count_queries, h1s_of, squash
+from tests.mutuelle.factories import interest_form_data, reset_rate_limits
 
 pytestmark = pytest.mark.django_db
 
@@ -288,3 +289,19 @@ def test_a_place_page_lists_its_published_actions(client):
     body = squash(client.get(place.get_absolute_url()).content.decode())
     assert "Ce que vous y trouvez Accueil enfants-parents : Un lieu pour jouer." in body
     assert "Action brouillon" not in body
+
+
+def test_the_mutuelle_confirmation_mail_gives_the_phone_of_the_settings(
+    loaded, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    loaded.ccas_phone = "01 23 45 67 89"
+    loaded.save()
+    reset_rate_limits()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/mutuelle/demande/", interest_form_data())
+
+    assert response.status_code == 302
+    confirmation = next(mail for mail in mailoutbox if mail.to == ["fatoumata@example.org"])
+    assert "01 23 45 67 89" in confirmation.body
+    assert "01 49 80 88 68" not in confirmation.body

@@ -230,7 +230,7 @@ def test_each_event_in_a_list_says_for_whom_it_is(client, monkeypatch):
         cards = re.findall(r'<article class="card[^"]*event-card.*?</article>', body, re.S)
         return {
             re.search(r"<a href=[^>]+>([^<]+)</a>", card).group(1): re.search(
-                r"Pour qui : (.*?) Axe", squash(card)
+                r"Pour qui : (.*?) (?:Gratuit|Payant)", squash(card)
             ).group(1)
             for card in cards
         }
