@@ -165,6 +165,7 @@ class EventAdmin(SearchableAdminMixin, PublishActionsMixin, ViewOnSiteColumnMixi
             },
         ),
         ("Où", {"fields": ["place"]}),
+        ("Image", {"fields": ["image", "image_alt"], "classes": ["collapse"]}),
         (
             "Pour qui et inscription",
             {

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from actions.models import Action, Audience, Neighbourhood
 from core.history import FrenchHistoricalRecords as HistoricalRecords
+from core.images import SanitizedImageField
 from core.maps import map_url
 from core.opening_hours import HELP_TEXT as OPENING_HOURS_HELP
 from core.opening_hours import parse_opening_hours, validate_opening_hours
@@ -174,6 +175,12 @@ class Event(SearchableModel):
     end = models.DateTimeField("fin")
     all_day = models.BooleanField("toute la journée", default=False)
     description = models.TextField("description", blank=True, help_text=RICH_TEXT_HELP)
+    image = SanitizedImageField(
+        "image", upload_to="events/", blank=True, help_text="Sans image, la page montre celle de l’action."
+    )
+    image_alt = models.CharField(
+        "texte alternatif de l’image", max_length=200, blank=True, help_text="Laissez vide si l’image est décorative."
+    )
     audiences = models.ManyToManyField(Audience, verbose_name="publics", blank=True, related_name="events")
     registration = models.CharField(
         "inscription", max_length=20, choices=Registration.choices, default=Registration.NONE
