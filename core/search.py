@@ -24,14 +24,14 @@ import difflib
 import functools
 import html
 import operator
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connection, models
 from django.db.models import F, Func, Q, Value
 from django.utils.html import strip_tags
+
+from core.words import STOPWORDS, normalize, strip_accents, words_of
 
 SEARCH_CONFIG = "french_unaccent"
 MAX_QUERY_LENGTH = 200
@@ -52,31 +52,6 @@ POSTGRES_CANDIDATES = 200
 VOCABULARY_LIMIT = 50_000
 # On PostgreSQL, words up to this length also match as the start of a longer word.
 PREFIX_MAX_LENGTH = 4
-
-# Small words that carry no meaning in a search (the French text search configuration drops
-# them too). « santé » and the like stay: they are what residents look for.
-STOPWORDS = frozenset(
-    re.findall(
-        r"\w+",
-        "a au aux avec ce ces chez d dans de des du en est et il ils j je l la le les leur lui ma mais me mes moi "
-        "mon n ne nos notre nous on ou par pas pour qu que qui s sa se ses son sur ta te tes toi ton tu un une "
-        "vos votre vous y",
-    )
-)
-
-
-def normalize(text):
-    """Lower case, accents removed, punctuation turned into spaces."""
-    return " ".join(_words(_strip_accents(str(text or "").lower())))
-
-
-def _strip_accents(text):
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in text if not unicodedata.combining(char))
-
-
-def _words(text):
-    return re.findall(r"[^\W_]+", text)
 
 
 def clean_query(query):
@@ -149,8 +124,8 @@ def parse_query(query, *, synonyms=None):
     if isinstance(query, ParsedQuery):
         return query
     text = clean_query(query)
-    tokens = _words(text.lower())[: MAX_QUERY_WORDS * 2]
-    words = [(index, _strip_accents(token)) for index, token in enumerate(tokens)]
+    tokens = words_of(text.lower())[: MAX_QUERY_WORDS * 2]
+    words = [(index, strip_accents(token)) for index, token in enumerate(tokens)]
     words = [(index, word) for index, word in words if word not in STOPWORDS][:MAX_QUERY_WORDS]
     parsed = ParsedQuery(text=text)
     if not words:
@@ -175,7 +150,7 @@ def parse_query(query, *, synonyms=None):
             plain.append((len(parsed.groups) - 1, index, word))
             position += 1
     candidates = [word for _, _, word in plain if len(word) >= MIN_CORRECTED_LENGTH and not word.isdigit()]
-    corrections = closest_words(candidates) if candidates else {}
+    corrections = closestwords_of(candidates) if candidates else {}
     if corrections:
         shown = list(tokens)
         for group, index, word in plain:
@@ -218,7 +193,7 @@ def synonym_table():
     return table
 
 
-def closest_words(words):
+def closestwords_of(words):
     """{typed word: (vocabulary word, as the site writes it)} for the words that no text contains.
 
     A word is known when a word of the site starts with it (« vaccin » and « vaccination ») or
@@ -399,6 +374,8 @@ class SearchableModel(models.Model):
         super().save(*args, **kwargs)
         if _defer(type(self)):
             return
+        from core.synonyms import add_to_vocabulary
+
         add_to_vocabulary(raw)
         if uses_postgres_search():
             type(self)._update_vectors(type(self)._base_manager.filter(pk=self.pk))
@@ -531,34 +508,10 @@ def search_text_of(raw_parts):
 
 def _save_texts(model, objects):
     if objects:
+        from core.synonyms import add_to_vocabulary
+
         model._base_manager.bulk_update(objects, ["search_text"])
         add_to_vocabulary([text for obj in objects for text in obj._raw_search_parts])
-
-
-# The vocabulary of the spelling suggestions ------------------------------------------------------
-
-
-def vocabulary_words(texts):
-    """{normalised word: the word as written, in lower case} of some texts (no digits, no small words)."""
-    words = {}
-    for text in texts:
-        for token in _words(str(text).lower()):
-            word = _strip_accents(token)
-            if 3 <= len(word) <= 60 and not word.isdigit() and word not in STOPWORDS:
-                words.setdefault(word, token)
-    return words
-
-
-def add_to_vocabulary(texts):
-    from core.synonyms import SearchWord
-
-    words = vocabulary_words(texts)
-    if words:
-        SearchWord.objects.bulk_create(
-            [SearchWord(word=word, display=display) for word, display in words.items()],
-            ignore_conflicts=True,
-            batch_size=1000,
-        )
 
 
 # Keeping the texts in step with related rows -----------------------------------------------------

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from core.history import FrenchHistoricalRecords as HistoricalRecords
+from core.words import normalize, vocabulary_words
 
 SEPARATOR = ","
 
@@ -53,8 +54,6 @@ class Synonym(models.Model):
         return f"{self.term} → {self.equivalents}"
 
     def save(self, *args, **kwargs):
-        from core.search import add_to_vocabulary
-
         super().save(*args, **kwargs)
         # « vacin » is then corrected to « vaccin », which the synonym leads to « vaccination ».
         add_to_vocabulary([self.term, self.equivalents])
@@ -63,8 +62,6 @@ class Synonym(models.Model):
         return [word.strip() for word in self.equivalents.split(SEPARATOR) if word.strip()]
 
     def clean(self):
-        from core.search import normalize
-
         if not normalize(self.term):
             raise ValidationError({"term": "Ce mot ne contient aucune lettre."})
         if not any(normalize(word) for word in self.equivalent_list()):
@@ -84,3 +81,14 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+def add_to_vocabulary(texts):
+    """Adds the words of ``texts`` to the vocabulary of the spelling suggestions (never twice)."""
+    words = vocabulary_words(texts)
+    if words:
+        SearchWord.objects.bulk_create(
+            [SearchWord(word=word, display=display) for word, display in words.items()],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )

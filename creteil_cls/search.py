@@ -15,7 +15,8 @@ from django.db.models import Value
 from django.urls import reverse
 
 from actions.models import Action, Audience, Neighbourhood, Theme
-from core.search import normalize, parse_query, score_parts
+from core.search import parse_query, score_parts
+from core.words import normalize
 from events.models import Event, Place
 from partners.models import Partner
 

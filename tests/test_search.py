@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 
 from actions.models import Action
-from core.search import deferred_search_refresh, normalize
+from core.search import deferred_search_refresh
+from core.words import normalize
 from partners.models import Partner
 from tests.actions.factories import ActionFactory, ThemeFactory
 from tests.partners.factories import PartnerFactory
