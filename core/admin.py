@@ -20,6 +20,7 @@ from core.admin_params import is_valid_value
 from core.glossary import GlossaryTerm
 from core.search import clean_query
 from core.site_settings import SiteSettings
+from core.synonyms import Synonym
 
 
 def plural_fr(count, singular, plural):
@@ -198,8 +199,6 @@ class SiteSettingsAdmin(ContentHistoryAdmin):
 
 
 # The search's synonyms, kept by the editors (core/synonyms.py) -------------------------------------
-
-from core.synonyms import Synonym  # noqa: E402  (the mixins above are what the apps import)
 
 
 @admin.register(Synonym)
