@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
+from core.fields import page_address_field
 from core.history import FrenchHistoricalRecords as HistoricalRecords
 from core.images import SanitizedImageField
 from core.rich_text import HELP_TEXT as RICH_TEXT_HELP
@@ -14,9 +15,13 @@ from .enums import ActionKind, ActionStatus, Month
 class Axis(models.Model):
     """One of the five axes of the CLS (created by a data migration)."""
 
+    grammatical_gender = "m"
+
     number = models.PositiveSmallIntegerField("numéro", unique=True)
     name = models.CharField("intitulé", max_length=200)
-    slug = models.SlugField("adresse (slug)", max_length=200, unique=True)
+    slug = models.SlugField(
+        "adresse de la page", max_length=200, unique=True, help_text="La fin de l’adresse web de la page de l’axe."
+    )
     summary = models.TextField("résumé", blank=True)
     description = models.TextField("présentation", blank=True, help_text=RICH_TEXT_HELP)
 
@@ -44,6 +49,8 @@ class Axis(models.Model):
 class Objective(models.Model):
     """One of the objectives of the second-generation CLS."""
 
+    grammatical_gender = "m"
+
     number = models.PositiveSmallIntegerField("numéro", unique=True)
     text = models.CharField("objectif", max_length=300)
 
@@ -60,7 +67,13 @@ class Objective(models.Model):
 
 class Taxonomy(models.Model):
     name = models.CharField("nom", max_length=100, unique=True)
-    slug = models.SlugField("adresse (slug)", max_length=100, unique=True)
+    slug = models.SlugField(
+        "nom dans les adresses",
+        max_length=100,
+        unique=True,
+        help_text="Le nom tel qu’il apparaît dans l’adresse web d’une liste filtrée (/actions/?theme=…), "
+        "rempli à partir du nom ; à changer seulement si nécessaire (les liens déjà donnés ne marcheraient plus).",
+    )
 
     class Meta:
         abstract = True
@@ -71,6 +84,7 @@ class Taxonomy(models.Model):
 
 
 class Theme(Taxonomy):
+    grammatical_gender = "m"
     history = HistoricalRecords()
 
     class Meta(Taxonomy.Meta):
@@ -79,6 +93,7 @@ class Theme(Taxonomy):
 
 
 class Audience(Taxonomy):
+    grammatical_gender = "m"
     history = HistoricalRecords()
 
     class Meta(Taxonomy.Meta):
@@ -87,6 +102,7 @@ class Audience(Taxonomy):
 
 
 class Neighbourhood(Taxonomy):
+    grammatical_gender = "m"
     description = models.TextField("description", blank=True)
 
     history = HistoricalRecords()
@@ -117,8 +133,9 @@ class ActionQuerySet(SearchableQuerySet):
 
 
 class Action(SearchableModel):
+    grammatical_gender = "f"
     title = models.CharField("titre", max_length=200)
-    slug = models.SlugField("adresse (slug)", max_length=200, unique=True)
+    slug = page_address_field()
     axis = models.ForeignKey(Axis, verbose_name="axe", on_delete=models.PROTECT, related_name="actions")
     themes = models.ManyToManyField(Theme, verbose_name="thèmes", blank=True, related_name="actions")
     audiences = models.ManyToManyField(Audience, verbose_name="publics", blank=True, related_name="actions")

@@ -27,11 +27,12 @@ class GlossaryTermQuerySet(models.QuerySet):
 
 
 class GlossaryTerm(models.Model):
+    grammatical_gender = "m"
     term = models.CharField(
         "terme", max_length=100, unique=True, help_text="Tel qu’il s’écrit dans les textes : CSS, Cami, CCAS…"
     )
     slug = models.SlugField(
-        "ancre (slug)",
+        "ancre dans le glossaire",
         max_length=100,
         unique=True,
         help_text="L’adresse du terme dans le glossaire : /glossaire/#ancre. La changer casse les liens déjà donnés.",

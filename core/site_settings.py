@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 
 
 class SiteSettings(models.Model):
+    grammatical_gender = "mpl"
     city_name = models.CharField(
         "nom de la ville",
         max_length=100,

@@ -20,6 +20,7 @@ SEPARATOR = ","
 
 
 class Synonym(models.Model):
+    grammatical_gender = "m"
     term = models.CharField(
         "mot ou expression tapé par les habitants",
         max_length=100,
@@ -71,6 +72,7 @@ class Synonym(models.Model):
 
 
 class SearchWord(models.Model):
+    grammatical_gender = "m"
     word = models.CharField("mot", max_length=60, primary_key=True, help_text="En minuscules, sans accents.")
     display = models.CharField("mot tel qu’il s’écrit", max_length=60, blank=True)
 

@@ -63,12 +63,13 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "import_export",
-    # Staff accounts: two-factor authentication (TOTP + backup codes) and login lockout.
+    # Staff accounts: two-factor authentication (TOTP + backup codes) and login lockout; the
+    # packages' apps under French names (staff/apps.py).
     "django_otp",
-    "django_otp.plugins.otp_static",
-    "django_otp.plugins.otp_totp",
+    "staff.apps.OtpStaticConfig",
+    "staff.apps.OtpTotpConfig",
     "two_factor",
-    "axes",
+    "staff.apps.AxesConfig",
     # The project's own apps, from the ground up: shared machinery, staff accounts, then each app
     # above the ones it uses (DESIGN.md § 3), and the site-wide pages on top.
     "core",
@@ -197,6 +198,8 @@ LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
+# The project's own French for some of Django's admin sentences (staff/wording.py explains why).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action, Audience, Neighbourhood
+from core.fields import page_address_field
 from core.history import FrenchHistoricalRecords as HistoricalRecords
 from core.images import SanitizedImageField
 from core.maps import map_url
@@ -25,8 +26,9 @@ class PlaceQuerySet(SearchableQuerySet):
 
 
 class Place(SearchableModel):
+    grammatical_gender = "m"
     name = models.CharField("nom", max_length=200)
-    slug = models.SlugField("adresse (slug)", max_length=200, unique=True)
+    slug = page_address_field(source="nom")
     address = models.CharField(
         "adresse",
         max_length=300,
@@ -162,11 +164,12 @@ class EventQuerySet(SearchableQuerySet):
 
 
 class Event(SearchableModel):
+    grammatical_gender = "m"
     # Fields whose change makes calendars update their copy (RFC 5545 SEQUENCE).
     CALENDAR_FIELDS = ("title", "start", "end", "all_day", "place_id", "status", "description")
 
     title = models.CharField("titre", max_length=200)
-    slug = models.SlugField("adresse (slug)", max_length=220, unique=True)
+    slug = page_address_field(max_length=220)
     action = models.ForeignKey(Action, verbose_name="action", on_delete=models.PROTECT, related_name="events")
     place = models.ForeignKey(
         Place, verbose_name="lieu", on_delete=models.PROTECT, null=True, blank=True, related_name="events"

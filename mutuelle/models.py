@@ -42,6 +42,8 @@ class OfferQuerySet(models.QuerySet):
 class Offer(models.Model):
     """The mutuelle communale as presented on /mutuelle/ (one published offer at a time)."""
 
+    grammatical_gender = "f"
+
     name = models.CharField("nom", max_length=200, default="Mutuelle communale de Créteil")
     insurer = models.ForeignKey(
         Partner, verbose_name="assureur", on_delete=models.PROTECT, related_name="mutuelle_offers"
@@ -82,6 +84,7 @@ class Offer(models.Model):
 
 
 class Formula(models.Model):
+    grammatical_gender = "f"
     offer = models.ForeignKey(Offer, verbose_name="offre", on_delete=models.CASCADE, related_name="formulas")
     name = models.CharField("nom de la formule", max_length=100)
     order = models.PositiveSmallIntegerField("ordre", default=1)
@@ -143,6 +146,8 @@ def age_range_constraint(name):
 class FormulaPrice(AgeBand):
     """The monthly price of a formula for an age band."""
 
+    grammatical_gender = "m"
+
     formula = models.ForeignKey(Formula, verbose_name="formule", on_delete=models.CASCADE, related_name="prices")
     monthly_price = models.DecimalField("tarif mensuel (€)", max_digits=7, decimal_places=2)
 
@@ -176,6 +181,7 @@ class FormulaPrice(AgeBand):
 
 
 class CssScale(models.Model):
+    grammatical_gender = "m"
     valid_from = models.DateField("en vigueur à partir du", unique=True)
     source = models.CharField("source", max_length=300, help_text="Texte officiel ou page de référence.")
     source_url = models.URLField("lien vers la source", blank=True)
@@ -195,6 +201,8 @@ class CssScale(models.Model):
 
 class CssCeiling(models.Model):
     """Yearly resource ceilings for a household size (the last row applies to larger households plus the extra)."""
+
+    grammatical_gender = "m"
 
     scale = models.ForeignKey(CssScale, verbose_name="barème", on_delete=models.CASCADE, related_name="ceilings")
     household_size = models.PositiveSmallIntegerField("nombre de personnes du foyer")
@@ -233,6 +241,8 @@ class CssCeiling(models.Model):
 
 class CssContribution(AgeBand):
     """The monthly contribution to the CSS by age on 1 January."""
+
+    grammatical_gender = "f"
 
     scale = models.ForeignKey(CssScale, verbose_name="barème", on_delete=models.CASCADE, related_name="contributions")
     monthly_amount = models.DecimalField("participation mensuelle (€)", max_digits=6, decimal_places=2)
@@ -334,6 +344,7 @@ class InterestRequestQuerySet(models.QuerySet):
 
 
 class InterestRequest(models.Model):
+    grammatical_gender = "f"
     reference = models.CharField("référence", max_length=20, unique=True, default=new_reference, editable=False)
     # Identity and contact
     first_name = models.CharField("prénom", max_length=100)
@@ -450,6 +461,7 @@ class InterestRequest(models.Model):
 
 
 class FollowUpNote(models.Model):
+    grammatical_gender = "f"
     interest_request = models.ForeignKey(
         InterestRequest, verbose_name="demande", on_delete=models.CASCADE, related_name="notes"
     )

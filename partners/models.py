@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.fields import page_address_field
 from core.history import FrenchHistoricalRecords as HistoricalRecords
 from core.images import SanitizedImageField
 from core.rich_text import HELP_TEXT as RICH_TEXT_HELP
@@ -19,8 +20,9 @@ class PartnerQuerySet(SearchableQuerySet):
 
 
 class Partner(SearchableModel):
+    grammatical_gender = "m"
     name = models.CharField("nom", max_length=200)
-    slug = models.SlugField("adresse (slug)", max_length=200, unique=True)
+    slug = page_address_field(source="nom")
     acronym = models.CharField("sigle", max_length=30, blank=True)
     kind = models.CharField("type", max_length=20, choices=PartnerKind.choices, default=PartnerKind.OTHER)
     is_signatory = models.BooleanField(

@@ -30,6 +30,7 @@ from two_factor import views as two_factor_views
 from core.admin_params import checked_view
 
 from .groups import in_mutuelle_group
+from .wording import FrenchWordingAdminMixin
 
 
 def two_factor_required(user):
@@ -103,6 +104,22 @@ class CreteilClsAdminSite(admin.AdminSite):
     site_header = "CLS Créteil — administration"
     site_title = "CLS Créteil"
     index_title = "Contenus du portail et suivi"
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Django's registration, every ModelAdmin given French titles that agree with its model's name.
+
+        The mixin (wording.py) is added here rather than in each ``admin.py``: Django's own admins
+        (accounts, groups) and those of the packages (two-factor devices, login attempts) are
+        registered by their apps, and they too must not read « Ajout de utilisateur ».
+        """
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, FrenchWordingAdminMixin):
+            admin_class = type(
+                admin_class.__name__,
+                (FrenchWordingAdminMixin, admin_class),
+                {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__},
+            )
+        super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request):
         """Django's rule (active staff), plus a session verified by a token where one is needed."""
