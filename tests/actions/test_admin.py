@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from actions.enums import ActionKind, ActionStatus
 from actions.models import Action, Audience, Axis, Neighbourhood, Objective, Theme
+from core.grammar import Noun
 from tests.actions.factories import (
     ActionFactory,
     AudienceFactory,
@@ -89,8 +90,8 @@ def test_changelist_and_change_form(request, client_fixture, model, one_of_each)
     assert str(obj) in changelist.text
     change = client.get(admin_url(model, "change", obj.pk))
     assert change.status_code == 200
-    assert h1s_of(change.text) == [f"Modification de {model._meta.verbose_name}"]
-    assert title_of(change.text) == f"{obj} | Modification de {model._meta.verbose_name} | CLS Créteil"
+    assert h1s_of(change.text) == [Noun.of(model).change_title]  # « Modification de l’action »
+    assert title_of(change.text) == f"{obj} | {Noun.of(model).change_title} | CLS Créteil"
     history = client.get(admin_url(model, "history", obj.pk))
     assert history.status_code == 200
     assert h1s_of(history.text) == [f"Historique des changements : {obj}"]
@@ -102,7 +103,7 @@ def test_add_form(request, client_fixture, model):
     client = request.getfixturevalue(client_fixture)
     response = client.get(admin_url(model, "add"))
     assert response.status_code == 200
-    assert h1s_of(response.text) == [f"Ajout de {model._meta.verbose_name}"]
+    assert h1s_of(response.text) == [Noun.of(model).add_title]  # « Ajout d’une action »
 
 
 @pytest.mark.parametrize("client_fixture", STAFF_CLIENTS)

@@ -100,7 +100,7 @@ def test_the_list_shows_the_one_row_and_there_is_no_add_nor_delete(editor_client
     assert f'href="{admin_url(SiteSettings, "change", loaded.pk)}"' in listing
     assert admin_url(SiteSettings, "add") not in listing
     page = editor_client.get(admin_url(SiteSettings, "change", loaded.pk)).content.decode()
-    assert "Modification de réglages du site" in h1s_of(page), h1s_of(page)
+    assert "Modification des réglages du site" in h1s_of(page), h1s_of(page)
     assert "deletelink" not in page
     assert editor_client.get(admin_url(SiteSettings, "add")).status_code == 403
     assert editor_client.get(admin_url(SiteSettings, "delete", loaded.pk)).status_code == 403

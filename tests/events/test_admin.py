@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.grammar import Noun
 from events.enums import EventStatus, Registration
 from events.models import Event, Place
 from tests.actions.factories import ActionFactory, AudienceFactory, NeighbourhoodFactory, axis
@@ -56,14 +57,14 @@ def test_changelist_add_change_and_history(request, client_fixture, model):
     assert changelist.status_code == 200
     label = obj.title if model is Event else obj.name
     assert label in changelist.text
-    verbose_name = model._meta.verbose_name
+    noun = Noun.of(model)
     add = client.get(admin_url(model, "add"))
     assert add.status_code == 200
-    assert h1s_of(add.text) == [f"Ajout de {verbose_name}"]
+    assert h1s_of(add.text) == [noun.add_title]  # « Ajout d’un événement »
     change = client.get(admin_url(model, "change", obj.pk))
     assert change.status_code == 200
-    assert h1s_of(change.text) == [f"Modification de {verbose_name}"]
-    assert title_of(change.text) == f"{obj} | Modification de {verbose_name} | CLS Créteil"
+    assert h1s_of(change.text) == [noun.change_title]
+    assert title_of(change.text) == f"{obj} | {noun.change_title} | CLS Créteil"
     history = client.get(admin_url(model, "history", obj.pk))
     assert history.status_code == 200
     assert h1s_of(history.text) == [f"Historique des changements : {obj}"]
@@ -85,7 +86,7 @@ def test_event_change_form_in_french_with_its_fieldsets(editor_client):
         assert f">{legend}<" in response.text
     assert str(event.uid) in response.text  # read-only, shown in the collapsed fieldset
     assert duplicate_url(event) in response.text
-    assert "Enregistrer en tant que nouveau" in response.text  # save_as
+    assert "Enregistrer comme nouvel élément" in response.text  # save_as
 
 
 def test_place_change_form_groups_the_five_needs(editor_client):
@@ -588,8 +589,7 @@ def test_duplicate_of_an_unknown_event_redirects(editor_client):
     response = editor_client.get(reverse("admin:events_event_duplicate", args=[999999]), follow=True)
     assert response.redirect_chain == [(reverse("admin:index"), 302)]
     [message] = messages_of(response)
-    assert message.startswith("événement avec l’identifiant")
-    assert "«\xa0999999\xa0» n’existe pas" in message
+    assert message.startswith("Aucun élément «\xa0événement\xa0» n’a l’identifiant «\xa0999999\xa0»")
 
 
 def test_save_as_new_makes_a_new_calendar_entry(editor_client, cafe_psycho):
@@ -612,7 +612,7 @@ def test_save_as_new_makes_a_new_calendar_entry(editor_client, cafe_psycho):
         "status": EventStatus.SCHEDULED,
         "status_note": "",
         "published": "on",
-        "_saveasnew": "Enregistrer en tant que nouveau",
+        "_saveasnew": "Enregistrer comme nouvel élément",
     }
     response = editor_client.post(admin_url(Event, "change", cafe_psycho.pk), data)
     assert response.status_code == 302, response.context["adminform"].form.errors

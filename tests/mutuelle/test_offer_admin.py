@@ -9,6 +9,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
 
+from core.grammar import Noun
 from mutuelle import content
 from mutuelle.models import CssCeiling, CssContribution, CssScale, Formula, FormulaPrice, Offer
 from tests.helpers import admin_url, assert_refused_page, h1s_of
@@ -53,11 +54,11 @@ def test_changelists_and_change_pages_open_for_superuser_and_editor(request, cli
     client = request.getfixturevalue(client_name)
     formula = offer.formulas.get()
     for model, obj in [(Offer, offer), (Formula, formula), (CssScale, scale)]:
-        verbose_name = model._meta.verbose_name
+        noun = Noun.of(model)
         for url, h1 in [
-            (admin_url(model, "changelist"), f"Sélectionnez l’objet {verbose_name} à changer"),
-            (admin_url(model, "add"), f"Ajout de {verbose_name}"),
-            (admin_url(model, "change", obj.pk), f"Modification de {verbose_name}"),
+            (admin_url(model, "changelist"), f"Choisir {noun.un} à modifier"),
+            (admin_url(model, "add"), noun.add_title),
+            (admin_url(model, "change", obj.pk), noun.change_title),
             (admin_url(model, "history", obj.pk), f"Historique des changements : {obj}"),
         ]:
             response = client.get(url)

@@ -58,11 +58,11 @@ def test_changelist_add_and_change_pages(request, client_fixture):
     assert "CPAM du Val-de-Marne" in changelist.text
     add = client.get(ADD)
     assert add.status_code == 200
-    assert h1s_of(add.text) == ["Ajout de partenaire"]
+    assert h1s_of(add.text) == ["Ajout d’un partenaire"]
     change = client.get(change_url(partner))
     assert change.status_code == 200
     assert "Voir sur le site" in change.text
-    assert title_of(change.text) == "CPAM du Val-de-Marne | Modification de partenaire | CLS Créteil"
+    assert title_of(change.text) == "CPAM du Val-de-Marne | Modification du partenaire | CLS Créteil"
     history = client.get(reverse("admin:partners_partner_history", args=[partner.pk]))
     assert history.status_code == 200
     assert h1s_of(history.text) == ["Historique des changements : CPAM du Val-de-Marne"]

@@ -85,7 +85,7 @@ def test_a_verified_agent_and_superuser_get_in(client, agent, superuser):
     verified_login(client, agent)
     requests = client.get(reverse("admin:mutuelle_interestrequest_changelist"))
     assert requests.status_code == 200
-    assert h1s_of(requests.text) == ["Sélectionnez l’objet demande d’information mutuelle à changer"]
+    assert h1s_of(requests.text) == ["Choisir une demande d’information mutuelle à modifier"]
     other = Client()
     verified_login(other, superuser)
     index = other.get(reverse("admin:index"))
