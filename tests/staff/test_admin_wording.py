@@ -180,6 +180,8 @@ def test_bulk_deletion_confirmation_agrees(admin_client):
     assert title_of(response) == "Suppression des actions sélectionnées"
     text = page_text(response)
     assert "objets action" not in text
+    assert "je suis sûr" not in text  # the button does not guess the agent's gender
+    assert 'value="Oui, supprimer"' in response.content.decode()
     assert "Voulez-vous vraiment supprimer la sélection (action) ?" in text.replace("\u00a0", " ")
 
 
@@ -230,13 +232,16 @@ def test_permissions_on_a_users_page_in_french(admin_client, admin_user):
         assert french in text
 
 
-def test_a_version_page_names_the_app_in_french(admin_client):
+def test_a_version_page_names_the_app_and_the_model_in_french(admin_client):
     partner = PartnerFactory(name="CPAM du Val-de-Marne")
     version = partner.history.first()
     response = admin_client.get(reverse("admin:partners_partner_simple_history", args=[partner.pk, version.history_id]))
-    breadcrumbs = page_text(response).split("Historique")[0]
-    assert "Partenaires ›" in breadcrumbs
-    assert "Partners" not in page_text(response)
+    text = page_text(response)
+    assert f"Accueil › Partenaires › Partenaires › {partner} › Historique ›" in text
+    assert "Partners" not in text
+    assert "Versions des partenaires" not in text
+    assert "l' objet" not in text
+    assert "Le bouton « Rétablir » ci-dessous remet en place cette version." in text.replace("\u00a0", " ")
 
 
 @pytest.mark.parametrize(
