@@ -168,6 +168,9 @@ def test_the_feminine_models_examples(admin_client):
     # The bulk actions bar does not say « Action : » on a list of (prevention) actions.
     assert "Pour la sélection" in text
     assert "Action :" not in text
+    # The filters are headed by the field's name: « Par publiée » does not agree.
+    assert "Par publiée" not in text
+    assert re.search(r"<summary>\s*Publiée\s*</summary>", response.content.decode())
 
 
 def test_bulk_deletion_confirmation_agrees(admin_client):
