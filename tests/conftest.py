@@ -71,3 +71,14 @@ def site_settings_cache(request):
             get_site_settings()
     yield
     clear_cached_site_settings()
+
+
+@pytest.fixture(autouse=True)
+def glossary_terms_cache():
+    """Each test starts with the glossary's terms read afresh (core/glossary.py caches them across
+    requests): terms left by another test, whose rows were rolled back without a signal, must not leak."""
+    from core.glossary import clear_cached_terms
+
+    clear_cached_terms()
+    yield
+    clear_cached_terms()
