@@ -111,6 +111,25 @@ def test_a_way_in_whose_content_is_gone_loses_that_link_not_the_page(client):
     assert "?theme=" not in ways
 
 
+def test_the_ways_in_follow_the_actions_publication_rule(monkeypatch):
+    """« Published » has one home, ``Action.objects.published()``: a theme or an audience whose only
+    actions that rule leaves out is no link, whatever the ``published`` box says."""
+    from actions.models import ActionQuerySet
+    from creteil_cls.ways_in import ways_in
+
+    ThemeFactory(slug="depistage-des-cancers", name="Dépistage").actions.add(ActionFactory(title="Hors règle"))
+    AudienceFactory(slug="parents-et-futurs-parents", name="Parents").actions.add(ActionFactory(title="Hors règle 2"))
+    links = [url for way in ways_in() for _label, url in way["links"]]
+    assert "/actions/?theme=depistage-des-cancers" in links
+    assert "/actions/?public=parents-et-futurs-parents" in links
+
+    rule = ActionQuerySet.published
+    monkeypatch.setattr(ActionQuerySet, "published", lambda self: rule(self).exclude(title__startswith="Hors règle"))
+    links = [url for way in ways_in() for _label, url in way["links"]]
+    assert "/actions/?theme=depistage-des-cancers" not in links
+    assert "/actions/?public=parents-et-futurs-parents" not in links
+
+
 def test_home_links_the_mutuelle_pages_not_only_the_action(client):
     body = client.get("/").content.decode()
 
