@@ -370,7 +370,6 @@ class EventDetailView(PublicPageMixin, BreadcrumbsMixin, PublishedOrStaffPreview
         url = settings.SITE_URL + event.get_absolute_url()
         phrase = formatting.event_when(event)
         context["when"] = phrase
-        context["audiences"] = event.for_whom
         context["partners"] = self.partners(event.action)
         context["absolute_url"] = url
         context["json_ld"] = json_ld_script_content(event_json_ld(event, url))

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from actions.models import Audience, audiences_in_sentence
 from events.enums import Period
 from events.models import Event
 from events.periods import months_between, period_days
@@ -235,7 +236,8 @@ def test_each_event_in_a_list_says_for_whom_it_is(client, monkeypatch):
             for card in cards
         }
 
-    expected = {"Pour les seniors": "Seniors", "Par son action": "Parents, Seniors", "Ouvert": "tout le monde"}
+    # Inside the sentence « Pour qui : … », the audiences' names are not capitalised.
+    expected = {"Pour les seniors": "seniors", "Par son action": "parents, seniors", "Ouvert": "tout le monde"}
     assert for_whom(client.get("/agenda/").content.decode()) == expected
     # The place's page too (its upcoming events, by the real clock: move them after now).
     Event.objects.update(
@@ -345,3 +347,35 @@ def test_this_month_at_its_end_and_chosen_dates_lead_to_their_months(client, mon
 )
 def test_months_between(first, last, expected):
     assert months_between(first, last) == expected
+
+
+@pytest.mark.django_db
+def test_event_page_lists_its_audiences_as_a_sentence(client):
+    event = EventFactory(
+        audiences=[
+            AudienceFactory(name="Enfants", slug="enfants"),
+            AudienceFactory(name="Parents et futurs parents", slug="parents"),
+            AudienceFactory(name="MDPH et aidants", slug="mdph"),
+        ]
+    )
+    text = squash(client.get(event.get_absolute_url()).content.decode().split('id="contenu"')[1])
+    assert "Pour qui ? Enfants, MDPH et aidants, parents et futurs parents Comment participer ?" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Parents et futurs parents", "parents et futurs parents"),
+        ("Tous publics", "tous publics"),
+        ("Écoliers", "écoliers"),
+        ("LGBT+ et alliés", "LGBT+ et alliés"),  # an acronym keeps its capitals
+        ("", ""),
+    ],
+)
+def test_an_audience_reads_right_inside_a_sentence(name, expected):
+    assert Audience(name=name).in_sentence == expected
+
+
+def test_audiences_in_a_sentence_say_everyone_when_there_is_none():
+    assert audiences_in_sentence([]) == "tout le monde"
+    assert audiences_in_sentence([Audience(name="Seniors"), Audience(name="Femmes")]) == "seniors, femmes"
