@@ -6,6 +6,19 @@ from .enums import ActionStatus
 from .models import Action, Audience, Axis, Neighbourhood, Theme
 
 
+class AxisChoiceField(forms.ModelChoiceField):
+    """An axis offered by its name, the words residents read: its number belongs to the contract."""
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class AxisFilter(django_filters.ModelChoiceFilter):
+    """The « Axe » filter of the public lists (/actions/, /agenda/): the axes by their names."""
+
+    field_class = AxisChoiceField
+
+
 class ActionFilter(django_filters.FilterSet):
     """The filters of /actions/: short French parameter names, values are slugs."""
 
@@ -15,7 +28,7 @@ class ActionFilter(django_filters.FilterSet):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "ex. : dépistage, écrans, dentiste"}),
     )
-    axe = django_filters.ModelChoiceFilter(
+    axe = AxisFilter(
         label="Axe", field_name="axis", to_field_name="slug", queryset=Axis.objects.all(), empty_label="Tous les axes"
     )
     theme = django_filters.ModelChoiceFilter(

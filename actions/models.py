@@ -100,6 +100,29 @@ class Audience(Taxonomy):
         verbose_name = "public"
         verbose_name_plural = "publics"
 
+    @property
+    def in_sentence(self):
+        """The name as it reads inside a sentence: « Pour qui : parents et futurs parents, seniors ».
+
+        The name is written as a label (« Parents et futurs parents »): its first letter is lowered,
+        unless its first word is an acronym (« LGBT+ », « MDPH »), which keeps its capitals.
+        """
+        return in_sentence(self.name)
+
+
+def in_sentence(label):
+    """« Parents et futurs parents » → « parents et futurs parents »; « ALD et aidants » stays."""
+    label = label.strip()
+    first_word = label.split(maxsplit=1)[0] if label else ""
+    if sum(char.isupper() for char in first_word) > 1:
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def audiences_in_sentence(audiences, everyone="tout le monde"):
+    """« enfants, parents et futurs parents »: audiences listed inside a sentence; ``everyone`` if none."""
+    return ", ".join(audience.in_sentence for audience in audiences) or everyone
+
 
 class Neighbourhood(Taxonomy):
     grammatical_gender = "m"

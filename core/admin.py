@@ -150,8 +150,6 @@ class GlossaryTermAdmin(ContentHistoryAdmin):
     prepopulated_fields = {"slug": ["term"]}
     readonly_fields = ["updated_at"]
     fields = ["term", "slug", "expansion", "variants", "definition", "updated_at"]
-    # The glossary's page belongs to the project (creteil_cls), which core does not name.
-    view_on_site = False
 
 
 @admin.register(SiteSettings)

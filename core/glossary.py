@@ -3,21 +3,49 @@
 ``GlossaryTerm`` is edited by the « Rédaction » group in the admin. A term with a full form (an
 acronym: CSS, Cami, CCAS…) is also marked in the editors' texts: its first use on a page becomes
 ``<a href="/glossaire/#css"><abbr title="complémentaire santé solidaire">CSS</abbr></a>``
-(:func:`mark_terms`, wrapped by the ``glossary`` template filter of ``creteil_cls``, which knows
-the page's address). A word without a full form is only listed on the glossary page.
+(:func:`mark_terms`, wrapped by the ``glossary`` template filter, core/templatetags/glossary.py).
+A word without a full form is only listed on the glossary page.
+
+The glossary page itself belongs to the project, which serves it under the URL name
+:data:`PAGE_URL_NAME` (creteil_cls/urls.py imports it from here): core reverses it without
+knowing the project.
+
+The terms to mark are read from the shared ``pages`` cache (no query once cached, in every worker
+and instance, like the site's settings), and their patterns are compiled once per process
+(:func:`terms_for_marking`). A save or a delete of a term forgets the cached terms at once and
+again after the commit.
 """
 
+import functools
+import logging
 import re
 import unicodedata
+from typing import NamedTuple
 
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.html import escape
 
+from core.cache import CACHE_ERRORS
 from core.history import FrenchHistoricalRecords as HistoricalRecords
 
 VARIANT_SEPARATOR = ","
+# The URL name of the glossary page (``/glossaire/``), given to it by the project's URLconf.
+PAGE_URL_NAME = "glossary"
+CACHE_ALIAS = "pages"
+CACHE_KEY = "glossary-terms"
+# A safety net: terms cached by a request that read them just before a save live at most this long.
+CACHE_SECONDS = 300
+
+logger = logging.getLogger(__name__)
+
+
+def page_url():
+    """The glossary page's address (``/glossaire/``)."""
+    return reverse(PAGE_URL_NAME)
 
 
 class GlossaryTermQuerySet(models.QuerySet):
@@ -73,6 +101,9 @@ class GlossaryTerm(models.Model):
     def __str__(self):
         return self.term
 
+    def get_absolute_url(self):
+        return f"{page_url()}#{self.slug}"
+
     def clean(self):
         super().clean()
         if any(not variant for variant in self.variant_list()):
@@ -104,16 +135,76 @@ _TAG = re.compile(r"(<[^>]*>)")
 _NO_MARK_TAGS = ("a", "abbr")
 
 
+@functools.lru_cache(maxsize=1024)
 def _pattern(spellings):
+    """The pattern of a term's spellings (a tuple), compiled once per process."""
     # Longest first, so that « AP-HP » wins over « AP »; a word character or hyphen on either side
     # means another word (« CSSS », « pré-CSS »).
     alternatives = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
 
 
+class MarkedTerm(NamedTuple):
+    """What marking needs of a term: kept in the shared cache (a plain tuple, not a model row)."""
+
+    slug: str
+    expansion: str
+    spellings: tuple
+
+
 def compile_terms(terms):
     """[(term, compiled pattern)] for :func:`mark_terms`, from ``GlossaryTerm``s (or alike)."""
-    return [(term, _pattern(term.spellings())) for term in terms if term.term.strip()]
+    return [(term, _pattern(tuple(term.spellings()))) for term in terms if term.term.strip()]
+
+
+def _cache():
+    return caches[CACHE_ALIAS]
+
+
+def terms_for_marking():
+    """[(term, compiled pattern)] of the terms with a full form, for :func:`mark_terms`.
+
+    From the shared cache when it holds them (no query), else one query; each pattern is compiled
+    once per process. A cache outage costs the query, never the page.
+    """
+    try:
+        cached = _cache().get(CACHE_KEY)
+    except CACHE_ERRORS as error:
+        logger.warning("Cache injoignable (%s) : termes du glossaire lus en base", type(error).__name__)
+        cached = None
+    if not isinstance(cached, tuple):
+        cached = tuple(
+            MarkedTerm(term.slug, term.expansion, tuple(term.spellings()))
+            for term in GlossaryTerm.objects.for_marking()
+            if term.term.strip()
+        )
+        try:
+            _cache().set(CACHE_KEY, cached, CACHE_SECONDS)
+        except CACHE_ERRORS as error:
+            logger.warning("Cache injoignable (%s) : termes du glossaire non gardés", type(error).__name__)
+    return [(term, _pattern(term.spellings)) for term in cached]
+
+
+def clear_cached_terms():
+    """Forget the cached terms: the next page reads them again."""
+    try:
+        _cache().delete(CACHE_KEY)
+    except CACHE_ERRORS as error:
+        logger.warning("Cache injoignable (%s) : termes du glossaire non oubliés", type(error).__name__)
+
+
+def forget_terms(**kwargs):
+    """Signal receiver: forget the cached terms now, and again once the transaction commits.
+
+    Again after the commit, so that a page rendered by another request between the two (from the
+    terms before the commit) cannot keep the old terms in the cache.
+    """
+    clear_cached_terms()
+    transaction.on_commit(clear_cached_terms, robust=True)
+
+
+models.signals.post_save.connect(forget_terms, sender=GlossaryTerm, dispatch_uid="glossary-terms-save")
+models.signals.post_delete.connect(forget_terms, sender=GlossaryTerm, dispatch_uid="glossary-terms-delete")
 
 
 def mark_terms(html, compiled_terms, seen, page_url):

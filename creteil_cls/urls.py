@@ -3,6 +3,7 @@ from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import include, path
 
 from core.cache import public_page
+from core.glossary import PAGE_URL_NAME as GLOSSARY_URL_NAME
 from staff.admin_site import two_factor_urls
 
 from . import views
@@ -13,7 +14,7 @@ urlpatterns = [
     path("le-cls/", views.about, name="about"),
     path("recherche/", views.search, name="search"),
     path("plan-du-site/", views.site_plan, name="site_plan"),
-    path("glossaire/", views.glossary, name="glossary"),
+    path("glossaire/", views.glossary, name=GLOSSARY_URL_NAME),
     path(
         "contact/",
         views.StaticPageView.as_view(template_name="pages/contact.html", breadcrumb="Contact"),

@@ -8,7 +8,7 @@ a way in left without a link is not shown. « Près de chez moi » lists the qua
 a quartier include those of the whole city, so none of its links is empty.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -75,14 +75,14 @@ def _action_links(slugs):
     return {action.slug: action.get_absolute_url() for action in actions}
 
 
-def _filter_links(model, parameter, slugs):
-    """The list of actions of each theme (or audience) that has published actions."""
-    rows = (
-        model.objects.filter(slug__in=slugs)
-        .annotate(published_actions=Count("actions", filter=Q(actions__published=True)))
-        .filter(published_actions__gt=0)
-        .values_list("slug", flat=True)
-    )
+def _filter_links(model, field, parameter, slugs):
+    """The list of actions of each theme (or audience) that has published actions.
+
+    ``field`` is the action's field that holds them (``themes``, ``audiences``): what « published »
+    means is the actions' own rule, ``Action.objects.published()``.
+    """
+    published = Action.objects.published().filter(**{field: OuterRef("pk")})
+    rows = model.objects.filter(Exists(published), slug__in=slugs).values_list("slug", flat=True)
     list_url = reverse("actions:list")
     return {slug: f"{list_url}?{urlencode({parameter: slug})}" for slug in rows}
 
@@ -96,8 +96,8 @@ def ways_in():
                 wanted[kind].add(target)
     urls = {
         "action": _action_links(wanted["action"]),
-        "theme": _filter_links(Theme, "theme", wanted["theme"]),
-        "audience": _filter_links(Audience, "public", wanted["audience"]),
+        "theme": _filter_links(Theme, "themes", "theme", wanted["theme"]),
+        "audience": _filter_links(Audience, "audiences", "public", wanted["audience"]),
     }
     resolved = []
     for way in WAYS_IN:

@@ -259,6 +259,8 @@ def _filter_hint(filterset):
             shown = formats.date_format(value, "j F Y")
         elif hasattr(field, "choices") and not hasattr(field, "queryset"):
             shown = dict(field.choices).get(value, value)
+        elif hasattr(field, "label_from_instance"):
+            shown = field.label_from_instance(value)  # as the page's filter names it
         else:
             shown = value
         hints.append(f"{field.label} : {shown}")

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from actions.filters import AxisFilter
 from actions.models import Action, Audience, Axis, Neighbourhood, Theme
 
 from .enums import AccessibilityNeed, Period
@@ -42,7 +43,7 @@ class EventFilter(django_filters.FilterSet):
     )
     du = django_filters.DateFilter(label="Du", method="filter_from", widget=DateInput())
     au = django_filters.DateFilter(label="Au", method="filter_to", widget=DateInput())
-    axe = django_filters.ModelChoiceFilter(
+    axe = AxisFilter(
         label="Axe",
         field_name="action__axis",
         to_field_name="slug",

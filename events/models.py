@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import Action, Audience, Neighbourhood
+from actions.models import Action, Audience, Neighbourhood, audiences_in_sentence
 from core.fields import page_address_field
 from core.history import FrenchHistoricalRecords as HistoricalRecords
 from core.images import SanitizedImageField
@@ -264,6 +264,11 @@ class Event(SearchableModel):
     def for_whom(self):
         """The audiences the event is for: its own, or else its action's (none: everyone)."""
         return list(self.audiences.all()) or list(self.action.audiences.all())
+
+    @property
+    def for_whom_in_sentence(self):
+        """For whom, as it reads inside a sentence: « Pour qui : enfants, parents et futurs parents »."""
+        return audiences_in_sentence(self.for_whom)
 
     @property
     def is_cancelled(self):

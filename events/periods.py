@@ -29,3 +29,16 @@ def period_days(period, today):
         first = today.replace(day=1)
         return first, first + datetime.timedelta(days=days_in_month)
     return None
+
+
+def months_between(first, last, limit=2):
+    """[(year, month)] of the months from day ``first`` to day ``last`` (included), at most ``limit``.
+
+    A weekend from Saturday 31 October to Sunday 1 November is in two months: both are given.
+    """
+    months = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month) and len(months) < limit:
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months

@@ -29,6 +29,7 @@ from . import formatting
 from .enums import EventStatus, Period
 from .filters import EventFilter
 from .models import Event, Place
+from .periods import months_between
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 # The periods offered as one-tap choices above the agenda's results.
@@ -120,10 +121,25 @@ class EventListView(PublicPageMixin, BreadcrumbsMixin, ForgivingPaginationMixin,
         context["feed_url"] = feed
         context["webcal_url"] = f"webcal://{self.request.get_host()}{feed}"
 
-        today = timezone.localdate(self.now, timezone.get_default_timezone())
-        context["this_month_url"] = _month_url(today.year, today.month)
-        context["this_month"] = dates.french_month(today.year, today.month)
+        context["calendar_months"] = self.calendar_months(context.get("period_range"), date_range)
         return context
+
+    def calendar_months(self, period_range, date_range):
+        """[(label, url)] of the month calendars of the days the list shows: this month without
+        dates; the weekend's month for « Ce week-end », and both months of a weekend across two."""
+        today = timezone.localdate(self.now, timezone.get_default_timezone())
+        if period_range:
+            first, last = period_range
+            first = min(max(first, today), last)  # a period lists what is not over yet
+        elif date_range:
+            first, last = date_range
+        else:
+            first = last = today
+        return [
+            (dates.french_month(year, month), url)
+            for year, month in months_between(first, last)
+            if (url := _month_url(year, month)) is not None
+        ]
 
     def choice_url(self, query, **params):
         """The agenda's URL with the current filters and ``params`` set, at its results."""
@@ -354,7 +370,6 @@ class EventDetailView(PublicPageMixin, BreadcrumbsMixin, PublishedOrStaffPreview
         url = settings.SITE_URL + event.get_absolute_url()
         phrase = formatting.event_when(event)
         context["when"] = phrase
-        context["audiences"] = event.for_whom
         context["partners"] = self.partners(event.action)
         context["absolute_url"] = url
         context["json_ld"] = json_ld_script_content(event_json_ld(event, url))

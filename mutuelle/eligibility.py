@@ -17,10 +17,10 @@ scale's amount per extra person. The prices come from the published offer's form
 """
 
 import datetime
-import enum
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -37,10 +37,13 @@ RESOURCE_KINDS = (
 )
 
 
-class Orientation(enum.StrEnum):
-    CSS_FREE = "css_sans_participation"
-    CSS_CONTRIBUTION = "css_avec_participation"
-    MUTUELLE = "mutuelle_communale"
+class Orientation(models.TextChoices):
+    """The answer, labelled in residents' words: « CSS gratuite », as they know it, rather than the
+    Assurance maladie's « CSS sans participation financière »."""
+
+    CSS_FREE = "css_gratuite", "CSS gratuite"
+    CSS_CONTRIBUTION = "css_avec_participation", "CSS avec participation financière"
+    MUTUELLE = "mutuelle_communale", "mutuelle communale"
 
 
 class ScaleUnusable(Exception):

@@ -71,3 +71,23 @@ def site_settings_cache(request):
             get_site_settings()
     yield
     clear_cached_site_settings()
+
+
+@pytest.fixture(autouse=True)
+def glossary_terms_cache(request):
+    """Each test starts with the glossary's terms read afresh, then cached, as on a running site.
+
+    The terms are cached across requests (core/glossary.py): terms left by another test (whose
+    rows were rolled back without a signal) must not leak, and a test's first page must not pay
+    the one query that every later page saves, or the query budgets would count it.
+    """
+    from core.glossary import clear_cached_terms, terms_for_marking
+
+    clear_cached_terms()
+    uses_db = request.node.get_closest_marker("django_db") or "django_db_setup" in request.fixturenames
+    if uses_db:
+        request.getfixturevalue("django_db_setup")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            terms_for_marking()
+    yield
+    clear_cached_terms()

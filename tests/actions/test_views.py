@@ -3,10 +3,10 @@ import re
 import pytest
 
 from actions.enums import ActionStatus
-from actions.models import Action
+from actions.models import Action, Axis
 from tests.actions.factories import ActionFactory, AudienceFactory, NeighbourhoodFactory, ThemeFactory, axis
 from tests.events.factories import EventFactory
-from tests.helpers import assert_not_found_page, count_queries, h1s_of, paris_datetime
+from tests.helpers import assert_not_found_page, count_queries, h1s_of, paris_datetime, squash, title_of
 from tests.partners.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -149,6 +149,23 @@ def test_filter_form_works_without_javascript(client):
     for name in ("q", "axe", "theme", "public", "quartier", "statut"):
         assert f'name="{name}"' in body
     assert 'for="id_axe"' in body
+
+
+@pytest.mark.parametrize("url", ["/actions/", "/agenda/"])
+def test_axis_filter_offers_the_axes_by_their_names_not_their_numbers(client, url):
+    body = client.get(url).content.decode()
+    select = re.search(r'<select name="axe".*?</select>', body, re.S).group(0)
+    options = [squash(text) for text in re.findall(r"<option[^>]*>(.*?)</option>", select, re.S)]
+    assert options == ["Tous les axes", *(axis.name for axis in Axis.objects.order_by("number"))]
+    assert "Axe 1" not in select
+
+
+def test_axis_page_names_the_other_axes_by_their_names(client):
+    body = client.get(axis(3).get_absolute_url()).content.decode()
+    nav = body[body.index('id="autres-axes"') :]
+    assert f'{axis(1).name}<span class="visually-hidden"> (axe 1)</span></a>' in nav
+    assert "Axe 1 :" not in nav
+    assert title_of(body) == f"{axis(3).name} (axe 3 du CLS) | CLS Créteil"
 
 
 def test_action_detail(client):

@@ -65,7 +65,7 @@ def test_the_answer_from_a_monthly_income(new_context, site_url, cls_content, wi
     expect(result).to_contain_text("13 957 € par an (dépassé)")
     expect(result).to_contain_text("En vigueur depuis le 1er avril 2025")
     expect(result.get_by_role("region", name="Formule Essentiel")).to_contain_text("Vous économiseriez 612 € par an")
-    expect(result).not_to_contain_text("CSS sans participation est")
+    expect(result).not_to_contain_text("CSS gratuite est")
     # The answers stay in the form, to change them.
     expect(field(page, "Votre âge")).to_have_value("30")
     expect(field(page, "Salaires, par mois")).to_have_value("1 500")
@@ -106,7 +106,8 @@ def test_the_orientation_without_javascript(new_context, site_url, cls_content):
 
     answer(page, ages=[45, 43, 12], salaries="1 400", pensions="600", premium="95")
 
-    result = page.get_by_role("region", name=re.compile("^La CSS avec participation est probablement pour vous"))
+    answer_heading = "^La CSS avec une participation de 36 € par mois pour le foyer est probablement pour vous"
+    result = page.get_by_role("region", name=re.compile(answer_heading))
     expect(result).to_contain_text("Total pour le foyer : 36 € par mois")
     expect(result).to_contain_text("vous économiseriez 708 € par an")
     expect(result.get_by_role("button", name="Imprimer ce résumé")).to_be_hidden()

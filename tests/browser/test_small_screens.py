@@ -405,3 +405,20 @@ def test_agenda_has_no_axe_violation_with_the_disclosure_folded_and_open(new_con
             if results.violations_count:
                 reports.append(f"== {viewport['width']} px, {path}\n{results.generate_report()}")
     assert not reports, "\n\n".join(reports)
+
+
+def test_search_results_start_in_the_first_screen_of_a_phone(new_context, site_url, cls_content):
+    page = new_context(viewport=PHONE).new_page()
+    open_page(page, site_url("/recherche/?q=vaccin"))
+    # The number of results and the first result are seen without scrolling (header and menu above them).
+    count = page.locator("#resultats").bounding_box()
+    assert count["y"] + count["height"] <= PHONE["height"], count
+    first = page.locator(".search-results a").first
+    expect(first).to_be_in_viewport()
+    box = first.bounding_box()
+    assert 0 <= box["y"] < PHONE["height"], box
+    # One search form on the page, the page's own, with its visible label; other pages keep the header's.
+    expect(page.get_by_role("search")).to_have_count(1)
+    expect(page.get_by_label("Que cherchez-vous ?")).to_have_value("vaccin")
+    open_page(page, site_url("/partenaires/"))
+    expect(page.get_by_role("banner").get_by_role("search", name="Rechercher sur le site")).to_be_visible()

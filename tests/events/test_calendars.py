@@ -377,6 +377,7 @@ def test_filtered_feed_says_so_in_its_name(client, filter_world):
     name = str(calendar["X-WR-CALNAME"])
     assert name.startswith("Agenda du CLS de Créteil – ")
     assert axis(3).name in name and "Gratuit" in name
+    assert "Axe 3" not in name  # the axis as the agenda's filter names it
 
 
 def test_feed_ignores_past_period(client):

@@ -7,9 +7,10 @@ import re
 import pytest
 from django.utils import timezone
 
+from actions.models import Audience, audiences_in_sentence
 from events.enums import Period
 from events.models import Event
-from events.periods import period_days
+from events.periods import months_between, period_days
 from events.views import EventListView
 from tests.actions.factories import ActionFactory, AudienceFactory, NeighbourhoodFactory
 from tests.events.factories import EventFactory, PlaceFactory
@@ -235,7 +236,8 @@ def test_each_event_in_a_list_says_for_whom_it_is(client, monkeypatch):
             for card in cards
         }
 
-    expected = {"Pour les seniors": "Seniors", "Par son action": "Parents, Seniors", "Ouvert": "tout le monde"}
+    # Inside the sentence « Pour qui : … », the audiences' names are not capitalised.
+    expected = {"Pour les seniors": "seniors", "Par son action": "parents, seniors", "Ouvert": "tout le monde"}
     assert for_whom(client.get("/agenda/").content.decode()) == expected
     # The place's page too (its upcoming events, by the real clock: move them after now).
     Event.objects.update(
@@ -291,3 +293,89 @@ def test_event_page_without_place_or_audience_says_so_before_the_description(cli
 def test_event_page_query_count_with_audiences(client):
     event = EventFactory(audiences=[AudienceFactory(), AudienceFactory()])
     assert count_queries(client, event.get_absolute_url()) <= 5
+
+
+# The month calendar beside the list: the month of the days it shows ---------------------------
+
+
+def calendar_links(client, **params):
+    """[(text, href)] of the « Calendrier du mois » links of /agenda/."""
+    body = client.get("/agenda/", params).content.decode()
+    return [
+        (squash(text), href)
+        for href, text in re.findall(r'<a href="(/agenda/\d{4}/\d{2}/)">(Calendrier du mois[^<]*)</a>', body)
+    ]
+
+
+@pytest.mark.django_db
+def test_the_weekend_leads_to_the_calendar_of_the_weekends_month(client, monkeypatch):
+    # Monday 30 November 2026: the coming weekend is Saturday 5 and Sunday 6 December.
+    freeze(monkeypatch, paris_datetime(2026, 11, 30, 12))
+    assert calendar_links(client, periode="week-end") == [("Calendrier du mois : décembre 2026", "/agenda/2026/12/")]
+    # Without a period: this month.
+    assert calendar_links(client) == [("Calendrier du mois : novembre 2026", "/agenda/2026/11/")]
+
+
+@pytest.mark.django_db
+def test_a_weekend_across_two_months_leads_to_both_calendars(client, monkeypatch):
+    # Thursday 29 October 2026: the weekend is Saturday 31 October and Sunday 1 November.
+    freeze(monkeypatch, paris_datetime(2026, 10, 29, 12))
+    assert calendar_links(client, periode="week-end") == [
+        ("Calendrier du mois : octobre 2026", "/agenda/2026/10/"),
+        ("Calendrier du mois : novembre 2026", "/agenda/2026/11/"),
+    ]
+    # On that Sunday, Saturday is over: the list shows Sunday, in November.
+    freeze(monkeypatch, paris_datetime(2026, 11, 1, 12))
+    assert calendar_links(client, periode="week-end") == [("Calendrier du mois : novembre 2026", "/agenda/2026/11/")]
+
+
+@pytest.mark.django_db
+def test_this_month_at_its_end_and_chosen_dates_lead_to_their_months(client, monkeypatch):
+    freeze(monkeypatch, MONTH_END)  # « Ce mois-ci » on 28 March: the next 30 days, into April
+    assert [href for _, href in calendar_links(client, periode="mois")] == ["/agenda/2026/03/", "/agenda/2026/04/"]
+    assert [href for _, href in calendar_links(client, du="2026-06-10", au="2026-06-12")] == ["/agenda/2026/06/"]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        (day(3, 14), day(3, 15), [(2026, 3)]),
+        (day(10, 31), day(11, 1), [(2026, 10), (2026, 11)]),
+        (day(12, 26), day(1, 2, year=2027), [(2026, 12), (2027, 1)]),
+        (day(1, 1), day(12, 31), [(2026, 1), (2026, 2)]),  # at most two
+    ],
+)
+def test_months_between(first, last, expected):
+    assert months_between(first, last) == expected
+
+
+@pytest.mark.django_db
+def test_event_page_lists_its_audiences_as_a_sentence(client):
+    event = EventFactory(
+        audiences=[
+            AudienceFactory(name="Enfants", slug="enfants"),
+            AudienceFactory(name="Parents et futurs parents", slug="parents"),
+            AudienceFactory(name="MDPH et aidants", slug="mdph"),
+        ]
+    )
+    text = squash(client.get(event.get_absolute_url()).content.decode().split('id="contenu"')[1])
+    assert "Pour qui ? Enfants, MDPH et aidants, parents et futurs parents Comment participer ?" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Parents et futurs parents", "parents et futurs parents"),
+        ("Tous publics", "tous publics"),
+        ("Écoliers", "écoliers"),
+        ("LGBT+ et alliés", "LGBT+ et alliés"),  # an acronym keeps its capitals
+        ("", ""),
+    ],
+)
+def test_an_audience_reads_right_inside_a_sentence(name, expected):
+    assert Audience(name=name).in_sentence == expected
+
+
+def test_audiences_in_a_sentence_say_everyone_when_there_is_none():
+    assert audiences_in_sentence([]) == "tout le monde"
+    assert audiences_in_sentence([Audience(name="Seniors"), Audience(name="Femmes")]) == "seniors, femmes"

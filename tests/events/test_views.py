@@ -14,7 +14,7 @@ from events.models import Event
 from events.views import EventListView
 from tests.actions.factories import ActionFactory, AudienceFactory, NeighbourhoodFactory, ThemeFactory, axis
 from tests.events.factories import EventFactory, PlaceFactory
-from tests.helpers import assert_not_found_page, count_queries, paris_datetime
+from tests.helpers import assert_not_found_page, count_queries, paris_datetime, squash
 from tests.partners.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -924,3 +924,11 @@ def test_place_page_query_count_does_not_grow_with_events(client):
     assert many <= 5  # the place, its events, and their audiences and their actions' (two prefetches)
     body = client.get(place.get_absolute_url()).content.decode()
     assert f'href="/agenda/?lieu={place.slug}"' in body
+
+
+def test_event_page_names_its_axis_by_its_name_not_its_number(client):
+    event = EventFactory(action=ActionFactory(axis=axis(3)))
+    body = client.get(event.get_absolute_url()).content.decode()
+    badge = re.search(r'<a class="axis-badge[^"]*"\s+href="[^"]*">(.*?)</a>', body, re.S).group(1)
+    assert squash(badge) == axis(3).name
+    assert "Axe 3 :" not in body

@@ -380,10 +380,10 @@ def test_the_answer_shows_the_total_used_the_ceiling_and_the_scale(client, scale
 
     assert response.status_code == 200
     assert "La mutuelle communale est faite pour vous" in text
-    assert "CSS gratuite" not in text and "probablement pour vous" not in text
+    assert "La CSS gratuite" not in text and "probablement pour vous" not in text
     assert "Salaires : 1\u00a0500 € par mois" in text
     assert "1\u00a0500 € par mois × 12 mois = 18\u00a0000 € sur 12 mois" in text
-    assert "CSS avec participation : 13\u00a0957 € par an (dépassé) pour un foyer de 1 personne" in text
+    assert "CSS avec participation financière : 13\u00a0957 € par an (dépassé) pour un foyer de 1 personne" in text
     assert "En vigueur depuis le 1er avril 2025" in text
     assert "Formule Essentiel Vous (30 ans) : 29 € Total : 29 € par mois Vous économiseriez 612 € par an" in text
     assert "Formule Renfort Vous (30 ans) : 63 € Total : 63 € par mois Vous économiseriez 204 € par an" in text
@@ -396,22 +396,22 @@ def test_the_css_contribution_of_each_member_and_the_household(client, scale):
     body = post(client, data).content.decode()
     text = squash(body)
 
-    assert "La CSS avec participation est probablement pour vous : 36 € par mois pour le foyer" in text
+    assert "La CSS avec une participation de 36 € par mois pour le foyer est probablement pour vous" in text
     assert "Vous (45 ans) : 14 € par mois" in text and "Personne 2 (43 ans) : 14 € par mois" in text
     assert "Personne 3 (12 ans) : 8 € par mois" in text and "Total pour le foyer : 36 € par mois" in text
     assert "vous économiseriez 708 € par an" in text
     assert "2\u00a0000 € par mois × 12 mois = 24\u00a0000 € sur 12 mois" in text
-    assert "CSS sans participation : 18\u00a0609 € par an (dépassé) ; CSS avec participation : 25\u00a0123 €" in text
+    assert "CSS gratuite : 18\u00a0609 € par an (dépassé) ; CSS avec participation financière : 25\u00a0123 €" in text
     assert f'href="{reverse("mutuelle:request")}?foyer=3">demandez à être rappelé(e)</a>' in body
 
 
 def test_the_free_css_and_the_yearly_total_said_plainly(client, scale):
     text = squash(post(client, {"age_1": "70", "age_2": "68", "yearly_total": "15 000"}).content.decode())
 
-    assert "La CSS sans participation est probablement pour vous" in text
+    assert "La CSS gratuite est probablement pour vous" in text
     assert "gratuite pour chaque personne du foyer : 0 € par mois" in text
     assert "Le total sur 12 mois que vous avez indiqué : 15\u00a0000 €" in text
-    assert "CSS sans participation : 15\u00a0508 € par an pour un foyer de 2 personnes" in text
+    assert "CSS gratuite : 15\u00a0508 € par an pour un foyer de 2 personnes" in text
 
 
 def test_a_mutuelle_dearer_than_the_current_cover_says_so(client, scale, offer):
@@ -422,7 +422,26 @@ def test_a_mutuelle_dearer_than_the_current_cover_says_so(client, scale, offer):
 
 def test_rsa_answer(client, scale):
     text = squash(post(client, {"age_1": "30", "receives_rsa": "on"}).content.decode())
-    assert "La CSS sans participation est probablement pour vous" in text and "Avec le RSA" in text
+    assert "La CSS gratuite est probablement pour vous" in text and "Avec le RSA" in text
+    assert "la CSS gratuite vous est ouverte sans autre calcul" in text
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"age_1": "30", "receives_rsa": "on"},
+        {"age_1": "70", "age_2": "68", "yearly_total": "15 000"},
+        {"age_1": "45", "age_2": "43", "age_3": "12", "salaries": "1 400", "other": "600"},
+        {"age_1": "30", "salaries": "1 500"},
+    ],
+)
+def test_the_css_is_named_as_residents_know_it(client, scale, offer, data):
+    """« CSS gratuite », never the Assurance maladie's « sans participation »; the other case says
+    « avec participation financière »."""
+    text = squash(post(client, data).content.decode())
+    assert "sans participation" not in text
+    assert "avec participation" not in text.replace("avec participation financière", "")
+    assert "CSS gratuite" in text  # the answer or the ceilings' table
 
 
 SENSITIVE = {"age_1": "37", "age_2": "36", "salaries": "1 537,25", "pensions": "211", "current_premium": "93"}

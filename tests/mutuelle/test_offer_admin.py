@@ -290,7 +290,7 @@ def test_loaded_content_makes_the_pages_work(client):
     assert "Permanence" in home  # the agenda's content brings the mutuelle's permanences
     household = {f"age_{n}": age for n, age in enumerate(["40", "38", "12", "9", "3"], start=1)}
     answer = client.post(reverse("mutuelle:eligibility"), {**household, "yearly_total": "25846"})
-    assert "La CSS sans participation est probablement pour vous" in answer.content.decode()
+    assert "La CSS gratuite est probablement pour vous" in answer.content.decode()
     answer = client.post(reverse("mutuelle:eligibility"), {**household, "salaries": "3000"})
     assert "Formule Renfort" in answer.content.decode()  # above the ceilings: the seeded prices
 

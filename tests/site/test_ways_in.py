@@ -9,9 +9,11 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.glossary import GlossaryTerm, compile_terms, mark_terms
+from core.glossary import GlossaryTerm, compile_terms, mark_terms, terms_for_marking
 from tests.actions.factories import ActionFactory, AudienceFactory, NeighbourhoodFactory, ThemeFactory, axis
 from tests.events.factories import EventFactory, PlaceFactory
 from tests.helpers import count_queries, h1s_of, squash, title_of
@@ -107,6 +109,25 @@ def test_a_way_in_whose_content_is_gone_loses_that_link_not_the_page(client):
     assert "Santé mentale" not in ways
     assert "Dépistages et vaccins" not in ways
     assert "?theme=" not in ways
+
+
+def test_the_ways_in_follow_the_actions_publication_rule(monkeypatch):
+    """« Published » has one home, ``Action.objects.published()``: a theme or an audience whose only
+    actions that rule leaves out is no link, whatever the ``published`` box says."""
+    from actions.models import ActionQuerySet
+    from creteil_cls.ways_in import ways_in
+
+    ThemeFactory(slug="depistage-des-cancers", name="Dépistage").actions.add(ActionFactory(title="Hors règle"))
+    AudienceFactory(slug="parents-et-futurs-parents", name="Parents").actions.add(ActionFactory(title="Hors règle 2"))
+    links = [url for way in ways_in() for _label, url in way["links"]]
+    assert "/actions/?theme=depistage-des-cancers" in links
+    assert "/actions/?public=parents-et-futurs-parents" in links
+
+    rule = ActionQuerySet.published
+    monkeypatch.setattr(ActionQuerySet, "published", lambda self: rule(self).exclude(title__startswith="Hors règle"))
+    links = [url for way in ways_in() for _label, url in way["links"]]
+    assert "/actions/?theme=depistage-des-cancers" not in links
+    assert "/actions/?public=parents-et-futurs-parents" not in links
 
 
 def test_home_links_the_mutuelle_pages_not_only_the_action(client):
@@ -404,7 +425,14 @@ def test_event_page_marks_terms_too(client, cls_content):
     assert main.count('href="/glossaire/#css"') == 1
 
 
-def test_terms_are_read_once_per_page(client, django_assert_max_num_queries):
+def glossary_queries(client, url):
+    """The SQL queries of a GET of ``url`` that read the glossary's terms."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in queries if GlossaryTerm._meta.db_table in query["sql"]]
+
+
+def test_terms_are_read_at_most_once_per_page_whatever_their_number(client):
     for index in range(20):
         GlossaryTerm.objects.create(term=f"SIG{index}", slug=f"sig{index}", expansion=f"sigle {index}", definition=".")
     action = ActionFactory(body="Le SIG1 et le SIG2.", how_to_join="Le SIG3.")
@@ -413,7 +441,47 @@ def test_terms_are_read_once_per_page(client, django_assert_max_num_queries):
     action.save()
     body = client.get(action.get_absolute_url()).content.decode()
     assert body.count('class="glossary-term"') == 20
-    assert count_queries(client, action.get_absolute_url()) == few
+    assert count_queries(client, action.get_absolute_url()) <= few
+
+
+def test_terms_are_cached_across_pages_until_a_term_is_saved_or_deleted(client):
+    GlossaryTerm.objects.create(term="CSS", slug="css", expansion="complémentaire santé solidaire", definition=".")
+    action = ActionFactory(body="La CSS et le Cami.", how_to_join="Appelez le CCAS.")
+    url = action.get_absolute_url()
+
+    assert len(glossary_queries(client, url)) == 1
+    # The next pages read the terms from the cache and reuse the compiled patterns.
+    assert glossary_queries(client, url) == []
+    assert terms_for_marking()[0][1] is terms_for_marking()[0][1]
+
+    # A new term shows on the next page…
+    cami = GlossaryTerm.objects.create(
+        term="Cami", slug="cami", expansion="centre d’accueil médical initial", definition="."
+    )
+    body = client.get(url).content.decode()
+    assert 'href="/glossaire/#cami"><abbr title="centre d’accueil médical initial">Cami</abbr>' in body
+    # … so does a changed one…
+    cami.expansion = "centre d’accueil médical"
+    cami.save()
+    assert '<abbr title="centre d’accueil médical">Cami</abbr>' in client.get(url).content.decode()
+    # … and a deleted one is no longer marked.
+    cami.delete()
+    body = client.get(url).content.decode()
+    assert 'href="/glossaire/#cami"' not in body
+    assert 'href="/glossaire/#css"' in body
+
+
+def test_the_glossary_filter_is_core_machinery_that_links_the_page_by_its_url_name():
+    from django.template import engines
+
+    from core.glossary import PAGE_URL_NAME, page_url
+    from core.templatetags import glossary as core_glossary
+
+    libraries = engines["django"].engine.template_libraries
+    assert libraries["glossary"] is core_glossary.register
+    assert page_url() == reverse(PAGE_URL_NAME) == "/glossaire/"
+    term = GlossaryTerm(term="CSS", slug="css", expansion="x", definition=".")
+    assert term.get_absolute_url() == "/glossaire/#css"
 
 
 def test_escaped_text_stays_escaped_when_marked(client):
