@@ -208,3 +208,21 @@ def test_the_migration_turns_the_copies_into_the_ccas_mode_and_leaves_the_rest(s
     migration.backwards(apps, None)
     copied.refresh_from_db()
     assert (copied.registration_with_ccas, copied.registration_phone) == (False, OLD)
+
+
+def test_a_place_without_street_address_says_it_is_to_confirm_on_the_event_page(client):
+    event = EventFactory(place=PlaceFactory(name="Espace Jean Ferrat", address=""))
+    body = squash(client.get(event.get_absolute_url()).content.decode())
+    assert "Où ? Espace Jean Ferrat Adresse à confirmer Combien ?" in body
+
+
+def test_the_contact_page_says_the_email_is_to_confirm_until_staff_enter_it(
+    client, site_settings, django_capture_on_commit_callbacks
+):
+    assert "Courriel À confirmer : appelez le service." in squash(client.get("/contact/").content.decode())
+    with django_capture_on_commit_callbacks(execute=True):
+        site_settings.ccas_email = "prevention-sante@example.org"
+        site_settings.save()
+    body = client.get("/contact/").content.decode()
+    assert 'href="mailto:prevention-sante@example.org"' in body
+    assert "Courriel À confirmer" not in squash(body)
