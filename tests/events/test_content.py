@@ -154,12 +154,14 @@ def test_mutuelle_permanences_recommend_calling_the_ccas():
 
 def test_the_loaders_never_copy_the_ccas_phone(settings):
     """The CCAS phone lives in the site's settings only: nothing loaded holds a copy of it."""
+    from actions.models import Action
     from core.glossary import GlossaryTerm
 
     load()
 
     assert Event.objects.filter(registration_with_ccas=True).count() >= 4
     assert not Event.objects.exclude(registration_phone="").exists()
+    assert not Action.objects.exclude(contact_phone="").exists()  # their pages give the CCAS of the settings
     texts = [
         *Event.objects.values_list("description", flat=True),
         *Place.objects.values_list("description", "accessibility_notes", "address", "phone"),
