@@ -24,11 +24,6 @@ from partners.models import Partner
 from .enums import ActionKind, ActionStatus
 from .models import Action, Audience, Axis, Neighbourhood, Objective, Theme
 
-CCAS_CONTACT = {
-    "contact_name": "CCAS de Créteil, service Prévention-Santé",
-    "contact_phone": settings.CCAS_PHONE,
-}
-
 OBJECTIVES = [
     {"number": 1, "text": "Faire plus de prévention, pour éviter les maladies ou les repérer tôt."},
     {"number": 2, "text": "Accompagner les personnes fragiles jusqu’aux soins dont elles ont besoin."},
@@ -724,8 +719,7 @@ def build_action(row, *, axes, today):
     fields["axis"] = axes[row["axis"]]
     lead = row.get("lead_partner")
     fields["lead_partner"] = Partner.objects.filter(slug=lead).first() if lead else None
-    for key, value in CCAS_CONTACT.items():
-        fields.setdefault(key, value)
+    # No contact of its own: the action's page gives the CCAS's, from the site's settings (never copied).
     if row.get("kind") == ActionKind.CAMPAIGN:
         fields["start_date"], fields["end_date"], fields["status"] = campaign_dates(row["campaign_month"], today)
     if "start_in_days" in row:

@@ -197,7 +197,13 @@ class Action(SearchableModel):
         related_name="led_actions",
     )
     partners = models.ManyToManyField(Partner, verbose_name="partenaires associés", blank=True, related_name="actions")
-    contact_name = models.CharField("contact", max_length=200, blank=True)
+    contact_name = models.CharField(
+        "contact",
+        max_length=200,
+        blank=True,
+        help_text="Laissez le contact vide si c’est le service Prévention-Santé du CCAS : la page donne alors "
+        "son nom et son téléphone tels qu’ils sont écrits dans « Réglages du site », toujours à jour.",
+    )
     contact_phone = models.CharField("téléphone du contact", max_length=30, blank=True)
     contact_email = models.EmailField("courriel du contact", blank=True)
     image = SanitizedImageField("image", upload_to="actions/", blank=True)

@@ -14,6 +14,9 @@ from django.db.models import Q
 from core.glossary import GlossaryTerm
 from core.history import CHANGE_REASON
 
+# The term beside which the glossary page gives the CCAS phone, from the site's settings.
+CCAS_TERM_SLUG = "ccas"
+
 TERMS = [
     {
         "slug": "ap-hp",
@@ -42,8 +45,9 @@ TERMS = [
         "slug": "ccas",
         "term": "CCAS",
         "expansion": "centre communal d’action sociale",
+        # No phone in the text: the glossary page gives the one of the site's settings beside it.
         "definition": "Le service social de la Ville. À Créteil, son service Prévention-Santé anime le contrat "
-        "local de santé et répond aux questions des habitants au 01 49 80 88 68.",
+        "local de santé et répond aux questions des habitants.",
     },
     {
         "slug": "chic",

@@ -21,6 +21,7 @@ from core.cache import PublicPageMixin, public_page
 from core.glossary import GlossaryTerm, initial_letter, sort_key
 from core.search import clean_query
 from creteil_cls.context_processors import site as site_context
+from creteil_cls.glossary_content import CCAS_TERM_SLUG
 from creteil_cls.search import search_sections
 from events.models import Event, Place
 from partners.models import Partner
@@ -100,7 +101,11 @@ def glossary(request):
     return render(
         request,
         "pages/glossaire.html",
-        {"letters": list(letters.items()), "breadcrumbs": [("Glossaire", None)]},
+        {
+            "letters": list(letters.items()),
+            "ccas_term_slug": CCAS_TERM_SLUG,
+            "breadcrumbs": [("Glossaire", None)],
+        },
     )
 
 

@@ -169,8 +169,19 @@ class EventAdmin(SearchableAdminMixin, PublishActionsMixin, ViewOnSiteColumnMixi
         (
             "Pour qui et inscription",
             {
-                "fields": ["audiences", "registration", "registration_url", "registration_phone", "is_free", "price"],
-                "description": "Une inscription obligatoire demande un lien ou un numéro de téléphone.",
+                "fields": [
+                    "audiences",
+                    "registration",
+                    "registration_with_ccas",
+                    "registration_url",
+                    "registration_phone",
+                    "is_free",
+                    "price",
+                ],
+                "description": "Comment s’inscrire : auprès du CCAS (cochez la case : le site affiche le "
+                "téléphone, l’adresse et les horaires du CCAS écrits dans « Réglages du site », toujours à "
+                "jour), par un lien, ou par le téléphone d’un autre organisateur. Une inscription obligatoire "
+                "demande l’un des trois.",
             },
         ),
         ("Statut", {"fields": ["status", "status_note"]}),

@@ -25,6 +25,7 @@ from django.views.decorators.http import condition, require_safe
 
 from core.cache import PublicPageMixin, public_page
 from core.rich_text import clean_html, plain_text
+from core.site_settings import get_site_settings
 
 from .enums import EventStatus, Registration
 from .filters import EventFilter
@@ -75,11 +76,24 @@ def _location(event):
     return ", ".join(part for part in (place.name, place.address) if part)
 
 
-def _registration(event):
+def _registration(event, site_settings):
     if event.registration == Registration.NONE:
         return Registration.NONE.label
-    means = " ou ".join(part for part in (event.registration_url, event.registration_phone) if part)
+    phone = event.registration_phone_number(site_settings)
+    if event.registration_with_ccas:
+        phone = f"auprès du CCAS au {phone}"
+    means = " ou ".join(part for part in (event.registration_url, phone) if part)
     return f"{event.get_registration_display()} : {means}" if means else event.get_registration_display()
+
+
+def _settings_stamps():
+    """The CCAS phone that the files give (« auprès du CCAS ») and when the site's settings changed.
+
+    In the ETags and the Last-Modified dates: a calendar that polls gets the new number once
+    the settings change, not a « 304 Not Modified ».
+    """
+    site_settings = get_site_settings()
+    return site_settings.phone, site_settings.updated_at
 
 
 def _price(event):
@@ -102,7 +116,7 @@ def _uid_host(request):
     return split_domain_port(host)[0] or host
 
 
-def _description(event, url):
+def _description(event, url, site_settings):
     """What the calendar entry says: the event, then how to join it, then the link back."""
     # The description is the editor's rich text: a calendar shows text, links as « text (address) ».
     intro = [line for line in (_status_line(event), plain_text(event.description, links=True)) if line]
@@ -110,7 +124,7 @@ def _description(event, url):
     if event.place is not None:
         details.append(f"Où : {_location(event)}")
     details += [
-        f"Inscription : {_registration(event)}",
+        f"Inscription : {_registration(event, site_settings)}",
         f"Tarif : {_price(event)}",
         f"Action : {event.action.title}",
         f"Plus d’informations : {url}",
@@ -118,7 +132,7 @@ def _description(event, url):
     return "\n\n".join(part for part in ("\n\n".join(intro), "\n".join(details)) if part)
 
 
-def _vevent(event, request, host):
+def _vevent(event, request, host, site_settings):
     url = request.build_absolute_uri(event.get_absolute_url())
     vevent = icalendar.Event()
     vevent.add("UID", f"{event.uid}@{host}")
@@ -139,7 +153,7 @@ def _vevent(event, request, host):
         vevent.add("DTEND", timezone.localtime(event.end))
     vevent.add("STATUS", ICAL_STATUS.get(event.status, "CONFIRMED"))
     vevent.add("SUMMARY", TITLE_PREFIX.get(event.status, "") + event.title)
-    vevent.add("DESCRIPTION", _description(event, url))
+    vevent.add("DESCRIPTION", _description(event, url, site_settings))
     location = _location(event)
     if location:
         vevent.add("LOCATION", location)
@@ -185,8 +199,9 @@ def build_calendar(events, request, *, name=None, description=None, subscription
         calendar.add("SOURCE", request.build_absolute_uri(), parameters={"VALUE": "URI"})
     calendar.add_component(_vtimezone(events))
     host = _uid_host(request)
+    site_settings = get_site_settings()  # once for all the events: the CCAS phone of « auprès du CCAS »
     for event in events:
-        calendar.add_component(_vevent(event, request, host))
+        calendar.add_component(_vevent(event, request, host, site_settings))
     return calendar
 
 
@@ -211,7 +226,8 @@ def _freshness(events):
 
     The count of listed events changes when one is added, removed, unpublished or over; the
     newest modification among all events, actions and places catches edits, including those
-    that take an event out of the list (unpublishing it or its action).
+    that take an event out of the list (unpublishing it or its action). The site's settings
+    (cached, no query) give the CCAS phone of the events « auprès du CCAS ».
     """
     stamps = Event.objects.aggregate(
         count=Count("pk", filter=Q(pk__in=events.values("pk"))),
@@ -219,7 +235,8 @@ def _freshness(events):
         actions=Max("action__updated_at"),
         places=Max("place__updated_at"),
     )
-    return stamps, _newest(stamps["events"], stamps["actions"], stamps["places"])
+    stamps["ccas_phone"], stamps["settings"] = _settings_stamps()
+    return stamps, _newest(stamps["events"], stamps["actions"], stamps["places"], stamps["settings"])
 
 
 def _conditional(request, view, *, etag, last_modified):
@@ -234,9 +251,12 @@ def event_ics(request, slug):
     event = Event.objects.published().for_cards().defer(*SEARCH_COLUMNS).filter(slug=slug).first()
     if event is None:
         raise Http404("Aucun événement publié à cette adresse.")
-    last_modified = _newest(event.updated_at, event.action.updated_at, event.place and event.place.updated_at)
+    ccas_phone, settings_changed = _settings_stamps()
+    last_modified = _newest(
+        event.updated_at, event.action.updated_at, event.place and event.place.updated_at, settings_changed
+    )
     # The year: the VTIMEZONE covers this year too.
-    etag = _etag(request.get_host(), event.uid, event.sequence, last_modified, timezone.localdate().year)
+    etag = _etag(request.get_host(), event.uid, event.sequence, last_modified, timezone.localdate().year, ccas_phone)
 
     def respond(request):
         calendar = build_calendar([event], request)
@@ -341,8 +361,15 @@ class UpcomingEventsFeed(PublicPageMixin, Feed):
     def _upcoming(self):
         return Event.objects.published().upcoming().for_cards()
 
-    def items(self):
-        return self._upcoming().defer(*SEARCH_COLUMNS)[:RSS_SIZE]
+    def get_object(self, request, *args, **kwargs):
+        # The feed's « object »: the site's settings, read once for all the items.
+        return get_site_settings()
+
+    def items(self, site_settings):
+        events = list(self._upcoming().defer(*SEARCH_COLUMNS)[:RSS_SIZE])
+        for event in events:
+            event.registration_text = _registration(event, site_settings)
+        return events
 
     def item_title(self, item):
         # Escaped, as Django's own default title is: some readers render titles as HTML too.
@@ -356,7 +383,7 @@ class UpcomingEventsFeed(PublicPageMixin, Feed):
         parts.append(format_html("<p>Quand : {}</p>", event_when(item)))
         if item.place is not None:
             parts.append(format_html("<p>Où : {}</p>", _location(item)))
-        parts.append(format_html("<p>Inscription : {}<br>Tarif : {}</p>", _registration(item), _price(item)))
+        parts.append(format_html("<p>Inscription : {}<br>Tarif : {}</p>", item.registration_text, _price(item)))
         # RSS descriptions are HTML: the editor's text goes in sanitised, as on the event's page.
         description = clean_html(item.description)
         if description:

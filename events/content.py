@@ -2,7 +2,14 @@
 
 Places are plain data, identified by their slug, like the rest of the initial content. Only
 what the sources say is written: the Hôtel de Ville's address is known; for the other places
-only their quartier, and the editors complete the street, transport and accessibility.
+only their quartier, and the editors complete the street, transport and accessibility. A street
+address that no source gives (the two LAEP, the Cami, the Sami) is left empty: the pages say
+« adresse à confirmer » and give the CCAS phone.
+
+The CCAS phone is never copied into the content: it lives in the site's settings (« Réglages du
+site »), and the pages read it from there when they are shown. Events for which one registers
+with the CCAS get ``registration_with_ccas``; places without accessibility notes get the pages'
+own « appelez le CCAS au … » (with the settings' phone).
 
 Events are generated from ``SERIES`` (a Café psycho every second Thursday…) for the three
 months that follow the day of the run. Each one is identified by a slug made of the series
@@ -15,7 +22,6 @@ plausible, not announced ones: editors check them in the admin.
 
 import datetime
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -27,14 +33,9 @@ from .enums import Registration
 from .models import Event, Place
 from .services import LAST, add_months, french_public_holidays, nth_weekday
 
-CCAS_PHONE = settings.CCAS_PHONE
 WINDOW_MONTHS = 3
 
 MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY = range(7)
-
-ASK_THE_CCAS = (
-    f"Pour savoir comment accéder au lieu avec un handicap, appelez le CCAS Prévention-Santé au {CCAS_PHONE}."
-)
 
 PLACES = [
     {
@@ -43,29 +44,25 @@ PLACES = [
         "address": "Place Salvador-Allende, 94000 Créteil",
         "description": "La mairie de Créteil. À l’accueil, on vous indique la salle de la rencontre.",
         "public_transport": "Métro ligne 8, station Créteil – Préfecture.",
-        "accessibility_notes": ASK_THE_CCAS,
     },
     {
         "slug": "laep-la-habette",
         "name": "Lieu d’accueil enfants-parents de la Habette",
-        "address": "Quartier de la Habette, 94000 Créteil",
+        # No street address in the sources (only the quartier): « adresse à confirmer ».
         "neighbourhood": "la-habette",
         "actions": ["lieux-d-accueil-enfants-parents"],
         "description": "Ouvert depuis janvier 2023, le lieu d’accueil enfants-parents (LAEP) de la Habette reçoit "
-        "les enfants de moins de 4 ans avec un parent, et les futures mamans. Pour l’adresse exacte, appelez le "
-        f"CCAS Prévention-Santé au {CCAS_PHONE}.",
-        "accessibility_notes": ASK_THE_CCAS,
+        "les enfants de moins de 4 ans avec un parent, et les futures mamans.",
     },
     {
         "slug": "espace-jean-ferrat",
         "name": "Espace Jean Ferrat",
-        "address": "Quartier des Bleuets, 94000 Créteil",
+        # No street address in the sources (only the quartier): « adresse à confirmer ».
         "neighbourhood": "les-bleuets",
         "actions": ["lieux-d-accueil-enfants-parents"],
         "description": "Dans le quartier des Bleuets, l’Espace Jean Ferrat accueille depuis janvier 2023 un lieu "
         "d’accueil enfants-parents (LAEP), pour les enfants de moins de 4 ans avec un parent, et les futures "
-        f"mamans. Pour l’adresse exacte, appelez le CCAS Prévention-Santé au {CCAS_PHONE}.",
-        "accessibility_notes": ASK_THE_CCAS,
+        "mamans.",
     },
     {
         "slug": "marche-du-mont-mesly",
@@ -75,7 +72,6 @@ PLACES = [
         "actions": ["bilans-de-forme"],
         "description": "Le marché du quartier du Mont-Mesly, où des bilans de forme sont proposés lors de temps "
         "forts. Le stand se trouve parmi les étals.",
-        "accessibility_notes": ASK_THE_CCAS,
     },
     # The Cami and the Sami: what the sources say (FACTS.md); their address, phone and hours are not
     # known yet — left empty, the pages say « à confirmer » and send to the CCAS.
@@ -86,7 +82,6 @@ PLACES = [
         "description": "Ouvert le 29 janvier 2024, le Cami aide à voir un médecin vite, pour un problème qui n’est "
         "pas une urgence grave. Tout commence par un appel : sa ligne téléphonique est tenue par les professionnels "
         "de santé de la ville (CPTS). Quand aucun médecin n’est libre, elle vous oriente vers le Sami.",
-        "accessibility_notes": ASK_THE_CCAS,
     },
     {
         "slug": "sami-de-creteil",
@@ -95,7 +90,6 @@ PLACES = [
         "opening_hours": "Le soir, le week-end et les jours fériés : heures à confirmer",
         "description": "Quand les cabinets médicaux sont fermés, des médecins reçoivent au Sami les patients "
         "dont le problème de santé ne peut pas attendre, sans passer par les urgences de l’hôpital.",
-        "accessibility_notes": ASK_THE_CCAS,
     },
 ]
 
@@ -125,7 +119,7 @@ SERIES = [
         "hours": ((9, 0), (12, 0)),
         "audiences": ["tous-publics"],
         "registration": Registration.RECOMMENDED,
-        "registration_phone": CCAS_PHONE,
+        "registration_with_ccas": True,
         "description": "Un conseiller répond à vos questions sur la mutuelle communale : formules, prix, "
         "démarches. Il vérifie d’abord avec vous si vous avez droit à la complémentaire santé solidaire (CSS), "
         "gratuite ou à petit prix.\n\nApportez si possible votre carte Vitale et un justificatif de revenus. "
@@ -155,7 +149,7 @@ SERIES = [
         "hours": ((14, 0), (15, 30)),
         "audiences": ["enfants", "parents-et-futurs-parents"],
         "registration": Registration.RECOMMENDED,
-        "registration_phone": CCAS_PHONE,
+        "registration_with_ccas": True,
         "description": "Un atelier pour les enfants et leurs parents : les bons gestes du brossage, le sucre et "
         "les boissons sucrées, quand aller chez le dentiste. Gratuit.",
     },
@@ -168,7 +162,7 @@ SERIES = [
         "hours": ((14, 0), (16, 0)),
         "audiences": ["tous-publics", "parents-et-futurs-parents"],
         "registration": Registration.RECOMMENDED,
-        "registration_phone": CCAS_PHONE,
+        "registration_with_ccas": True,
         "description": "Des repères simples pour manger équilibré sans dépenser plus : composer un repas, lire une "
         "étiquette, limiter le sucre, le sel et le gras. Chacun peut partager ses astuces. Gratuit.",
     },
@@ -181,7 +175,7 @@ SERIES = [
         "hours": ((18, 30), (20, 0)),
         "audiences": ["parents-et-futurs-parents"],
         "registration": Registration.REQUIRED,
-        "registration_phone": CCAS_PHONE,
+        "registration_with_ccas": True,
         "description": "Une rencontre entre parents pour trouver la juste place des écrans à la maison : règles "
         "selon l’âge, autres activités, internet et réseaux sociaux. Sans jugement.\n\n"
         "Gratuit, sur inscription auprès du CCAS Prévention-Santé.",
@@ -371,7 +365,7 @@ def create_events(today):
             end=datetime.datetime.combine(day, datetime.time(end_hour, end_minute), tzinfo=tz),
             description=row["description"],
             registration=row.get("registration", Registration.NONE),
-            registration_phone=row.get("registration_phone", ""),
+            registration_with_ccas=row.get("registration_with_ccas", False),
         )
         event.full_clean()
         event._change_reason = CHANGE_REASON

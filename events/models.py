@@ -15,6 +15,7 @@ from core.opening_hours import HELP_TEXT as OPENING_HOURS_HELP
 from core.opening_hours import parse_opening_hours, validate_opening_hours
 from core.rich_text import HELP_TEXT as RICH_TEXT_HELP
 from core.search import SearchableModel, SearchableQuerySet
+from core.site_settings import get_site_settings
 
 from .enums import AccessibilityNeed, EventStatus, Registration
 from .periods import period_days
@@ -188,8 +189,21 @@ class Event(SearchableModel):
     registration = models.CharField(
         "inscription", max_length=20, choices=Registration.choices, default=Registration.NONE
     )
+    registration_with_ccas = models.BooleanField(
+        "inscription auprès du CCAS",
+        default=False,
+        help_text="Cochez si l’on s’inscrit auprès du service Prévention-Santé du CCAS. La page de l’événement "
+        "donne alors son téléphone, son adresse et ses horaires d’accueil tels qu’ils sont écrits dans "
+        "« Réglages du site » : si le CCAS change de numéro, vous le changez là une fois, et tous les "
+        "événements suivent. Laissez alors « téléphone d’inscription » vide.",
+    )
     registration_url = models.URLField("lien d’inscription", blank=True)
-    registration_phone = models.CharField("téléphone d’inscription", max_length=30, blank=True)
+    registration_phone = models.CharField(
+        "téléphone d’inscription",
+        max_length=30,
+        blank=True,
+        help_text="Un autre numéro que celui du CCAS : celui d’un partenaire, d’une association…",
+    )
     is_free = models.BooleanField("gratuit", default=True)
     price = models.CharField("tarif", max_length=200, blank=True, help_text="Si l’événement est payant.")
     status = models.CharField("statut", max_length=20, choices=EventStatus.choices, default=EventStatus.SCHEDULED)
@@ -221,10 +235,30 @@ class Event(SearchableModel):
                 violation_error_message="La fin de l’événement doit être après son début.",
             ),
             models.CheckConstraint(
-                condition=~Q(registration=Registration.REQUIRED) | ~Q(registration_url="") | ~Q(registration_phone=""),
+                condition=~Q(registration=Registration.REQUIRED)
+                | ~Q(registration_url="")
+                | ~Q(registration_phone="")
+                | Q(registration_with_ccas=True),
                 name="event_required_registration_has_details",
                 violation_error_message=(
-                    "Une inscription obligatoire demande un lien ou un numéro de téléphone pour s’inscrire."
+                    "Une inscription obligatoire demande un lien, un numéro de téléphone, "
+                    "ou l’inscription auprès du CCAS."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_with_ccas=False) | ~Q(registration=Registration.NONE),
+                name="event_ccas_registration_needs_registration",
+                violation_error_message=(
+                    "« Inscription auprès du CCAS » ne va pas avec « Sans inscription » : choisissez une "
+                    "inscription conseillée ou obligatoire, ou décochez la case."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_with_ccas=False) | Q(registration_phone=""),
+                name="event_ccas_registration_without_own_phone",
+                violation_error_message=(
+                    "Pour une inscription auprès du CCAS, laissez « téléphone d’inscription » vide : "
+                    "le site affiche le numéro du CCAS écrit dans « Réglages du site »."
                 ),
             ),
             models.CheckConstraint(
@@ -264,6 +298,15 @@ class Event(SearchableModel):
     def for_whom(self):
         """The audiences the event is for: its own, or else its action's (none: everyone)."""
         return list(self.audiences.all()) or list(self.action.audiences.all())
+
+    def registration_phone_number(self, site_settings=None):
+        """The phone to call to register: the CCAS's, read from the site's settings now, or the event's own.
+
+        ``site_settings``: pass them when showing many events (else read from their cache for each).
+        """
+        if self.registration_with_ccas:
+            return (site_settings or get_site_settings()).phone
+        return self.registration_phone
 
     @property
     def for_whom_in_sentence(self):

@@ -114,6 +114,7 @@ def event_duplicate(*, event, days, user=None):
                 all_day=event.all_day,
                 description=event.description,
                 registration=event.registration,
+                registration_with_ccas=event.registration_with_ccas,
                 registration_url=event.registration_url,
                 registration_phone=event.registration_phone,
                 is_free=event.is_free,

@@ -143,7 +143,7 @@ def test_editor_creates_a_place_and_an_event(editor_client, editor):
         },
     )
     assert response.status_code == 200
-    assert "Une inscription obligatoire demande un lien ou un numéro de téléphone" in response.text
+    assert "demande un lien, un numéro de téléphone, ou l’inscription auprès du CCAS" in response.text
     assert 'value="Bilan de forme"' in response.text  # what was typed stays
 
     data = response.context["adminform"].form.data.copy()

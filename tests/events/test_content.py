@@ -70,8 +70,15 @@ def test_places_of_the_sources():
         assert place.published
         assert place.latitude is None  # no coordinates we are not sure of
         # An address we are not sure of is left empty (the pages say « à confirmer »), never guessed.
-        assert "Créteil" in place.address or place.slug in {"cami-de-creteil", "sami-de-creteil"}
-    assert Place.objects.get(slug="cami-de-creteil").address == ""
+        # The two LAEP: the sources name only their quartier, not a street address.
+        assert "Créteil" in place.address or place.slug in {
+            "cami-de-creteil",
+            "sami-de-creteil",
+            "laep-la-habette",
+            "espace-jean-ferrat",
+        }
+    for slug in ("cami-de-creteil", "laep-la-habette", "espace-jean-ferrat"):
+        assert Place.objects.get(slug=slug).address == "", slug
     assert [a.slug for a in Place.objects.get(slug="laep-la-habette").actions.all()] == [
         "lieux-d-accueil-enfants-parents"
     ]
@@ -138,10 +145,31 @@ def test_mutuelle_permanences_recommend_calling_the_ccas():
     assert permanences.exists()
     for event in permanences:
         assert event.registration == Registration.RECOMMENDED
-        assert event.registration_phone == "01 49 80 88 68"
+        assert event.registration_with_ccas
+        assert event.registration_phone == ""  # the CCAS phone comes from the site's settings
         assert event.place.slug == "hotel-de-ville-de-creteil"
     for event in Event.objects.filter(registration=Registration.REQUIRED):
-        assert event.registration_phone or event.registration_url
+        assert event.registration_with_ccas or event.registration_phone or event.registration_url
+
+
+def test_the_loaders_never_copy_the_ccas_phone(settings):
+    """The CCAS phone lives in the site's settings only: nothing loaded holds a copy of it."""
+    from actions.models import Action
+    from core.glossary import GlossaryTerm
+
+    load()
+
+    assert Event.objects.filter(registration_with_ccas=True).count() >= 4
+    assert not Event.objects.exclude(registration_phone="").exists()
+    assert not Action.objects.exclude(contact_phone="").exists()  # their pages give the CCAS of the settings
+    texts = [
+        *Event.objects.values_list("description", flat=True),
+        *Place.objects.values_list("description", "accessibility_notes", "address", "phone"),
+        *GlossaryTerm.objects.values_list("definition", flat=True),
+    ]
+    flat = " ".join(" ".join(text) if isinstance(text, tuple) else text for text in texts)
+    assert "CCAS" in flat  # the texts still send to the CCAS…
+    assert "49 80 88 68" not in flat and settings.CCAS_PHONE not in flat  # … without its number
 
 
 def test_workshops_stay_within_their_actions_dates():
