@@ -33,7 +33,7 @@ def test_the_action_page_follows_the_settings_phone(client, django_capture_on_co
 
 
 def test_the_migration_empties_only_the_loaded_copy_of_the_ccas_contact():
-    migration = importlib.import_module("actions.migrations.0009_ccas_contact_from_site_settings")
+    migration = importlib.import_module("actions.migrations.0010_ccas_contact_from_site_settings")
     copied = ActionFactory(contact_name=migration.LOADED_NAME, contact_phone="01 49 80 88 68")
     own = ActionFactory(contact_name="Association Les Amis", contact_phone="01 45 17 00 00")
     with_email = ActionFactory(

@@ -181,7 +181,7 @@ def test_a_place_without_accessibility_notes_sends_to_the_ccas_with_the_settings
 
 
 def test_the_migration_turns_the_copies_into_the_ccas_mode_and_leaves_the_rest(site_settings):
-    migration = importlib.import_module("events.migrations.0008_ccas_details_from_site_settings")
+    migration = importlib.import_module("events.migrations.0009_ccas_details_from_site_settings")
     copied = EventFactory(registration=Registration.RECOMMENDED, registration_phone="+33 1 49 80 88 68")
     other = EventFactory(registration=Registration.REQUIRED, registration_phone="01 45 17 00 00")
     without = EventFactory(registration=Registration.NONE, registration_phone=OLD)

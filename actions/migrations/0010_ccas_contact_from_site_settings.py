@@ -40,7 +40,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("actions", "0008_action_contact_help"),
+        ("actions", "0009_action_contact_help"),
         ("core", "0004_site_settings"),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("actions", "0007_action_search_keywords"),
-        ("events", "0006_event_image"),
+        ("events", "0007_french_names_of_versions_and_page_addresses"),
     ]
 
     operations = [

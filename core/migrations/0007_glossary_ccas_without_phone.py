@@ -22,6 +22,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0005_search_synonyms")]
+    dependencies = [("core", "0006_french_names_of_versions_and_page_addresses")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

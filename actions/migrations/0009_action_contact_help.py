@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("actions", "0007_action_search_keywords"),
+        ("actions", "0008_french_names_of_versions_and_page_addresses"),
     ]
 
     operations = [

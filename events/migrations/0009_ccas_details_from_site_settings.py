@@ -93,7 +93,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0004_site_settings"),
-        ("events", "0007_event_registration_with_ccas"),
+        ("events", "0008_event_registration_with_ccas"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]
