@@ -123,9 +123,7 @@ class WhenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(
-    SaveAsNewMixin, SearchableAdminMixin, PublishActionsMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin
-):
+class EventAdmin(SaveAsNewMixin, SearchableAdminMixin, PublishActionsMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin):
     date_hierarchy = "start"
     list_display = [
         "title",
