@@ -11,11 +11,11 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import ManyToManyField, Q
 from django.http import Http404
-from django.utils import formats
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from core import dates
 from core.admin_params import is_valid_value
 from core.glossary import GlossaryTerm
 from core.search import clean_query
@@ -46,9 +46,26 @@ class FrenchHistoryContextHelper(HistoricalRecordContextHelper):
             return "oui" if value else "non"
         if field.choices:
             return dict(field.flatchoices).get(value, value)
+        if isinstance(value, datetime.datetime):
+            return dates.french_datetime(value)
         if isinstance(value, datetime.date):
-            return formats.localize(value)
+            return dates.french_date(value, weekday=False)
         return value
+
+
+def date_column(field_name, description):
+    """A change-list column showing a date field as « 1er avril 2025 » (core/dates.py), sortable by it.
+
+    Django's own column writes « 1 avril 2025 » (its French format has no « 1er »).
+    """
+
+    @admin.display(description=description, ordering=field_name, empty_value="—")
+    def column(obj):
+        value = getattr(obj, field_name)
+        return dates.french_date(value, weekday=False) if value else None
+
+    column.__name__ = f"{field_name}_display"
+    return column
 
 
 class ContentHistoryAdmin(SimpleHistoryAdmin):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
 
+from core.dates import french_date
 from core.history import FrenchHistoricalRecords as HistoricalRecords
 from core.phones import FrenchPhoneNumberModelField, search_prefix
 from core.rich_text import HELP_TEXT as RICH_TEXT_HELP
@@ -196,7 +197,7 @@ class CssScale(models.Model):
         ordering = ["-valid_from"]
 
     def __str__(self):
-        return f"Barème CSS au {self.valid_from:%d/%m/%Y}"
+        return f"Barème de la CSS du {french_date(self.valid_from, weekday=False)}"
 
 
 class CssCeiling(models.Model):

@@ -12,7 +12,7 @@ from django.db.models import Case, Count, Max, Min, Q, Subquery, Value, When
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
 
-from core.admin import ContentHistoryAdmin, PublishActionsMixin, ViewOnSiteColumnMixin
+from core.admin import ContentHistoryAdmin, PublishActionsMixin, ViewOnSiteColumnMixin, date_column
 
 from ..models import CssCeiling, CssContribution, CssScale, Formula, FormulaPrice, Offer
 
@@ -62,7 +62,14 @@ class FormulaInline(admin.TabularInline):
 
 @admin.register(Offer)
 class OfferAdmin(PublishActionsMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin):
-    list_display = ["name", "insurer", "published", "prices_checked_on", "formula_count", "updated_at"]
+    list_display = [
+        "name",
+        "insurer",
+        "published",
+        date_column("prices_checked_on", "tarifs vérifiés le"),
+        "formula_count",
+        "updated_at",
+    ]
     list_select_related = ["insurer"]
     list_filter = ["published"]
     search_fields = ["name", "summary"]
@@ -152,7 +159,7 @@ class CssContributionInline(admin.TabularInline):
 
 @admin.register(CssScale)
 class CssScaleAdmin(ContentHistoryAdmin):
-    list_display = ["valid_from", "in_force", "source", "ceiling_count"]
+    list_display = [date_column("valid_from", "en vigueur à partir du"), "in_force", "source", "ceiling_count"]
     search_fields = ["source"]
     date_hierarchy = "valid_from"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -514,6 +514,11 @@ def test_same_day_of_month_and_a_fifth_weekday(editor_client, frozen_now):
     assert Event.objects.filter(start__date=datetime.date(2027, 1, 28)).exists()  # last Thursday of January
 
 
+def test_monthly_copies_on_the_first_of_the_month_say_1er(editor_client, frozen_now):
+    event = EventFactory(title="Atelier", start=paris_datetime(2027, 4, 1, 14), end=paris_datetime(2027, 4, 1, 16))
+    assert "le 1er de chaque mois" in editor_client.get(duplicate_url(event)).text
+
+
 def test_typed_dates_and_unique_slugs(editor_client, cafe_psycho):
     EventFactory(slug="cafe-psycho-2027-03-04")  # another event took the natural slug
     response = editor_client.post(
