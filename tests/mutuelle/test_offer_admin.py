@@ -122,6 +122,15 @@ def test_scale_changelist_marks_the_scale_in_force(admin_client, scale):
     assert body.count('alt="True"') == 1 and body.count('alt="False"') == 1
 
 
+def test_scale_changelist_warns_when_the_yearly_update_is_missing(admin_client, scale, today):
+    today(datetime.date(2026, 3, 15))
+    assert "n’est pas encore saisi" not in admin_client.get(admin_url(CssScale, "changelist")).content.decode()
+
+    today(datetime.date(2026, 11, 30))
+    body = admin_client.get(admin_url(CssScale, "changelist")).content.decode()
+    assert "Le barème du 1er avril 2026 n’est pas encore saisi : le site utilise celui du 1er avril 2025" in body
+
+
 def test_scale_dates_say_1er_in_the_admin(admin_client, scale):
     """Issue 12: the scale of 1 April 2025 is « 1er avril 2025 » in its list and its name."""
     CssScale.objects.create(
