@@ -1,8 +1,8 @@
 """What the content admins of every app share (the admin site itself is staff/admin_site.py).
 
 Mixins for the apps' own ``admin.py``: a « Voir sur le site » column, accent-insensitive search,
-bulk publish / unpublish actions that leave a history record per object, « Enregistrer en tant
-que nouveau » with a free slug, and the history in French.
+bulk publish / unpublish actions that leave a history record per object, « Enregistrer comme
+nouvel élément » with a free slug, and the history in French.
 """
 
 import datetime
@@ -84,7 +84,7 @@ class ContentHistoryAdmin(SimpleHistoryAdmin):
 
 
 class SaveAsNewMixin:
-    """« Enregistrer en tant que nouveau » (``save_as``) for a model with a unique ``slug``.
+    """« Enregistrer comme nouvel élément » (``save_as``) for a model with a unique ``slug``.
 
     The copy is posted with its original's slug, which is taken: it gets the next free one
     (``-2``, ``-3``…) and the editor is told which. A slug typed by the editor and still free is

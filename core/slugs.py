@@ -1,6 +1,6 @@
 """Free slugs: ``base``, or ``base-2``, ``base-3``… the first one not used yet.
 
-Used wherever the site makes a slug itself (copies of events, « Enregistrer en tant que nouveau »
+Used wherever the site makes a slug itself (copies of events, « Enregistrer comme nouvel élément »
 in the admin), so that a copy never collides with its original.
 """
 

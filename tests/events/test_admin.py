@@ -598,7 +598,7 @@ def test_duplicate_of_an_unknown_event_redirects(editor_client):
 
 
 def save_as_new_data(event, **overrides):
-    """What the event's change form posts with « Enregistrer en tant que nouveau », fields unchanged."""
+    """What the event's change form posts with « Enregistrer comme nouvel élément », fields unchanged."""
     return {
         "title": event.title,
         "slug": event.slug,
@@ -619,7 +619,7 @@ def save_as_new_data(event, **overrides):
         "status_note": event.status_note,
         "published": "on" if event.published else "",
         "image_alt": "",
-        "_saveasnew": "Enregistrer en tant que nouveau",
+        "_saveasnew": "Enregistrer comme nouvel élément",
         **overrides,
     }
 
@@ -648,7 +648,7 @@ def test_save_as_new_with_errors_shows_them_on_the_form(editor_client, cafe_psyc
     assert response.status_code == 200
     assert "La fin de l’événement doit être après son début." in response.text.replace("&#x27;", "’")
     assert response.context["adminform"].form["start"].value() == ["17/12/2026", "19:00"]  # what was typed stays
-    assert "Enregistrer en tant que nouveau" in response.text
+    assert "Enregistrer comme nouvel élément" in response.text  # the save-as button again
     assert duplicate_url(cafe_psycho) not in response.text  # the copy has no « Dupliquer » page yet
     assert Event.objects.count() == 1
 

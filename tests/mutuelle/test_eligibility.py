@@ -618,7 +618,7 @@ def test_after_1_april_without_the_new_scale_the_page_says_so_plainly(client, sc
     assert "Celui du 1er avril 2025 (France métropolitaine), le dernier enregistré sur ce site" in text
     assert "Barème du 1er avril 2025, le dernier enregistré sur ce site" in text
     assert "en vigueur depuis" not in text.lower()
-    assert "CSS avec participation : 13\u00a0957 € par an" in text  # the 2025 ceilings, no guess
+    assert "CSS avec participation financière : 13\u00a0957 € par an" in text  # the 2025 ceilings, no guess
     assert "10\u00a0422" not in text and "14\u00a0070" not in text  # never the estimate (FACTS.md)
 
 
@@ -631,7 +631,7 @@ def test_after_1_april_with_the_new_scale_entered_it_is_used(client, scale, toda
 
     assert OUT_OF_DATE not in text
     assert "En vigueur depuis le 1er avril 2026" in text
-    assert "CSS sans participation : 20\u00a0000 € par an pour un foyer de 1 personne" in text
+    assert "CSS gratuite : 20\u00a0000 € par an pour un foyer de 1 personne" in text
 
 
 def test_no_scale_in_force_gives_a_french_message_not_an_error(client):
