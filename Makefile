@@ -16,6 +16,9 @@ STAMP := $(VENV)/.installed
 DEV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address of the links in mails and calendars: where `make run` serves (an exported
+# DJANGO_SITE_URL wins).
+DJANGO_SITE_URL ?= http://$(HOST):$(PORT)
 # Extra pytest arguments, e.g. make test PYTEST_ARGS="-k axe --create-db"
 PYTEST_ARGS ?=
 # Tests spread over every core (pytest-xdist); `make test PYTEST_PARALLEL=` runs them in one process.
@@ -60,7 +63,7 @@ run: $(STAMP)
 	else \
 		echo "Un compte administrateur existe déjà : mot de passe inchangé (manage.py changepassword pour le modifier)."; \
 	fi
-	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEV) DJANGO_SITE_URL=$(DJANGO_SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # pytest exits with 5 when it collected no test: said plainly, not counted as a failure.
 test: $(STAMP)

@@ -69,9 +69,12 @@ class ActionDetailView(PublicPageMixin, BreadcrumbsMixin, PublishedOrStaffPrevie
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Through the reverse relation: the actions app does not import the agenda.
-        events = self.object.events.published().upcoming().select_related("place")
+        # Through the reverse relation: the actions app does not import the agenda. The preview of
+        # an unpublished action shows the events that will show with it (the public sees none).
+        preview = not self.object.published
+        events = self.object.events.published(action_preview=preview).upcoming().select_related("place")
         context["upcoming_events"] = events[:UPCOMING_EVENTS_ON_ACTION]
+        context["events_preview"] = preview
         # Where the action takes place, with its practical details (the agenda's places, likewise).
         context["places"] = self.object.places.filter(published=True).select_related("neighbourhood")
         return context

@@ -1,8 +1,8 @@
 """What the content admins of every app share (the admin site itself is staff/admin_site.py).
 
 Mixins for the apps' own ``admin.py``: a « Voir sur le site » column, accent-insensitive search,
-bulk publish / unpublish actions that leave a history record per object, and the history in
-French.
+bulk publish / unpublish actions that leave a history record per object, « Enregistrer comme
+nouvel élément » with a free slug, and the history in French.
 """
 
 import datetime
@@ -11,15 +11,16 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import ManyToManyField, Q
 from django.http import Http404
-from django.utils import formats
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from core import dates
 from core.admin_params import is_valid_value
 from core.glossary import GlossaryTerm
 from core.search import clean_query
 from core.site_settings import SiteSettings
+from core.slugs import unique_slug
 from core.synonyms import Synonym
 
 
@@ -45,9 +46,26 @@ class FrenchHistoryContextHelper(HistoricalRecordContextHelper):
             return "oui" if value else "non"
         if field.choices:
             return dict(field.flatchoices).get(value, value)
+        if isinstance(value, datetime.datetime):
+            return dates.french_datetime(value)
         if isinstance(value, datetime.date):
-            return formats.localize(value)
+            return dates.french_date(value, weekday=False)
         return value
+
+
+def date_column(field_name, description):
+    """A change-list column showing a date field as « 1er avril 2025 » (core/dates.py), sortable by it.
+
+    Django's own column writes « 1 avril 2025 » (its French format has no « 1er »).
+    """
+
+    @admin.display(description=description, ordering=field_name, empty_value="—")
+    def column(obj):
+        value = getattr(obj, field_name)
+        return dates.french_date(value, weekday=False) if value else None
+
+    column.__name__ = f"{field_name}_display"
+    return column
 
 
 class ContentHistoryAdmin(SimpleHistoryAdmin):
@@ -63,6 +81,46 @@ class ContentHistoryAdmin(SimpleHistoryAdmin):
         if not is_valid_value(self.model.history.model._meta.pk, version_id):
             raise Http404("Version inconnue")
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class SaveAsNewMixin:
+    """« Enregistrer comme nouvel élément » (``save_as``) for a model with a unique ``slug``.
+
+    The copy is posted with its original's slug, which is taken: it gets the next free one
+    (``-2``, ``-3``…) and the editor is told which. A slug typed by the editor and still free is
+    kept. The copy's other errors are shown on its form, as for any new object.
+    """
+
+    save_as = True
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        if request.method != "POST" or "_saveasnew" not in request.POST or "slug" not in form_class.base_fields:
+            return form_class
+        queryset = self.model._default_manager.all()
+
+        class SaveAsNewForm(form_class):
+            renamed_slug = None  # (the slug posted, the one the copy gets)
+
+            def clean_slug(self):
+                posted = self.cleaned_data["slug"]
+                slug = unique_slug(queryset, posted)
+                if slug != posted:
+                    self.renamed_slug = (posted, slug)
+                return slug
+
+        return SaveAsNewForm
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        renamed = getattr(form, "renamed_slug", None)
+        if renamed:
+            self.message_user(
+                request,
+                f"L’adresse « {renamed[0]} » est déjà prise (par l’original) : la copie a reçu l’adresse "
+                f"« {renamed[1]} ». Vous pouvez la changer.",
+                messages.INFO,
+            )
 
 
 class ViewOnSiteColumnMixin:

@@ -6,6 +6,7 @@ month, and always read in the site's time zone (Europe/Paris), whatever zone is 
 
 - ``french_date(date)``: « samedi 14 mars 2026 », « dimanche 1er mars 2026 »; without the day of
   the week: « 1er mars 2026 »;
+- ``day_of_month(date)``: « 1er », « 2 », « 14 » (« le 1er de chaque mois »);
 - ``french_time(datetime)``: « 10 h », « 10 h 30 »;
 - ``french_datetime(datetime)``: « 1er mars 2026 à 10 h 30 »;
 - ``french_month(year, month)``: « mars 2026 ».
@@ -52,10 +53,20 @@ def french_month(year, month):
     return _format(datetime.date(year, month, 1), "F Y")
 
 
+def day_of_month(value):
+    """« 1er » for the first day of a month, else the number: « 2 », « 14 » (a datetime in Paris time).
+
+    Django's French formats write « 1 avril »: every date of the site with its day in words goes
+    through here or through ``french_date``.
+    """
+    day = _day(value).day
+    return "1er" if day == 1 else str(day)
+
+
 def french_date(value, *, weekday=True):
     """« samedi 14 mars 2026 », « dimanche 1er mars 2026 »; a datetime is read in Paris time."""
     day = _day(value)
-    text = f"{'1er' if day.day == 1 else day.day} {_format(day, 'F Y')}"
+    text = f"{day_of_month(day)} {_format(day, 'F Y')}"
     return f"{weekday_name(day)} {text}" if weekday else text
 
 

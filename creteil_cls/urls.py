@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import include, path
@@ -55,6 +57,9 @@ urlpatterns = [
     # The staff's login and two-factor wizards (staff/admin_site.py), before the admin itself.
     path("admin/compte/", include(two_factor_urls)),
     path("admin/", admin.site.urls),
+    # Uploaded images in development (`make run`): static() gives nothing unless DEBUG is on. In
+    # production nginx serves /media/ itself (deploy/nginx-cls-portail.conf, docs/production.md).
+    *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]
 
 handler400 = "creteil_cls.views.bad_request"

@@ -17,6 +17,7 @@ from core import dates
 from core.admin import (
     ContentHistoryAdmin,
     PublishActionsMixin,
+    SaveAsNewMixin,
     SearchableAdminMixin,
     ViewOnSiteColumnMixin,
     plural_fr,
@@ -122,7 +123,7 @@ class WhenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(SearchableAdminMixin, PublishActionsMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin):
+class EventAdmin(SaveAsNewMixin, SearchableAdminMixin, PublishActionsMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin):
     date_hierarchy = "start"
     list_display = [
         "title",
@@ -151,7 +152,6 @@ class EventAdmin(SearchableAdminMixin, PublishActionsMixin, ViewOnSiteColumnMixi
     autocomplete_fields = ["action", "place", "audiences"]
     readonly_fields = ["uid", "sequence", "created_at", "updated_at"]
     save_on_top = True
-    save_as = True
     # Django 6 will assume https for a typed address without a scheme: opt in now (no warning).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [

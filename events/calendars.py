@@ -19,7 +19,7 @@ from django.db.models import Count, Max, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.http.request import split_domain_port
 from django.urls import reverse, reverse_lazy
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.views.decorators.http import condition, require_safe
 
@@ -276,7 +276,7 @@ def _filter_hint(filterset):
             hints.append(str(field.label))
             continue
         if isinstance(value, datetime.date):
-            shown = formats.date_format(value, "j F Y")
+            shown = french_date(value, weekday=False)
         elif hasattr(field, "choices") and not hasattr(field, "queryset"):
             shown = dict(field.choices).get(value, value)
         elif hasattr(field, "label_from_instance"):

@@ -6,6 +6,8 @@ import re
 from django import forms
 from django.utils import timezone
 
+from core.dates import day_of_month
+
 from .models import Event
 from .services import LAST, monthly_dates, moved_to, weekday_rank
 
@@ -79,7 +81,7 @@ class DuplicateEventForm(forms.Form):
 
     @staticmethod
     def day_rule_label(day):
-        label = f"le {day.day} de chaque mois"
+        label = f"le {day_of_month(day)} de chaque mois"
         if day.day > 28:
             label += " (ou le dernier jour des mois plus courts)"
         return label

@@ -121,8 +121,14 @@ class Place(SearchableModel):
 
 
 class EventQuerySet(SearchableQuerySet):
-    def published(self):
-        """Published events whose action is published too."""
+    def published(self, *, action_preview=False):
+        """Published events whose action is published too.
+
+        ``action_preview``: for the staff's preview of an unpublished action, its events published
+        themselves, those that its page will show once it is published.
+        """
+        if action_preview:
+            return self.filter(published=True)
         return self.filter(published=True, action__published=True)
 
     def upcoming(self, now=None):

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.slugs import unique_slug
+
 from .enums import EventStatus
 from .models import Event
 
@@ -83,12 +85,7 @@ def moved_to(event, day):
 
 def unique_event_slug(base, taken=()):
     """``base``, or ``base-2``, ``base-3``… the first one that no event (and not ``taken``) uses."""
-    max_length = Event._meta.get_field("slug").max_length
-    base = base[: max_length - 4].strip("-")
-    slug, suffix = base, 2
-    while slug in taken or Event.objects.filter(slug=slug).exists():
-        slug, suffix = f"{base}-{suffix}", suffix + 1
-    return slug
+    return unique_slug(Event.objects.all(), base, taken=taken)
 
 
 def event_duplicate(*, event, days, user=None):

@@ -12,17 +12,16 @@ a yearly total when the person knows it. The household is the list of its member
 size is their number.
 
 The ceilings come from the scale in force (``CssScale``), editable in the admin because they
-change every 1 April. A household larger than the scale's last row gets that row plus the
+change every 1 April; when that yearly update is not entered yet, the last scale is used and the
+pages say so (``CssScale.objects.current_status``). A household larger than the scale's last row gets that row plus the
 scale's amount per extra person. The prices come from the published offer's formulas.
 """
 
-import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from .models import CssCeiling, CssContribution, CssScale, Formula, FormulaPrice, Offer
 
@@ -153,33 +152,21 @@ class Estimate:
         )
 
 
-def scale_in_force(on=None):
-    """The CSS scale valid on ``on`` (today by default) with its ceilings and contributions, or None.
+def scale_status(on=None):
+    """The CSS scale in force on ``on`` (today by default) with its ceilings and contributions, and
+    whether its yearly update is missing (``CssScaleStatus``, mutuelle/models.py).
 
     Three queries whatever the size of the scale.
     """
-    on = on or timezone.localdate()
-    return (
-        CssScale.objects.filter(valid_from__lte=on)
-        .order_by("-valid_from")
-        .prefetch_related(
-            Prefetch("ceilings", queryset=CssCeiling.objects.order_by("household_size")),
-            Prefetch("contributions", queryset=CssContribution.objects.order_by("age_min")),
-        )
-        .first()
-    )
+    return CssScale.objects.prefetch_related(
+        Prefetch("ceilings", queryset=CssCeiling.objects.order_by("household_size")),
+        Prefetch("contributions", queryset=CssContribution.objects.order_by("age_min")),
+    ).current_status(on)
 
 
-def scale_is_outdated(scale, on=None):
-    """Whether the scale is a year old or more: the ceilings change every 1 April, and the new
-    scale has not been entered yet (the page then says so plainly)."""
-    on = on or timezone.localdate()
-    start = scale.valid_from
-    try:
-        anniversary = start.replace(year=start.year + 1)
-    except ValueError:  # 29 February
-        anniversary = start + datetime.timedelta(days=365)
-    return on >= anniversary
+def scale_in_force(on=None):
+    """The CSS scale valid on ``on`` (today by default) with its ceilings and contributions, or None."""
+    return scale_status(on).scale
 
 
 def published_formulas():

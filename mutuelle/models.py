@@ -1,7 +1,9 @@
+import datetime
 import functools
 import operator
 import re
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
 
+from core.dates import french_date
 from core.history import FrenchHistoricalRecords as HistoricalRecords
 from core.phones import FrenchPhoneNumberModelField, search_prefix
 from core.rich_text import HELP_TEXT as RICH_TEXT_HELP
@@ -180,6 +183,50 @@ class FormulaPrice(AgeBand):
 # ---------------------------------------------------------------------------------------------
 
 
+# The day the CSS ceilings are revised each year.
+SCALE_UPDATE_MONTH, SCALE_UPDATE_DAY = 4, 1
+
+
+def last_scale_update_day(today):
+    """The latest 1 April on or before ``today``: the day the scale in force should start from."""
+    update = datetime.date(today.year, SCALE_UPDATE_MONTH, SCALE_UPDATE_DAY)
+    return update if today >= update else update.replace(year=today.year - 1)
+
+
+@dataclass(frozen=True)
+class CssScaleStatus:
+    """The CSS scale in force on ``today`` (None when none is entered), and whether it is out of date.
+
+    Out of date: the yearly update of 1 April Y has passed and no scale starting on or after it is
+    entered; the orientation then keeps the last scale entered, and the pages say so plainly (the
+    new ceilings are never guessed). The admin can use it as well.
+    """
+
+    scale: "CssScale | None"
+    today: datetime.date
+
+    @property
+    def update_due(self):
+        """The yearly update the scale in force should come from: « 1er avril 2026 »."""
+        return last_scale_update_day(self.today)
+
+    @property
+    def is_outdated(self):
+        return self.scale is not None and self.scale.valid_from < self.update_due
+
+
+class CssScaleQuerySet(models.QuerySet):
+    def in_force(self, on):
+        """The scales started on or before ``on``, the one in force first."""
+        return self.filter(valid_from__lte=on).order_by("-valid_from")
+
+    def current_status(self, today=None):
+        """The scale in force ``today`` (the site's today by default) and whether its yearly update
+        is missing (``CssScaleStatus``). One query, plus those of the prefetches asked before."""
+        today = today or timezone.localdate()
+        return CssScaleStatus(scale=self.in_force(today).first(), today=today)
+
+
 class CssScale(models.Model):
     grammatical_gender = "m"
     valid_from = models.DateField("en vigueur à partir du", unique=True)
@@ -188,6 +235,7 @@ class CssScale(models.Model):
     free_extra_person = models.PositiveIntegerField("plafond sans participation : par personne en plus (€/an)")
     contribution_extra_person = models.PositiveIntegerField("plafond avec participation : par personne en plus (€/an)")
 
+    objects = CssScaleQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -196,7 +244,7 @@ class CssScale(models.Model):
         ordering = ["-valid_from"]
 
     def __str__(self):
-        return f"Barème CSS au {self.valid_from:%d/%m/%Y}"
+        return f"Barème de la CSS du {french_date(self.valid_from, weekday=False)}"
 
 
 class CssCeiling(models.Model):

@@ -17,11 +17,11 @@ from core.cache import public_page
 from events.models import Event
 
 from . import throttle
-from .eligibility import ScaleUnusable, ceilings_table, estimate, scale_in_force, scale_is_outdated
+from .eligibility import ScaleUnusable, ceilings_table, estimate, scale_status
 from .eligibility_forms import OLD_GET_NAMES, EligibilityForm
 from .enums import RequestSource
 from .forms import HONEYPOT_FIELD, MESSAGE_MAX_LENGTH, PREFILL_HOUSEHOLD, SUBMISSION_TOKEN, InterestRequestForm
-from .models import Formula, InterestRequest, Offer, age_band_label
+from .models import CssScale, Formula, InterestRequest, Offer, age_band_label
 from .services import requests as request_services
 
 logger = logging.getLogger(__name__)
@@ -31,7 +31,8 @@ logger = logging.getLogger(__name__)
 def home(request):
     """The mutuelle communale: for whom, with whom, formulas and prices, permanences, FAQ, contact.
 
-    Four queries: the offer and its insurer, the formulas, their prices, the permanences.
+    Five queries: the offer and its insurer, the formulas, their prices, the permanences, and the
+    CSS scale in force (the page says when its yearly update is missing).
     """
     offer = (
         Offer.objects.published()
@@ -59,6 +60,7 @@ def home(request):
             "formulas": formulas,
             "price_rows": price_rows,
             "permanences": permanences,
+            "scale_status": CssScale.objects.current_status(),
             "breadcrumbs": [("Mutuelle communale", None)],
         },
     )
@@ -79,7 +81,8 @@ def eligibility(request):
     empty form with a note. Three queries for the scale, two more for the prices of the
     mutuelle's formulas when the household is above the ceilings.
     """
-    scale = scale_in_force()
+    status = scale_status()
+    scale = status.scale
     form = EligibilityForm(request.POST if request.method == "POST" else None)
     old_address = request.method != "POST" and any(name in request.GET for name in (*OLD_GET_NAMES, *form.fields))
     result, scale_unusable = None, False
@@ -94,7 +97,7 @@ def eligibility(request):
         {
             "form": form,
             "scale": scale,
-            "scale_outdated": scale_is_outdated(scale) if scale else False,
+            "scale_status": status,
             "old_address": old_address,
             "result": result,
             "scale_unusable": scale_unusable,

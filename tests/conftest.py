@@ -19,6 +19,27 @@ def editor_client(client, editor):
 
 
 @pytest.fixture
+def today(monkeypatch):
+    """``today(day)``: the site's today (``timezone.localdate()``) becomes ``day`` for the test.
+
+    The project's way of freezing the date: only ``localdate()`` without argument answers ``day``;
+    a datetime given to it is read as usual, and ``timezone.now()`` is untouched.
+    """
+    from django.utils import timezone
+
+    real_localdate = timezone.localdate
+
+    def set_today(day):
+        def localdate(value=None, timezone=None):
+            return day if value is None else real_localdate(value, timezone)
+
+        monkeypatch.setattr(timezone, "localdate", localdate)
+        return day
+
+    return set_today
+
+
+@pytest.fixture
 def admin_client(client, admin_user):
     """pytest-django's superuser client, with a session verified by two-factor authentication."""
     from tests.staff.helpers import verified_login

@@ -132,3 +132,35 @@ def test_check_deploy_reports_no_warning_with_production_settings():
     result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", **production_env())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+
+
+def make_run_commands(*arguments, **variables):
+    """The commands `make run` would run (make -n: nothing is run), in a clean environment."""
+    result = subprocess.run(
+        ["make", "-n", "run", *arguments],
+        cwd=BASE_DIR,
+        env=clean_env(**variables),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_make_run_gives_the_mails_the_address_it_serves():
+    """Issue 12: the links in mails pointed to port 8000 whatever PORT `make run` served on."""
+    server = [line for line in make_run_commands("PORT=8123") if "manage.py runserver" in line]
+    assert len(server) == 1
+    assert "DJANGO_SITE_URL=http://127.0.0.1:8123 " in server[0] and server[0].endswith("runserver 127.0.0.1:8123")
+    # An address given by the developer wins.
+    [server] = [line for line in make_run_commands(DJANGO_SITE_URL="https://cls.example") if "runserver" in line]
+    assert "DJANGO_SITE_URL=https://cls.example " in server
+
+
+def test_the_site_url_comes_from_the_environment():
+    code = "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
+    result = run_python("-c", code, DJANGO_DEBUG="1", DJANGO_SITE_URL="http://127.0.0.1:8123/")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["http://127.0.0.1:8123"]

@@ -6,13 +6,14 @@ page with its prices by age band. A scale is edited with its ceilings and contri
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Case, Count, Max, Min, Q, Subquery, Value, When
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
 
-from core.admin import ContentHistoryAdmin, PublishActionsMixin, ViewOnSiteColumnMixin
+from core.admin import ContentHistoryAdmin, PublishActionsMixin, ViewOnSiteColumnMixin, date_column
+from core.dates import french_date
 
 from ..models import CssCeiling, CssContribution, CssScale, Formula, FormulaPrice, Offer
 
@@ -62,7 +63,14 @@ class FormulaInline(admin.TabularInline):
 
 @admin.register(Offer)
 class OfferAdmin(PublishActionsMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin):
-    list_display = ["name", "insurer", "published", "prices_checked_on", "formula_count", "updated_at"]
+    list_display = [
+        "name",
+        "insurer",
+        "published",
+        date_column("prices_checked_on", "tarifs vérifiés le"),
+        "formula_count",
+        "updated_at",
+    ]
     list_select_related = ["insurer"]
     list_filter = ["published"]
     search_fields = ["name", "summary"]
@@ -152,7 +160,7 @@ class CssContributionInline(admin.TabularInline):
 
 @admin.register(CssScale)
 class CssScaleAdmin(ContentHistoryAdmin):
-    list_display = ["valid_from", "in_force", "source", "ceiling_count"]
+    list_display = [date_column("valid_from", "en vigueur à partir du"), "in_force", "source", "ceiling_count"]
     search_fields = ["source"]
     date_hierarchy = "valid_from"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -167,9 +175,7 @@ class CssScaleAdmin(ContentHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        latest_started = (
-            CssScale.objects.filter(valid_from__lte=timezone.localdate()).order_by("-valid_from").values("pk")[:1]
-        )
+        latest_started = CssScale.objects.in_force(timezone.localdate()).values("pk")[:1]
         return (
             super()
             .get_queryset(request)
@@ -178,6 +184,19 @@ class CssScaleAdmin(ContentHistoryAdmin):
                 is_in_force=Case(When(Q(pk=Subquery(latest_started)), then=Value(True)), default=Value(False)),
             )
         )
+
+    def changelist_view(self, request, extra_context=None):
+        # The same rule as the public orientation (CssScale.objects.current_status).
+        status = CssScale.objects.current_status()
+        if status.is_outdated and request.method == "GET":
+            self.message_user(
+                request,
+                f"Le barème du {french_date(status.update_due, weekday=False)} n’est pas encore saisi : le site "
+                f"utilise celui du {french_date(status.scale.valid_from, weekday=False)} et prévient les habitants "
+                "que la réponse peut être un peu décalée. Ajoutez le nouveau barème dès que l’arrêté est publié.",
+                messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description="en vigueur aujourd’hui", boolean=True, ordering="is_in_force")
     def in_force(self, obj):

@@ -1,3 +1,4 @@
+import datetime
 import json
 
 import pytest
@@ -175,6 +176,18 @@ def test_campaign_without_month_gets_the_constraint_message(editor_client):
     assert response.status_code == 200
     assert "Indiquez le mois d’une campagne annuelle, et seulement pour une campagne." in response.text
     assert not Action.objects.exists()
+
+
+def test_history_writes_dates_with_1er(editor_client):
+    action = ActionFactory(start_date=datetime.date(2025, 4, 1))
+    response = editor_client.post(
+        admin_url(Action, "change", action.pk), action_form_data(action, start_date="02/04/2025")
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    history = editor_client.get(admin_url(Action, "history", action.pk))
+
+    assert "1er avril 2025 → 2 avril 2025" in history.text
 
 
 def test_history_page_shows_who_changed_what(editor_client, editor):

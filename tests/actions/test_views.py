@@ -278,6 +278,34 @@ def test_action_detail_lists_its_upcoming_published_events(client):
     assert "Autre action" not in body
 
 
+def test_the_preview_of_an_unpublished_action_shows_its_events_as_a_preview(client, editor):
+    """Issue 12: the preview said « Aucun rendez-vous » although the action had events.
+
+    Its events are hidden from the public because of their action; the preview shows those that
+    will appear with it (published themselves, upcoming), and says that the public does not see them.
+    """
+    action = ActionFactory(published=False)
+    EventFactory(
+        action=action, title="Prochain café", start=paris_datetime(2030, 3, 14, 19), end=paris_datetime(2030, 3, 14, 21)
+    )
+    EventFactory(
+        action=action, title="Café passé", start=paris_datetime(2020, 3, 14, 19), end=paris_datetime(2020, 3, 14, 21)
+    )
+    EventFactory(action=action, title="Café brouillon", published=False)
+    client.force_login(editor)
+
+    body = client.get(action.get_absolute_url()).content.decode()
+
+    assert "Prochain café" in body
+    assert "Aucun rendez-vous" not in body
+    assert "Café passé" not in body and "Café brouillon" not in body
+    assert "le public ne voit pas ces rendez-vous" in body
+    # Published, the same action shows the same events, without the preview's note.
+    Action.objects.filter(pk=action.pk).update(published=True)
+    body = client.get(action.get_absolute_url()).content.decode()
+    assert "Prochain café" in body and "le public ne voit pas ces rendez-vous" not in body
+
+
 def test_action_detail_query_count_is_constant_with_events(client):
     action = ActionFactory(partners=[PartnerFactory()])
     EventFactory(action=action)

@@ -26,6 +26,15 @@ def test_the_first_of_the_month_is_1er_everywhere():
     assert rendered == "1er mars 2026 | 1er mars 2026 à 10\u00a0h\u00a030"
 
 
+def test_the_first_and_the_second_of_april():
+    """Issue 12: « 1er avril 2025 », and « 2 avril 2025 » (no « 2e »), from the one home of dates."""
+    assert dates.day_of_month(datetime.date(2025, 4, 1)) == "1er"
+    assert dates.day_of_month(datetime.date(2025, 4, 2)) == "2"
+    assert dates.french_date(datetime.date(2025, 4, 1), weekday=False) == "1er avril 2025"
+    assert dates.french_date(datetime.date(2025, 4, 2), weekday=False) == "2 avril 2025"
+    assert dates.french_date(datetime.date(2025, 4, 1)) == "mardi 1er avril 2025"
+
+
 def test_a_datetime_is_read_in_paris_time():
     late = datetime.datetime(2026, 3, 14, 23, 30, tzinfo=datetime.UTC)  # 0 h 30 on the 15th in Paris
     assert dates.french_date(late) == "dimanche 15 mars 2026"

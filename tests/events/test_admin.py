@@ -514,6 +514,11 @@ def test_same_day_of_month_and_a_fifth_weekday(editor_client, frozen_now):
     assert Event.objects.filter(start__date=datetime.date(2027, 1, 28)).exists()  # last Thursday of January
 
 
+def test_monthly_copies_on_the_first_of_the_month_say_1er(editor_client, frozen_now):
+    event = EventFactory(title="Atelier", start=paris_datetime(2027, 4, 1, 14), end=paris_datetime(2027, 4, 1, 16))
+    assert "le 1er de chaque mois" in editor_client.get(duplicate_url(event)).text
+
+
 def test_typed_dates_and_unique_slugs(editor_client, cafe_psycho):
     EventFactory(slug="cafe-psycho-2027-03-04")  # another event took the natural slug
     response = editor_client.post(
@@ -590,6 +595,62 @@ def test_duplicate_of_an_unknown_event_redirects(editor_client):
     assert response.redirect_chain == [(reverse("admin:index"), 302)]
     [message] = messages_of(response)
     assert message.startswith("Aucun élément «\xa0événement\xa0» n’a l’identifiant «\xa0999999\xa0»")
+
+
+def save_as_new_data(event, **overrides):
+    """What the event's change form posts with « Enregistrer comme nouvel élément », fields unchanged."""
+    return {
+        "title": event.title,
+        "slug": event.slug,
+        "action": event.action_id,
+        "description": event.description,
+        "start_0": f"{timezone.localtime(event.start):%d/%m/%Y}",
+        "start_1": f"{timezone.localtime(event.start):%H:%M}",
+        "end_0": f"{timezone.localtime(event.end):%d/%m/%Y}",
+        "end_1": f"{timezone.localtime(event.end):%H:%M}",
+        "place": event.place_id or "",
+        "audiences": [a.pk for a in event.audiences.all()],
+        "registration": event.registration,
+        "registration_url": event.registration_url,
+        "registration_phone": event.registration_phone,
+        "is_free": "on" if event.is_free else "",
+        "price": event.price,
+        "status": event.status,
+        "status_note": event.status_note,
+        "published": "on" if event.published else "",
+        "image_alt": "",
+        "_saveasnew": "Enregistrer comme nouvel élément",
+        **overrides,
+    }
+
+
+def test_save_as_new_keeping_the_slug_gives_the_copy_the_next_free_one(editor_client, cafe_psycho):
+    """Issue 12: the copy kept the original's slug, failed as « already used », and the page answered 500."""
+    EventFactory(slug="cafe-psycho-2026-11-12-2")  # the first suffix is taken too
+    response = editor_client.post(
+        admin_url(Event, "change", cafe_psycho.pk),
+        save_as_new_data(cafe_psycho, start_0="17/12/2026", end_0="17/12/2026"),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    copy = Event.objects.get(slug="cafe-psycho-2026-11-12-3")
+    assert copy.pk != cafe_psycho.pk and copy.uid != cafe_psycho.uid
+    assert timezone.localdate(copy.start) == datetime.date(2026, 12, 17)
+    cafe_psycho.refresh_from_db()
+    assert cafe_psycho.slug == "cafe-psycho-2026-11-12"  # the original keeps its address
+    messages = messages_of(editor_client.get(response["Location"]))
+    assert any("« cafe-psycho-2026-11-12-3 »" in message for message in messages), messages
+
+
+def test_save_as_new_with_errors_shows_them_on_the_form(editor_client, cafe_psycho):
+    """An invalid copy: its errors on the form (no 500), the original untouched, nothing created."""
+    data = save_as_new_data(cafe_psycho, start_0="17/12/2026", end_0="16/12/2026")
+    response = editor_client.post(admin_url(Event, "change", cafe_psycho.pk), data)
+    assert response.status_code == 200
+    assert "La fin de l’événement doit être après son début." in response.text.replace("&#x27;", "’")
+    assert response.context["adminform"].form["start"].value() == ["17/12/2026", "19:00"]  # what was typed stays
+    assert "Enregistrer comme nouvel élément" in response.text  # the save-as button again
+    assert duplicate_url(cafe_psycho) not in response.text  # the copy has no « Dupliquer » page yet
+    assert Event.objects.count() == 1
 
 
 def test_save_as_new_makes_a_new_calendar_entry(editor_client, cafe_psycho):

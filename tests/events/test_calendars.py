@@ -380,6 +380,11 @@ def test_filtered_feed_says_so_in_its_name(client, filter_world):
     assert "Axe 3" not in name  # the axis as the agenda's filter names it
 
 
+def test_a_feed_filtered_from_the_first_of_a_month_says_1er(client):
+    name = str(feed(client, "du=2027-04-01&au=2027-04-02")["X-WR-CALNAME"])
+    assert name == "Agenda du CLS de Créteil – Du : 1er avril 2027 ; Au : 2 avril 2027"
+
+
 def test_feed_ignores_past_period(client):
     now = timezone.now()
     upcoming = EventFactory()

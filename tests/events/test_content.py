@@ -40,22 +40,6 @@ def snapshot():
     return counts, updated
 
 
-@pytest.fixture
-def today(monkeypatch):
-    """Run the loader as if today were ``day`` (the loader reads ``timezone.localdate()``)."""
-
-    real_localdate = timezone.localdate
-
-    def set_today(day):
-        def localdate(value=None, timezone=None):
-            return day if value is None else real_localdate(value, timezone)
-
-        monkeypatch.setattr(timezone, "localdate", localdate)
-        return day
-
-    return set_today
-
-
 def test_places_of_the_sources():
     load()
 

@@ -453,6 +453,14 @@ def test_month_query_count_does_not_grow_with_events(client):
     assert ' autres<span class="visually-hidden"> événements le ' in body
 
 
+def test_month_days_are_read_out_with_1er(client):
+    """A screen reader hears « 1er avril 2027 », « 2 avril 2027 »; the grid shows « 1 », « 2 »."""
+    body = client.get("/agenda/2027/04/").content.decode()
+    assert '<span aria-hidden="true">1</span><span class="visually-hidden">1er avril 2027</span>' in body
+    assert '<span aria-hidden="true">2</span><span class="visually-hidden">2 avril 2027</span>' in body
+    assert ">1 avril" not in body
+
+
 def crowded_day(day, count):
     """``count`` events on ``day``, an hour apart from 9 h, in bulk; their titles, earliest first."""
     events = make_events(count, first_start=paris_datetime(day.year, day.month, day.day, 9))

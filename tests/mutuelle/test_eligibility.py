@@ -13,7 +13,6 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.urls import resolve, reverse
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,7 +25,7 @@ from mutuelle.eligibility import (
     estimate,
     published_formulas,
     scale_in_force,
-    scale_is_outdated,
+    scale_status,
 )
 from mutuelle.eligibility_forms import AGE_NAMES, EligibilityForm, parse_euros
 from mutuelle.models import CssCeiling, CssContribution, CssScale, FormulaPrice
@@ -259,9 +258,44 @@ def test_the_scale_in_force_is_the_latest_already_started(scale):
     assert scale_in_force(on=datetime.date(2025, 3, 31)) is None
 
 
-def test_a_scale_a_year_old_is_outdated(scale):
-    assert not scale_is_outdated(scale, on=datetime.date(2026, 3, 31))
-    assert scale_is_outdated(scale, on=datetime.date(2026, 4, 1))
+def css_scale(year, source="Barème"):
+    return CssScale.objects.create(
+        valid_from=datetime.date(year, 4, 1), source=source, free_extra_person=1, contribution_extra_person=1
+    )
+
+
+def test_the_scale_is_out_of_date_once_1_april_passed_without_the_new_one(scale, django_assert_num_queries):
+    """Issue 12: the scale of 1 April 2025 is the one in force but out of date from 1 April 2026."""
+    with django_assert_num_queries(1):
+        status = CssScale.objects.current_status(datetime.date(2026, 3, 31))
+    assert status.scale == scale and not status.is_outdated
+    assert status.update_due == datetime.date(2025, 4, 1)
+
+    for day in (datetime.date(2026, 4, 1), datetime.date(2026, 11, 30), datetime.date(2027, 3, 31)):
+        status = CssScale.objects.current_status(day)
+        assert status.scale == scale and status.is_outdated, day
+        assert status.update_due == datetime.date(2026, 4, 1)
+    # Two years late: the update due is the last 1 April.
+    assert CssScale.objects.current_status(datetime.date(2027, 4, 1)).update_due == datetime.date(2027, 4, 1)
+
+
+def test_the_new_scale_entered_makes_it_up_to_date_from_its_day(scale):
+    new = css_scale(2026, "Barème du 1er avril 2026")
+    before = CssScale.objects.current_status(datetime.date(2026, 3, 31))  # entered in advance
+    assert before.scale == scale and not before.is_outdated
+    after = CssScale.objects.current_status(datetime.date(2026, 11, 30))
+    assert after.scale == new and not after.is_outdated
+
+
+def test_no_scale_at_all_is_not_an_outdated_scale():
+    status = CssScale.objects.current_status(datetime.date(2026, 11, 30))
+    assert status.scale is None and not status.is_outdated
+
+
+def test_the_status_uses_the_sites_today_by_default(scale, today):
+    today(datetime.date(2026, 11, 30))
+    assert CssScale.objects.current_status().is_outdated
+    assert scale_status().today == datetime.date(2026, 11, 30)
 
 
 # Reading amounts as people type them ---------------------------------------------------------
@@ -374,7 +408,8 @@ def post(client, data):
     return client.post(URL, data)
 
 
-def test_the_answer_shows_the_total_used_the_ceiling_and_the_scale(client, scale, offer):
+def test_the_answer_shows_the_total_used_the_ceiling_and_the_scale(client, scale, offer, today):
+    today(datetime.date(2025, 6, 1))  # the 2025 scale up to date (see below for an out-of-date one)
     response = post(client, {"age_1": "30", "salaries": "1 500", "current_premium": "80"})
     text = squash(response.content.decode())
 
@@ -553,10 +588,50 @@ def test_other_methods_are_refused(client, scale):
     assert client.put(URL).status_code == 405
 
 
-def test_the_outdated_scale_is_said_plainly(client, scale):
-    body = squash(client.get(URL).content.decode())
-    outdated = scale_is_outdated(scale, on=timezone.localdate())
-    assert ("Le nouveau barème n’est pas encore enregistré sur ce site" in body) == outdated
+OUT_OF_DATE = "Le barème de la CSS n’est pas encore à jour sur ce site."
+
+
+def test_before_1_april_the_scale_of_last_year_is_in_force(client, scale, offer, today):
+    today(datetime.date(2026, 3, 15))
+
+    text = squash(post(client, {"age_1": "30", "salaries": "1 500"}).content.decode())
+
+    assert OUT_OF_DATE not in text
+    assert "Barème en vigueur depuis le 1er avril 2025." in text
+    assert "En vigueur depuis le 1er avril 2025 (France métropolitaine)." in text
+
+
+def test_after_1_april_without_the_new_scale_the_page_says_so_plainly(client, scale, offer, today):
+    """Issue 12: on 30 November 2026 the scale of 1 April 2025 was called « en vigueur »."""
+    today(datetime.date(2026, 11, 30))
+
+    response = post(client, {"age_1": "30", "salaries": "1 500"})
+    text = squash(response.content.decode())
+
+    assert OUT_OF_DATE in text
+    assert "normalement le 1er avril" in text
+    assert "La mise à jour du 1er avril 2026 n’est pas encore enregistrée ici" in text
+    assert "le test utilise le barème du 1er avril 2025, et sa réponse peut être un peu décalée" in text
+    assert "appelez le service Prévention-Santé du CCAS au 01 49 80 88 68" in text
+    assert 'href="tel:+33149808868"' in response.content.decode()
+    # The answer itself, printed for a permanence, says it too; the 2025 scale is never « en vigueur ».
+    assert "Celui du 1er avril 2025 (France métropolitaine), le dernier enregistré sur ce site" in text
+    assert "Barème du 1er avril 2025, le dernier enregistré sur ce site" in text
+    assert "en vigueur depuis" not in text.lower()
+    assert "CSS avec participation financière : 13\u00a0957 € par an" in text  # the 2025 ceilings, no guess
+    assert "10\u00a0422" not in text and "14\u00a0070" not in text  # never the estimate (FACTS.md)
+
+
+def test_after_1_april_with_the_new_scale_entered_it_is_used(client, scale, today):
+    new = css_scale(2026, "Barème 2026")
+    CssCeiling.objects.create(scale=new, household_size=1, free_ceiling=20000, contribution_ceiling=30000)
+    today(datetime.date(2026, 11, 30))
+
+    text = squash(post(client, {"age_1": "30", "salaries": "1 500"}).content.decode())
+
+    assert OUT_OF_DATE not in text
+    assert "En vigueur depuis le 1er avril 2026" in text
+    assert "CSS gratuite : 20\u00a0000 € par an pour un foyer de 1 personne" in text
 
 
 def test_no_scale_in_force_gives_a_french_message_not_an_error(client):

@@ -122,6 +122,27 @@ def test_scale_changelist_marks_the_scale_in_force(admin_client, scale):
     assert body.count('alt="True"') == 1 and body.count('alt="False"') == 1
 
 
+def test_scale_changelist_warns_when_the_yearly_update_is_missing(admin_client, scale, today):
+    today(datetime.date(2026, 3, 15))
+    assert "n’est pas encore saisi" not in admin_client.get(admin_url(CssScale, "changelist")).content.decode()
+
+    today(datetime.date(2026, 11, 30))
+    body = admin_client.get(admin_url(CssScale, "changelist")).content.decode()
+    assert "Le barème du 1er avril 2026 n’est pas encore saisi : le site utilise celui du 1er avril 2025" in body
+
+
+def test_scale_dates_say_1er_in_the_admin(admin_client, scale):
+    """Issue 12: the scale of 1 April 2025 is « 1er avril 2025 » in its list and its name."""
+    CssScale.objects.create(
+        valid_from=datetime.date(2099, 4, 2), source="Barème futur", free_extra_person=1, contribution_extra_person=1
+    )
+    body = admin_client.get(admin_url(CssScale, "changelist")).content.decode()
+
+    assert "1er avril 2025" in body and "2 avril 2099" in body
+    assert "1 avril 2025" not in body
+    assert str(scale) == "Barème de la CSS du 1er avril 2025"
+
+
 # Editing ------------------------------------------------------------------------------------
 
 

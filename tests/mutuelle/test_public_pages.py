@@ -153,6 +153,20 @@ def test_home_lists_the_next_permanences_of_the_mutuelle_only(client, mutuelle_a
     assert "Café psycho du mois" not in body
 
 
+def test_home_says_when_the_css_scale_update_is_missing(client, today):
+    """Issue 12: after 1 April without the year's scale, /mutuelle/ says the test may be slightly off."""
+    create_scale()  # the scale of 1 April 2025
+    today(datetime.date(2026, 3, 15))
+    assert "pas encore à jour" not in client.get(HOME).content.decode()
+
+    today(datetime.date(2026, 11, 30))
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(HOME).content.decode()))
+    assert "Le barème de la CSS n’est pas encore à jour sur ce site." in text
+    assert "La mise à jour du 1er avril 2026 n’est pas encore enregistrée ici" in text
+    assert "le test utilise le barème du 1er avril 2025, et sa réponse peut être un peu décalée" in text
+    assert "appelez le service Prévention-Santé du CCAS au 01 49 80 88 68" in text
+
+
 def test_home_without_permanences_says_so(client):
     body = client.get(HOME).content.decode()
 
@@ -175,8 +189,9 @@ def test_home_query_budget_is_constant(client, mutuelle_action, django_assert_ma
     make_offer(formulas=6 if many else 1, bands=[(age, age + 9) for age in range(0, 100, 10)] if many else [(0, 99)])
     for days in range(1, 30 if many else 2):
         permanence(mutuelle_action, days)
-    # The offer, its formulas, their prices, the permanences; the glossary terms marked in the texts.
-    with django_assert_max_num_queries(5):
+    # The offer, its formulas, their prices, the permanences, the CSS scale in force; the glossary
+    # terms marked in the texts.
+    with django_assert_max_num_queries(6):
         response = client.get(HOME)
     assert response.status_code == 200
     assert "<h1>Mutuelle communale de Créteil</h1>" in response.content.decode()
