@@ -113,3 +113,27 @@ def test_a_failed_bulk_load_rebuilds_nothing():
         raise RuntimeError
 
     assert list(Action.objects.search("repos")) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL seulement")
+def test_postgres_keeps_the_search_vectors_in_their_rows():
+    """A search for a frequent word reads its candidates' vectors one after the other: in the row
+    (MAIN storage), not in the TOAST table (core.migration_helpers.search_vector_in_row)."""
+    tables = ["actions_action", "events_event", "events_place", "partners_partner"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attrelid::regclass::text, attstorage FROM pg_attribute "
+            "WHERE attname = 'search_vector' AND attrelid = ANY(%s::regclass[])",
+            [tables],
+        )
+        assert dict(cursor.fetchall()) == dict.fromkeys(tables, "m")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL seulement")
+def test_postgres_best_matches_follow_the_rank_then_the_model_ordering():
+    """Among rows of equal rank, the ones PostgreSQL keeps for the scoring follow the model's
+    ordering (the signatories first), not the order of the primary keys."""
+    other = PartnerFactory(name="Association santé", is_signatory=False)
+    signatory = PartnerFactory(name="Hôpital santé", is_signatory=True)
+    assert [partner.pk for partner in Partner.objects.ranked("santé", 1)] == [signatory.pk]
+    assert {partner.pk for partner in Partner.objects.ranked("santé", 2)} == {signatory.pk, other.pk}

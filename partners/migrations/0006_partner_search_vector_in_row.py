@@ -1,0 +1,15 @@
+"""The search vectors kept in their rows (PostgreSQL only): see core.migration_helpers.search_vector_in_row."""
+
+from django.db import migrations
+
+from core.migration_helpers import search_vector_in_row
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("partners", "0005_editor_permissions"),
+    ]
+
+    operations = [
+        search_vector_in_row("partners_partner"),
+    ]
