@@ -18,6 +18,7 @@ different kinds (actions, events, partners, the mutuelle pages…) compare, and 
 put the same result first.
 """
 
+import bisect
 import contextlib
 import contextvars
 import difflib
@@ -122,7 +123,8 @@ class ParsedQuery:
 
 
 def parse_query(query, *, synonyms=None):
-    """``ParsedQuery`` of a visitor's text: at most one SQL query (the vocabulary; the synonyms are kept)."""
+    """``ParsedQuery`` of a visitor's text: at most one SQL query, for a word that no text contains
+    (the synonyms and the vocabulary are kept in the process)."""
     if isinstance(query, ParsedQuery):
         return query
     text = clean_query(query)
@@ -194,18 +196,49 @@ def _read_synonym_table():
     return table
 
 
+VOCABULARY_KEY = "search-vocabulary"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words of the site (normalised) and how the site writes each."""
+
+    display: dict
+    ordered: list  # the words in Python's order, for a search by prefix
+
+    def knows(self, typed):
+        """A word of the site starts with ``typed`` (« vaccin » and « vaccination ») or is its singular."""
+        if singular(typed) in self.display:
+            return True
+        position = bisect.bisect_left(self.ordered, typed)
+        return position < len(self.ordered) and self.ordered[position].startswith(typed)
+
+
+def _read_vocabulary():
+    from core.synonyms import SearchWord
+
+    display = dict(SearchWord.objects.values_list("word", "display")[:VOCABULARY_LIMIT])
+    return Vocabulary(display, sorted(display))
+
+
 def closestwords_of(words):
     """{typed word: (vocabulary word, as the site writes it)} for the words that no text contains.
 
     A word is known when a word of the site starts with it (« vaccin » and « vaccination ») or
-    is its singular. On PostgreSQL one query compares the others with the vocabulary through
-    pg_trgm's similarity (a trigram index); elsewhere difflib over the vocabulary does it.
+    is its singular: the vocabulary is kept in the process for the current content generation,
+    so a query of known words costs no SQL query here. On PostgreSQL one query compares the
+    others with the vocabulary through pg_trgm's similarity (a trigram index); elsewhere difflib
+    over the vocabulary does it. Both read the database again: a word added without a new content
+    generation (a bulk write) is found known there.
     """
-    from core.synonyms import SearchWord
-
-    words = list(dict.fromkeys(words))
+    kept = kept_for_generation(VOCABULARY_KEY, _read_vocabulary)
+    words = [word for word in dict.fromkeys(words) if not kept.knows(word)]
     found = {}
+    if not words:
+        return found
     if uses_postgres_search():
+        from core.synonyms import SearchWord
+
         table = SearchWord._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
@@ -228,13 +261,13 @@ def closestwords_of(words):
             for typed, word, display in cursor.fetchall():
                 found[typed] = (word, display or word)
         return found
-    vocabulary = dict(SearchWord.objects.values_list("word", "display")[:VOCABULARY_LIMIT])
+    vocabulary = _read_vocabulary()
     for typed in words:
-        if singular(typed) in vocabulary or any(word.startswith(typed) for word in vocabulary):
+        if vocabulary.knows(typed):
             continue
-        close = difflib.get_close_matches(typed, vocabulary, n=1, cutoff=DIFFLIB_CUTOFF)
+        close = difflib.get_close_matches(typed, vocabulary.display, n=1, cutoff=DIFFLIB_CUTOFF)
         if close:
-            found[typed] = (close[0], vocabulary[close[0]] or close[0])
+            found[typed] = (close[0], vocabulary.display[close[0]] or close[0])
     return found
 
 

@@ -5,10 +5,10 @@ as fixed entries with the words people use for them), actions, upcoming events, 
 audiences and quartiers (each leads to the actions list filtered by it), partners and places.
 Each result has a score from core.search.score_parts, comparable from one kind to another: the
 groups are ordered by their best result, so the first result shown is the best one. A bounded
-number of SQL queries whatever the amount of content: at most one to read the query (the
-vocabulary, for a word no text contains) and one per kind of row (actions, events, partners,
-places). The synonyms and the themes, audiences and quartiers (short lists) are kept in the
-process while no content changes (``core.cache.kept_for_generation``): one query each after a change.
+number of SQL queries whatever the amount of content: one per kind of row (actions, events,
+partners, places), and one more for a word that no text contains (spelling suggestions). The
+synonyms, the vocabulary and the themes, audiences and quartiers are kept in the process while
+no content changes (``core.cache.kept_for_generation``): one query each after a change.
 """
 
 import functools

@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 
 from actions.models import Action
-from core.search import deferred_search_refresh
+from core.search import deferred_search_refresh, parse_query
+from core.synonyms import add_to_vocabulary
 from core.words import normalize
 from partners.models import Partner
 from tests.actions.factories import ActionFactory, ThemeFactory
@@ -137,3 +138,12 @@ def test_postgres_best_matches_follow_the_rank_then_the_model_ordering():
     signatory = PartnerFactory(name="Hôpital santé", is_signatory=True)
     assert [partner.pk for partner in Partner.objects.ranked("santé", 1)] == [signatory.pk]
     assert {partner.pk for partner in Partner.objects.ranked("santé", 2)} == {signatory.pk, other.pk}
+
+
+def test_a_word_added_without_a_content_change_is_corrected_to():
+    """The vocabulary is kept for the content generation; a word added by a bulk write (no new
+    generation) is still offered: the words the kept copy does not know are looked up again."""
+    ActionFactory(title="Atelier mémoire")
+    assert parse_query("memoire").suggestion == ""  # the vocabulary is now kept
+    add_to_vocabulary(["Balnéothérapie"])
+    assert parse_query("balneoterapie").suggestion == "balnéothérapie"
