@@ -141,11 +141,19 @@ def measure_pages():
 def measure_search():
     """The whole search of /recherche/ (every kind of result, the query read with its synonyms and
     spelling suggestions), without the page cache nor the template: p50, p95, p99 in ms."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from actions.models import Action
     from creteil_cls.search import search_sections
 
     for query in SEARCH_QUERIES:  # warm the connection and the per-process caches
         search_sections(query)
+    queries = []  # SQL queries of each search, counted apart from the timed rounds
+    for query in SEARCH_QUERIES:
+        with CaptureQueriesContext(connection) as captured:
+            search_sections(query)
+        queries.append(len(captured))
     timings = []
     for _ in range(SEARCH_ROUNDS):
         for query in SEARCH_QUERIES:
@@ -164,6 +172,8 @@ def measure_search():
         "p50_ms": round(statistics.median(timings), 1),
         "p95_ms": percentile(0.95),
         "p99_ms": percentile(0.99),
+        "sql_max": max(queries),
+        "sql_mean": round(statistics.mean(queries), 1),
     }
 
 

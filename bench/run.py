@@ -169,10 +169,7 @@ def print_run(result):
     print(f"\nN = {result['n']} (actions, événements, partenaires générés, en plus du contenu initial)")
     if not result["pages"]:  # --search-only
         search = result["search"]
-        print(
-            f"recherche dans Django, sans cache ({search['actions']} actions publiées, {search['samples']} "
-            f"recherches) : p50 {search['p50_ms']} ms, p95 {search['p95_ms']} ms, p99 {search['p99_ms']} ms"
-        )
+        print(search_line(search))
         return
     print("ratio : débit de la page / débit de la vue nue mesuré juste avant elle, sur le même serveur")
     header = (
@@ -189,10 +186,14 @@ def print_run(result):
             f"{bare['p50']:>7.1f} {bare['p99']:>7.1f} {row['ratio']:>6.2f} {row['queries']:>4} "
             f"{row['render_ms']:>8.1f} {row['weight'] / 1024:>8.1f}{errors}"
         )
-    search = result["search"]
-    print(
+    print(search_line(result["search"]))
+
+
+def search_line(search):
+    return (
         f"recherche dans Django, sans cache ({search['actions']} actions publiées, {search['samples']} recherches) : "
-        f"p50 {search['p50_ms']} ms, p95 {search['p95_ms']} ms, p99 {search['p99_ms']} ms"
+        f"p50 {search['p50_ms']} ms, p95 {search['p95_ms']} ms, p99 {search['p99_ms']} ms ; requêtes SQL par "
+        f"recherche : {search['sql_mean']} en moyenne, {search['sql_max']} au plus"
     )
 
 
@@ -217,13 +218,8 @@ def markdown_tables(results):
         failing = [f"{row['name']} ({row['errors']})" for row in result["pages"] if row["errors"]]
         if failing:
             lines += ["", f"Réponses autres que 2xx/3xx pendant la charge : {', '.join(failing)}."]
-        search = result["search"]
-        lines += [
-            "",
-            f"Recherche dans Django, sans cache ({search['actions']} actions publiées, {search['samples']} "
-            f"recherches) : p50 {search['p50_ms']} ms, p95 {search['p95_ms']} ms, p99 {search['p99_ms']} ms.",
-            "",
-        ]
+        line = search_line(result["search"])
+        lines += ["", f"{line[0].upper()}{line[1:]}.", ""]
     return "\n".join(lines)
 
 

@@ -135,6 +135,34 @@ def bump_generation():
     page_cache().set(GENERATION_KEY, _new_generation(), timeout=None)
 
 
+# Small tables that many requests read (the search's synonyms, themes, audiences and quartiers)
+# are kept in each worker's memory for the current content generation: any content change (a new
+# generation, shared by every worker and instance) has them read again from the database.
+_kept = {}
+
+
+def kept_for_generation(key, build):
+    """``build()``, computed once per content generation in this process (no query when kept).
+
+    Without the shared store (Redis down, a full disk) it is computed every time.
+    """
+    try:
+        generation = current_generation()
+    except CACHE_ERRORS:
+        return build()
+    kept = _kept.get(key)
+    if kept is not None and kept[0] == generation:
+        return kept[1]
+    value = build()
+    _kept[key] = (generation, value)
+    return value
+
+
+def forget_kept_values():
+    """Forget what ``kept_for_generation`` keeps (tests: a rolled back change makes no new generation)."""
+    _kept.clear()
+
+
 def invalidate_pages(**kwargs):
     """Signal receiver: invalidate now, and again once the transaction commits.
 

@@ -39,6 +39,22 @@ def search_index(table):
     )
 
 
+def search_vector_in_row(table):
+    """Keep a table's search vector in its row, compressed (PostgreSQL's ``MAIN`` storage), rather
+    than in the table's TOAST (PostgreSQL only).
+
+    A search for a frequent word reads the matching rows one after the other, up to a few hundred
+    (core/search.py, ``POSTGRES_CANDIDATES``): each vector is then read with its row instead of
+    being fetched from the TOAST table, about ten times less work. The existing vectors are
+    rewritten once to take the new storage (``|| ''`` makes a new value of the same vector).
+    """
+    rewrite = f"UPDATE {table} SET search_vector = search_vector || ''::tsvector WHERE search_vector IS NOT NULL;"  # noqa: S608
+    return postgres_only_sql(
+        f"ALTER TABLE {table} ALTER COLUMN search_vector SET STORAGE MAIN; {rewrite}",
+        f"ALTER TABLE {table} ALTER COLUMN search_vector SET STORAGE EXTENDED;",
+    )
+
+
 def grant_group_permissions(group_name, app_label, model_names):
     """A RunPython operation giving a staff group every permission on some models and their history."""
 

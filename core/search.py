@@ -18,6 +18,7 @@ different kinds (actions, events, partners, the mutuelle pages…) compare, and 
 put the same result first.
 """
 
+import bisect
 import contextlib
 import contextvars
 import difflib
@@ -29,8 +30,10 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connection, models
 from django.db.models import F, Func, Q, Value
+from django.db.models.expressions import RawSQL
 from django.utils.html import strip_tags
 
+from core.cache import kept_for_generation
 from core.words import STOPWORDS, normalize, strip_accents, words_of
 
 SEARCH_CONFIG = "french_unaccent"
@@ -120,7 +123,8 @@ class ParsedQuery:
 
 
 def parse_query(query, *, synonyms=None):
-    """``ParsedQuery`` of a visitor's text: at most two SQL queries (synonyms, vocabulary)."""
+    """``ParsedQuery`` of a visitor's text: at most one SQL query, for a word that no text contains
+    (the synonyms and the vocabulary are kept in the process)."""
     if isinstance(query, ParsedQuery):
         return query
     text = clean_query(query)
@@ -165,22 +169,23 @@ def parse_query(query, *, synonyms=None):
     return parsed
 
 
-_synonym_tables = {}
+SYNONYMS_KEY = "search-synonyms"
 
 
 def synonym_table():
     """{stems of the typed expression: [normalised words of each equivalent]}, from the editors' list.
 
-    One query; the table built from the same rows is kept in the process (one entry), so only a
-    change of the list costs its rebuilding.
+    Kept in the process for the current content generation (``core.cache.kept_for_generation``):
+    a search costs no query for it; a change of the list (a content change) has it read again.
     """
+    return kept_for_generation(SYNONYMS_KEY, _read_synonym_table)
+
+
+def _read_synonym_table():
     from core.synonyms import SEPARATOR, Synonym
 
-    rows = tuple(Synonym.objects.order_by("pk").values_list("term", "equivalents"))
-    if rows in _synonym_tables:
-        return _synonym_tables[rows]
     table = {}
-    for term, equivalents in rows:
+    for term, equivalents in Synonym.objects.order_by("pk").values_list("term", "equivalents"):
         key = tuple(stem(word) for word in normalize(term).split() if word not in STOPWORDS)
         if not key:
             continue
@@ -188,23 +193,52 @@ def synonym_table():
             words = tuple(word for word in normalize(equivalent).split() if word not in STOPWORDS)
             if words and words not in table.setdefault(key, []):
                 table[key].append(words)
-    _synonym_tables.clear()
-    _synonym_tables[rows] = table
     return table
+
+
+VOCABULARY_KEY = "search-vocabulary"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words of the site (normalised) and how the site writes each."""
+
+    display: dict
+    ordered: list  # the words in Python's order, for a search by prefix
+
+    def knows(self, typed):
+        """A word of the site starts with ``typed`` (« vaccin » and « vaccination ») or is its singular."""
+        if singular(typed) in self.display:
+            return True
+        position = bisect.bisect_left(self.ordered, typed)
+        return position < len(self.ordered) and self.ordered[position].startswith(typed)
+
+
+def _read_vocabulary():
+    from core.synonyms import SearchWord
+
+    display = dict(SearchWord.objects.values_list("word", "display")[:VOCABULARY_LIMIT])
+    return Vocabulary(display, sorted(display))
 
 
 def closestwords_of(words):
     """{typed word: (vocabulary word, as the site writes it)} for the words that no text contains.
 
     A word is known when a word of the site starts with it (« vaccin » and « vaccination ») or
-    is its singular. On PostgreSQL one query compares the others with the vocabulary through
-    pg_trgm's similarity (a trigram index); elsewhere difflib over the vocabulary does it.
+    is its singular: the vocabulary is kept in the process for the current content generation,
+    so a query of known words costs no SQL query here. On PostgreSQL one query compares the
+    others with the vocabulary through pg_trgm's similarity (a trigram index); elsewhere difflib
+    over the vocabulary does it. Both read the database again: a word added without a new content
+    generation (a bulk write) is found known there.
     """
-    from core.synonyms import SearchWord
-
-    words = list(dict.fromkeys(words))
+    kept = kept_for_generation(VOCABULARY_KEY, _read_vocabulary)
+    words = [word for word in dict.fromkeys(words) if not kept.knows(word)]
     found = {}
+    if not words:
+        return found
     if uses_postgres_search():
+        from core.synonyms import SearchWord
+
         table = SearchWord._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
@@ -227,13 +261,13 @@ def closestwords_of(words):
             for typed, word, display in cursor.fetchall():
                 found[typed] = (word, display or word)
         return found
-    vocabulary = dict(SearchWord.objects.values_list("word", "display")[:VOCABULARY_LIMIT])
+    vocabulary = _read_vocabulary()
     for typed in words:
-        if singular(typed) in vocabulary or any(word.startswith(typed) for word in vocabulary):
+        if vocabulary.knows(typed):
             continue
-        close = difflib.get_close_matches(typed, vocabulary, n=1, cutoff=DIFFLIB_CUTOFF)
+        close = difflib.get_close_matches(typed, vocabulary.display, n=1, cutoff=DIFFLIB_CUTOFF)
         if close:
-            found[typed] = (close[0], vocabulary[close[0]] or close[0])
+            found[typed] = (close[0], vocabulary.display[close[0]] or close[0])
     return found
 
 
@@ -290,30 +324,22 @@ def tsquery_text(parsed):
     return " & ".join("(" + " | ".join(alternative(alt) for alt in group) + ")" for group in parsed.groups)
 
 
-def _candidates(queryset, parsed, search_query):
-    """The primary keys of at most ``POSTGRES_CANDIDATES`` matching rows (PostgreSQL)."""
-    return queryset.filter(search_vector=search_query).order_by().values("pk")[:POSTGRES_CANDIDATES]
+def _search_query(parsed):
+    return SearchQuery(tsquery_text(parsed), config=SEARCH_CONFIG, search_type="raw")
 
 
 class SearchableQuerySet(models.QuerySet):
-    def search(self, query, *, limit_ranking=False):
-        """Rows matching ``query`` (a text or a ``ParsedQuery``); on PostgreSQL best first (``rank``).
-
-        ``limit_ranking``: on PostgreSQL, rank at most ``POSTGRES_CANDIDATES`` matching rows (the
-        search page, which shows the best few; the filtered lists keep every match).
-        """
+    def search(self, query):
+        """Rows matching ``query`` (a text or a ``ParsedQuery``); on PostgreSQL best first (``rank``)."""
         parsed = parse_query(query)
         if not parsed:
             return self.none()
         if uses_postgres_search():
-            search_query = SearchQuery(tsquery_text(parsed), config=SEARCH_CONFIG, search_type="raw")
-            matching = self.filter(search_vector=search_query)
-            if limit_ranking:
-                # A word found in thousands of rows: rank a bounded share of them, found by the GIN
-                # index, the rows whose title, names or keywords hold the words first.
-                matching = self.filter(pk__in=models.Subquery(_candidates(self, parsed, search_query)))
-            return matching.annotate(rank=SearchRank(F("search_vector"), search_query)).order_by(
-                "-rank", *self.model._meta.ordering
+            search_query = _search_query(parsed)
+            return (
+                self.filter(search_vector=search_query)
+                .annotate(rank=SearchRank(F("search_vector"), search_query))
+                .order_by("-rank", *self.model._meta.ordering)
             )
         condition = Q()
         for group in parsed.groups:
@@ -323,19 +349,52 @@ class SearchableQuerySet(models.QuerySet):
             )
         return self.filter(condition).annotate(rank=Value(1.0, output_field=models.FloatField()))
 
+    def _best_matches(self, parsed, limit):
+        """On PostgreSQL: the ``limit`` best rows by rank (then the model's ordering) among at most
+        ``POSTGRES_CANDIDATES`` matching rows, which the GIN index finds.
+
+        A word found in thousands of rows stays fast: only a bounded share of them is ranked. The
+        ranking reads the candidates' vectors once, in the inner query, and only the ``limit``
+        rows found are read whole (the columns the queryset loads): one SQL query.
+        """
+        search_query = _search_query(parsed)
+        # The model's ordering (« -is_signatory », « axis__number »…), carried by the candidates.
+        order = ["search_rank DESC"]
+        keys = {}
+        for position, name in enumerate(self.model._meta.ordering):
+            keys[f"search_order_{position}"] = F(name.removeprefix("-"))
+            order.append(f"search_order_{position} {'DESC' if name.startswith('-') else 'ASC'}")
+        candidates = (
+            self.filter(search_vector=search_query)
+            .order_by()
+            .annotate(search_pk=F("pk"), search_rank=SearchRank(F("search_vector"), search_query), **keys)
+            .values("search_pk", "search_rank", *keys)[:POSTGRES_CANDIDATES]
+        )
+        sql, params = candidates.query.get_compiler(using=self.db).as_sql()
+        # The ORM's SQL, wrapped: Django cannot select from a subquery. Every value is a parameter.
+        best = RawSQL(  # noqa: S611
+            f"SELECT search_pk FROM ({sql}) AS candidates ORDER BY {', '.join(order)} LIMIT %s",  # noqa: S608
+            (*params, limit),
+        )
+        return self.filter(pk__in=best).order_by()  # ranked() sorts them by their score
+
     def ranked(self, query, limit):
         """The ``limit`` best rows for ``query``, scored in Python (``search_score``), best first.
 
         One SQL query (plus the queryset's own prefetches): the rows the database finds (on
         PostgreSQL the best by rank), each scored by ``score_parts`` and by its model's
-        ``search_boost()``.
+        ``search_boost()``. Only the fields the queryset loads are read (``only()``: the search
+        page reads a few; ``search_text`` is always needed).
         """
         parsed = parse_query(query)
         if not parsed:
             return []
         # The vector stays in the database: its text form is long and the scoring reads search_text.
-        rows = self.search(parsed, limit_ranking=True).defer("search_vector")
-        candidates = list(rows[: limit if uses_postgres_search() else SQLITE_CANDIDATES])
+        rows = self.defer("search_vector")
+        if uses_postgres_search():
+            candidates = list(rows._best_matches(parsed, limit))
+        else:
+            candidates = list(rows.search(parsed)[:SQLITE_CANDIDATES])
         scored = []
         for obj in candidates:
             score = score_parts(obj.weighted_search_parts(), parsed)

@@ -112,3 +112,17 @@ def glossary_terms_cache(request):
             terms_for_marking()
     yield
     clear_cached_terms()
+
+
+@pytest.fixture(autouse=True)
+def kept_search_tables():
+    """Each test reads the search's synonyms, themes, audiences and quartiers afresh.
+
+    They are kept in the process for the current content generation (core.cache.kept_for_generation):
+    a copy built by another test, whose rows were rolled back without a new generation, must not leak.
+    """
+    from core.cache import forget_kept_values
+
+    forget_kept_values()
+    yield
+    forget_kept_values()

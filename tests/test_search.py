@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 
 from actions.models import Action
-from core.search import deferred_search_refresh
+from core.search import deferred_search_refresh, parse_query
+from core.synonyms import add_to_vocabulary
 from core.words import normalize
 from partners.models import Partner
 from tests.actions.factories import ActionFactory, ThemeFactory
@@ -113,3 +114,36 @@ def test_a_failed_bulk_load_rebuilds_nothing():
         raise RuntimeError
 
     assert list(Action.objects.search("repos")) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL seulement")
+def test_postgres_keeps_the_search_vectors_in_their_rows():
+    """A search for a frequent word reads its candidates' vectors one after the other: in the row
+    (MAIN storage), not in the TOAST table (core.migration_helpers.search_vector_in_row)."""
+    tables = ["actions_action", "events_event", "events_place", "partners_partner"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attrelid::regclass::text, attstorage FROM pg_attribute "
+            "WHERE attname = 'search_vector' AND attrelid = ANY(%s::regclass[])",
+            [tables],
+        )
+        assert dict(cursor.fetchall()) == dict.fromkeys(tables, "m")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL seulement")
+def test_postgres_best_matches_follow_the_rank_then_the_model_ordering():
+    """Among rows of equal rank, the ones PostgreSQL keeps for the scoring follow the model's
+    ordering (the signatories first), not the order of the primary keys."""
+    other = PartnerFactory(name="Association santé", is_signatory=False)
+    signatory = PartnerFactory(name="Hôpital santé", is_signatory=True)
+    assert [partner.pk for partner in Partner.objects.ranked("santé", 1)] == [signatory.pk]
+    assert {partner.pk for partner in Partner.objects.ranked("santé", 2)} == {signatory.pk, other.pk}
+
+
+def test_a_word_added_without_a_content_change_is_corrected_to():
+    """The vocabulary is kept for the content generation; a word added by a bulk write (no new
+    generation) is still offered: the words the kept copy does not know are looked up again."""
+    ActionFactory(title="Atelier mémoire")
+    assert parse_query("memoire").suggestion == ""  # the vocabulary is now kept
+    add_to_vocabulary(["Balnéothérapie"])
+    assert parse_query("balneoterapie").suggestion == "balnéothérapie"

@@ -149,8 +149,12 @@ def test_no_result_offers_the_ccas_contact_and_the_ways_in(client):
 def test_search_page_queries_stay_bounded_on_the_initial_content(client):
     load_content()
     get_site_settings()  # read once and cached for every page, as after the first visitor
-    for query in ("mutuele", "santé", "docteur dimanche", "zzzz"):
-        assert count_queries(client, f"/recherche/?q={query}") <= 7
+    # The first search after a content change reads the synonyms, the vocabulary and the themes,
+    # audiences and quartiers; the next ones each kind of row, and the spelling suggestions for a
+    # word no text contains (« mutuele », « dimanche », « zzzz »).
+    assert count_queries(client, "/recherche/?q=mutuele") == 8
+    for query, count in (("mutuele", 5), ("santé", 4), ("docteur dimanche", 5), ("zzzz", 5)):
+        assert count_queries(client, f"/recherche/?q={query}") == count
 
 
 def test_an_action_is_found_by_its_theme_and_follows_its_changes():
@@ -177,6 +181,40 @@ def test_a_synonym_added_by_an_editor_changes_the_results():
     assert list(Action.objects.search("tomber")) == []
     Synonym.objects.create(term="tomber", equivalents="chutes, équilibre")
     assert list(Action.objects.search("tomber")) == [action]
+
+
+def test_the_synonyms_are_kept_until_an_editor_changes_them():
+    action = ActionFactory(title="Prévention des chutes", summary="Garder l’équilibre.")
+    synonym = Synonym.objects.create(term="tomber", equivalents="chutes")
+    assert list(Action.objects.search("tomber")) == [action]
+    with CaptureQueriesContext(connection) as queries:
+        assert list(Action.objects.search("tomber")) == [action]
+    assert not [query for query in queries if "core_synonym" in query["sql"]]  # kept
+    synonym.equivalents = "glissades"
+    synonym.save()
+    assert list(Action.objects.search("tomber")) == []
+    synonym.equivalents = "chutes"
+    synonym.save()
+    assert list(Action.objects.search("tomber")) == [action]
+    synonym.delete()
+    assert list(Action.objects.search("tomber")) == []
+
+
+def test_a_renamed_theme_is_found_by_its_new_name_only():
+    theme = ThemeFactory(name="Sommeil", slug="sommeil")
+    assert first_result("sommeil")[0] == "/actions/?theme=sommeil"
+    theme.name = "Repos"
+    theme.save()
+    assert first_result("repos")[0] == "/actions/?theme=sommeil"
+    assert first_result("sommeil")[0] is None
+
+
+def test_result_addresses_are_the_rows_own():
+    load_content()
+    _, sections = search_sections("santé")
+    rows = [result for section in sections for result in section.results if result.obj is not None]
+    assert {type(result.obj).__name__ for result in rows} >= {"Action", "Partner"}
+    assert all(result.url == result.obj.get_absolute_url() for result in rows)
 
 
 def test_a_mistyped_synonym_term_is_corrected_then_expanded():
