@@ -4,10 +4,12 @@ counter) and the change form, with their fieldsets' field lists."""
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from import_export.forms import ExportForm
 
 from ..enums import RequestSource, RequestStatus
 from ..models import InterestRequest
 from ..permissions import mutuelle_agents
+from ..resources import FrenchExcelCSV
 
 PERSON_FIELDS = ["last_name", "first_name", "birth_date", "postal_code", "household_size"]
 CONTACT_FIELDS = ["phone", "email", "contact_method", "contact_time"]
@@ -64,3 +66,21 @@ class InterestRequestAdminForm(forms.ModelForm):
                 "Indiquez au moins un moyen de joindre la personne : téléphone ou adresse électronique."
             )
         return cleaned_data
+
+
+# The names of the export's formats in the agents' words, in the order of InterestRequestAdmin.formats.
+FORMAT_LABELS = {
+    "xlsx": "Excel (.xlsx) — conseillé",
+    FrenchExcelCSV().get_title(): "CSV pour Excel (.csv, colonnes séparées par « ; »)",
+}
+
+
+class RequestsExportForm(ExportForm):
+    """django-import-export's form, Excel chosen already (no empty « --- » first) and the formats named."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        field = self.fields["format"]
+        field.label = "Format du fichier"
+        field.choices = [(value, FORMAT_LABELS.get(str(label), label)) for value, label in field.choices if value != ""]
+        self.initial.setdefault("format", field.choices[0][0])
