@@ -53,7 +53,6 @@ class StaffUserAdmin(UserAdmin):
         "two_factor",
         "last_login",
         "is_active",
-        "is_superuser",
     ]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups", TwoFactorFilter]
     ordering = ["username"]

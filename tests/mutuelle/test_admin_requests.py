@@ -592,6 +592,7 @@ def test_access_page_to_print_shows_everything_held_on_the_person(agent_client, 
     assert "Formulaire du site" in body and "Retraité(e)" in body
     assert reverse("admin:mutuelle_interestrequest_personal_data_json", args=[obj.pk]) in body
     assert 'id="header"' not in body and "nav-sidebar" not in body  # no admin menus on paper
+    assert response.context["CCAS_PHONE"] in body  # whom to call, from the site's settings
     [entry] = LogEntry.objects.filter(object_id=str(obj.pk))
     assert entry.user == agent
     assert entry.get_change_message() == "Données de la personne exportées (droit d’accès) : page à imprimer."
