@@ -35,7 +35,7 @@ from ..models import QUEUE_ORDERING, SEARCH_FIELDS, FollowUpNote, InterestReques
 from ..permissions import can_erase_personal_data, can_export_personal_data, is_mutuelle_agent, mutuelle_agents
 from ..resources import FrenchExcelCSV, InterestRequestResource
 from ..services.followup import request_assign, request_set_status
-from ..services.journal import request_access_journal, requests_export_journal
+from ..services.journal import request_access_journal, request_journal, requests_export_journal
 from ..services.retention import ERASE_REASON, request_anonymise, request_personal_data
 from .forms import (
     CONTACT_FIELDS,
@@ -316,6 +316,7 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
             **(extra_context or {}),
             "has_personal_data_export_permission": obj is not None and self.has_export_permission(request),
             "has_erase_permission": obj is not None and not obj.anonymised_at and self.has_erase_permission(request),
+            "journal": request_journal(interest_request=obj) if obj is not None else [],
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -7,6 +7,10 @@ reference, never a name, a phone number or an address.
 """
 
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+
+# How many entries of a request's journal its change page shows (newest first).
+JOURNAL_LENGTH = 30
 
 
 def requests_export_journal(*, user, interest_requests, file_format):
@@ -32,4 +36,15 @@ def request_access_journal(*, user, interest_request, what):
         action_flag=CHANGE,
         change_message=f"Données de la personne exportées (droit d’accès) : {what}.",
         single_object=True,
+    )
+
+
+def request_journal(*, interest_request, limit=JOURNAL_LENGTH):
+    """The newest entries of the admin log about one request (changes, exports, erasure), their users joined."""
+    return list(
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(interest_request), object_id=str(interest_request.pk)
+        )
+        .select_related("user")
+        .order_by("-action_time", "-pk")[:limit]
     )

@@ -538,6 +538,12 @@ def test_every_export_is_journaled_per_request(agent_client, agent):
             assert entry.get_change_message() == f"Exportée dans la liste des demandes ({title}, 2 demande(s))."
             assert entry.object_repr in {obj.reference for obj in exported}
     assert not LogEntry.objects.filter(object_id=str(other.pk)).exists()
+    # The request's change page shows its journal: who exported it, when, in which file.
+    page = agent_client.get(change_url(exported[0]))
+    journal = page.text.split("Journal : qui a consulté, exporté ou modifié cette demande")[1]
+    assert "Exportée dans la liste des demandes (XLSX, 2 demande(s))." in journal
+    assert "Exportée dans la liste des demandes (CSV, 2 demande(s))." not in journal  # deleted above
+    assert "Awa Konaté" in journal
 
 
 def test_export_query_count_does_not_grow_with_the_requests(agent_client, agent):
