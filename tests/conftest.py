@@ -51,6 +51,17 @@ def admin_client(client, admin_user):
     return client
 
 
+def _django_db(item):
+    """(transactional, serialized_rollback) of the test's ``django_db`` marker, or None."""
+    from pytest_django.fixtures import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return None
+    transaction, reset_sequences, _databases, serialized_rollback, _apps = validate_django_db(marker)
+    return bool(transaction or reset_sequences), bool(serialized_rollback)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """Give the tests after a transactional one the database the migrations made.
@@ -61,8 +72,12 @@ def pytest_runtest_teardown(item, nextitem):
     snapshot taken when the test database was created, as ``serialized_rollback`` does.
     """
     yield
-    marker = item.get_closest_marker("django_db")
-    if marker is None or not (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+    django_db = _django_db(item)
+    if django_db is None or not django_db[0]:
+        return
+    if nextitem is not None and _django_db(nextitem) == (True, True):
+        # A transactional test with serialized_rollback: its own set-up reloads the snapshot into
+        # the database the flush emptied. Not twice.
         return
     from django.core.management import call_command
     from django.db import connections
