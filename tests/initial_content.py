@@ -4,10 +4,11 @@ Many tests start from the initial content. The command costs a second or two (ab
 get-or-create of every row, its history, its search texts); the rows it adds to a database in
 its migrated state are always the same on a given day. So the first load in a test process is
 the real command, and the rows it added are kept in memory; the next loads insert those very rows
-again (a few dozen queries, no signal, like ``loaddata``) when the database is in the state the
-first load started from. Otherwise (a test made rows of its own first, another day, rows the
-command changed rather than added) the real command runs. The command itself keeps its own tests
-(tests/actions/test_load_cls_content.py, tests/events/test_content.py…).
+again (a few dozen queries, no signal, like ``loaddata``: 0.05 s of CPU instead of 1.3 s) when
+every table the first load read or wrote holds what it found there. Otherwise (a test made rows
+of its own there first, another day, rows the command changed rather than added) the real
+command runs. The command itself keeps its own tests, which always run it
+(tests/actions/test_load_cls_content.py, tests/events/test_content.py, tests/mutuelle/test_offer_admin.py).
 """
 
 import io
@@ -101,7 +102,7 @@ def load_initial_content(*, copy_allowed=True):
     if copy is not None and copy.day == timezone.localdate() and _same_start(copy, using):
         try:
             _insert(copy, using)
-        except IntegrityError:  # pragma: no cover - the checks above make it unlikely
+        except IntegrityError:  # the checks above make it unlikely: then the command runs
             pass
         else:
             _after_insert()
