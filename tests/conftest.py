@@ -1,5 +1,8 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.db import transaction
+
+from tests.initial_content import load_initial_content
 
 
 @pytest.fixture
@@ -48,6 +51,17 @@ def admin_client(client, admin_user):
     return client
 
 
+def _django_db(item):
+    """(transactional, serialized_rollback) of the test's ``django_db`` marker, or None."""
+    from pytest_django.fixtures import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return None
+    transaction, reset_sequences, _databases, serialized_rollback, _apps = validate_django_db(marker)
+    return bool(transaction or reset_sequences), bool(serialized_rollback)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """Give the tests after a transactional one the database the migrations made.
@@ -58,8 +72,12 @@ def pytest_runtest_teardown(item, nextitem):
     snapshot taken when the test database was created, as ``serialized_rollback`` does.
     """
     yield
-    marker = item.get_closest_marker("django_db")
-    if marker is None or not (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+    django_db = _django_db(item)
+    if django_db is None or not django_db[0]:
+        return
+    if nextitem is not None and _django_db(nextitem) == (True, True):
+        # A transactional test with serialized_rollback: its own set-up reloads the snapshot into
+        # the database the flush emptied. Not twice.
         return
     from django.core.management import call_command
     from django.db import connections
@@ -126,3 +144,47 @@ def kept_search_tables():
     forget_kept_values()
     yield
     forget_kept_values()
+
+
+@pytest.fixture(scope="class")
+def initial_content(request, django_db_setup, django_db_blocker):
+    """The portal's initial content (``load_cls_content``) loaded once for the tests of a class.
+
+    The tests that read it share one load (tests/initial_content.py). It is loaded in a transaction
+    that stays open while the class runs; each test runs in its own savepoint inside it
+    (pytest-django's ``django_db``), so what a test changes is undone after it, and the content
+    is rolled back after the last test of the class (with xdist each worker has its own database).
+    A class, never a module: pytest ends a class's fixtures as soon as the next test is outside
+    the class, so the tests around it never see the content, whatever order xdist runs them in.
+    Not for transactional tests, which commit and flush. Returns what the command printed.
+
+    A class about the command itself sets ``initial_content_by_the_command = True``: its content
+    is then loaded by the command, never copied from an earlier load.
+    """
+    from core.cache import forget_kept_values
+    from core.glossary import clear_cached_terms
+    from core.site_settings import clear_cached_site_settings
+
+    if request.cls is None:
+        raise pytest.UsageError("initial_content se demande dans une classe de tests (voir tests/conftest.py).")
+    with django_db_blocker.unblock():
+        loaded = transaction.atomic()
+        loaded.__enter__()
+        try:
+            output = load_initial_content(
+                copy_allowed=not getattr(request.cls, "initial_content_by_the_command", False)
+            )
+        except BaseException:
+            transaction.set_rollback(True)
+            loaded.__exit__(None, None, None)
+            raise
+    try:
+        yield output
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            loaded.__exit__(None, None, None)
+            # Cached from the rolled-back rows by the last test: never left for the next one.
+            clear_cached_site_settings()
+            clear_cached_terms()
+            forget_kept_values()

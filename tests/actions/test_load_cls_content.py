@@ -41,80 +41,6 @@ def snapshot():
     return counts, updated
 
 
-def test_loads_objectives_partners_and_actions_of_every_axis():
-    load()
-
-    assert list(Objective.objects.values_list("number", flat=True)) == [1, 2, 3, 4, 5, 6]
-    assert Partner.objects.count() == len(content.PARTNERS)
-    assert Action.objects.count() == len(content.ACTIONS)
-    for axis in Axis.objects.all():
-        assert Action.objects.published().filter(axis=axis).exists(), f"aucune action publiée pour {axis}"
-
-
-def test_signatories_and_the_insurer():
-    load()
-
-    signatories = set(Partner.objects.signatories().values_list("slug", flat=True))
-    assert {"ville-de-creteil", "ars-ile-de-france", "prefecture-du-val-de-marne"} <= signatories
-    just = Partner.objects.get(slug="just")
-    assert just.kind == PartnerKind.INSURER
-    assert not just.is_signatory
-    ccas = Partner.objects.get(slug="ccas-de-creteil")
-    assert ccas.phone == "01 49 80 88 68"
-
-
-def test_actions_get_their_relations_as_written_in_the_content():
-    load()
-
-    for row in content.ACTIONS:
-        action = Action.objects.get(slug=row["slug"])
-        assert action.axis.number == row["axis"]
-        for name in ("themes", "audiences", "neighbourhoods", "partners"):
-            assert set(getattr(action, name).values_list("slug", flat=True)) == set(row.get(name, [])), (
-                f"{action.slug} : {name}"
-            )
-        lead = row.get("lead_partner")
-        assert (action.lead_partner.slug if action.lead_partner else None) == lead
-        assert not action.contact_is_set  # the page gives the CCAS of the site's settings (never a copy)
-
-
-def test_flagship_actions():
-    load()
-
-    mutuelle = Action.objects.get(slug="mutuelle-communale")
-    assert mutuelle.featured
-    assert mutuelle.axis.number == 1
-    assert mutuelle.kind == ActionKind.SCHEME
-    assert 3 <= Action.objects.featured().count() <= 4
-    assert Action.objects.get(slug="centre-de-vaccination-covid-19").status == ActionStatus.FINISHED
-    assert Action.objects.get(slug="cami-centre-d-accueil-medical-initial").start_date == datetime.date(2024, 1, 29)
-    laep = Action.objects.get(slug="lieux-d-accueil-enfants-parents")
-    assert set(laep.neighbourhoods.values_list("slug", flat=True)) == {"la-habette", "les-bleuets"}
-    campaigns = dict(Action.objects.filter(kind=ActionKind.CAMPAIGN).values_list("slug", "campaign_month"))
-    assert campaigns == {"octobre-rose": 10, "mars-bleu": 3, "juin-vert": 6, "mois-sans-tabac": 11}
-
-
-def test_every_action_obeys_the_campaign_rule_and_the_model_validation():
-    load()
-
-    for action in Action.objects.all():
-        assert (action.kind == ActionKind.CAMPAIGN) == (action.campaign_month is not None), action.slug
-        assert len(action.summary) <= 300
-        action.full_clean()
-
-
-def test_dates_are_relative_to_today():
-    load()
-    today = timezone.localdate()
-
-    for action in Action.objects.exclude(start_date=None):
-        if action.status == ActionStatus.ONGOING:
-            assert action.start_date <= today, action.slug
-        if action.status == ActionStatus.UPCOMING:
-            assert action.start_date > today, action.slug
-    assert Action.objects.filter(status=ActionStatus.UPCOMING, kind=ActionKind.WORKSHOPS).exists()
-
-
 @pytest.mark.parametrize(
     ("month", "today", "expected"),
     [
@@ -126,68 +52,6 @@ def test_dates_are_relative_to_today():
 )
 def test_campaign_dates_give_the_current_or_next_edition(month, today, expected):
     assert campaign_dates(month, today) == expected
-
-
-def test_running_twice_changes_nothing():
-    load()
-    before = snapshot()
-
-    output = load()
-
-    assert snapshot() == before
-    assert f"Actions : 0 créée, {len(content.ACTIONS)} déjà présentes." in output
-
-
-def test_history_records_carry_the_reason():
-    load()
-
-    action = Action.objects.get(slug="mutuelle-communale")
-    assert action.history.filter(history_type="+").count() == 1
-    assert set(action.history.values_list("history_change_reason", flat=True)) == {"Contenu initial"}
-    assert Partner.history.get(slug="just").history_change_reason == "Contenu initial"
-
-
-def test_an_editors_changes_survive_a_rerun():
-    load()
-    action = Action.objects.get(slug="cafes-psycho")
-    action.summary = "Texte revu par la rédaction."
-    action.published = False
-    action.save()
-    action.themes.clear()
-    partner = Partner.objects.get(slug="just")
-    partner.description = "Présentation revue."
-    partner.save()
-    Objective.objects.filter(number=1).update(text="Objectif reformulé.")
-
-    load()
-
-    action.refresh_from_db()
-    assert action.summary == "Texte revu par la rédaction."
-    assert not action.published
-    assert not action.themes.exists()
-    assert Partner.objects.get(slug="just").description == "Présentation revue."
-    assert Objective.objects.get(number=1).text == "Objectif reformulé."
-
-
-def test_deleted_rows_come_back_and_a_renamed_slug_is_not_duplicated():
-    load()
-    Action.objects.get(slug="juin-vert").delete()
-    Theme.objects.filter(slug="tabac").update(slug="tabagisme")
-
-    output = load()
-
-    assert Action.objects.filter(slug="juin-vert").exists()
-    assert Theme.objects.filter(name="Tabac").count() == 1
-    assert "Actions : 1 créée" in output
-
-
-def test_output_is_french():
-    output = load()
-
-    assert f"Actions : {len(content.ACTIONS)} créées, 0 déjà présente." in output
-    assert f"Objectifs : {len(content.OBJECTIVES)} créés" in output
-    assert f"Partenaires : {len(content.PARTNERS)} créés" in output
-    assert "Contenu initial du CLS chargé." in output
 
 
 def test_no_text_states_a_number_of_signatories():
@@ -209,3 +73,119 @@ def test_without_the_axes_the_command_fails_clearly():
     with pytest.raises(CommandError, match="migrate"):
         load()
     assert not Partner.objects.exists()
+
+
+@pytest.mark.usefixtures("initial_content")
+class TestOnTheInitialContent:
+    """On the initial content, loaded once for these tests by the command itself (``initial_content``)."""
+
+    initial_content_by_the_command = True  # these tests are about the command: its first run too
+
+    def test_loads_objectives_partners_and_actions_of_every_axis(self):
+        assert list(Objective.objects.values_list("number", flat=True)) == [1, 2, 3, 4, 5, 6]
+        assert Partner.objects.count() == len(content.PARTNERS)
+        assert Action.objects.count() == len(content.ACTIONS)
+        for axis in Axis.objects.all():
+            assert Action.objects.published().filter(axis=axis).exists(), f"aucune action publiée pour {axis}"
+
+    def test_signatories_and_the_insurer(self):
+        signatories = set(Partner.objects.signatories().values_list("slug", flat=True))
+        assert {"ville-de-creteil", "ars-ile-de-france", "prefecture-du-val-de-marne"} <= signatories
+        just = Partner.objects.get(slug="just")
+        assert just.kind == PartnerKind.INSURER
+        assert not just.is_signatory
+        ccas = Partner.objects.get(slug="ccas-de-creteil")
+        assert ccas.phone == "01 49 80 88 68"
+
+    def test_actions_get_their_relations_as_written_in_the_content(self):
+        for row in content.ACTIONS:
+            action = Action.objects.get(slug=row["slug"])
+            assert action.axis.number == row["axis"]
+            for name in ("themes", "audiences", "neighbourhoods", "partners"):
+                assert set(getattr(action, name).values_list("slug", flat=True)) == set(row.get(name, [])), (
+                    f"{action.slug} : {name}"
+                )
+            lead = row.get("lead_partner")
+            assert (action.lead_partner.slug if action.lead_partner else None) == lead
+            assert not action.contact_is_set  # the page gives the CCAS of the site's settings (never a copy)
+
+    def test_flagship_actions(self):
+        mutuelle = Action.objects.get(slug="mutuelle-communale")
+        assert mutuelle.featured
+        assert mutuelle.axis.number == 1
+        assert mutuelle.kind == ActionKind.SCHEME
+        assert 3 <= Action.objects.featured().count() <= 4
+        assert Action.objects.get(slug="centre-de-vaccination-covid-19").status == ActionStatus.FINISHED
+        assert Action.objects.get(slug="cami-centre-d-accueil-medical-initial").start_date == datetime.date(2024, 1, 29)
+        laep = Action.objects.get(slug="lieux-d-accueil-enfants-parents")
+        assert set(laep.neighbourhoods.values_list("slug", flat=True)) == {"la-habette", "les-bleuets"}
+        campaigns = dict(Action.objects.filter(kind=ActionKind.CAMPAIGN).values_list("slug", "campaign_month"))
+        assert campaigns == {"octobre-rose": 10, "mars-bleu": 3, "juin-vert": 6, "mois-sans-tabac": 11}
+
+    def test_every_action_obeys_the_campaign_rule_and_the_model_validation(self):
+        for action in Action.objects.all():
+            assert (action.kind == ActionKind.CAMPAIGN) == (action.campaign_month is not None), action.slug
+            assert len(action.summary) <= 300
+            action.full_clean()
+
+    def test_dates_are_relative_to_today(self):
+        today = timezone.localdate()
+
+        for action in Action.objects.exclude(start_date=None):
+            if action.status == ActionStatus.ONGOING:
+                assert action.start_date <= today, action.slug
+            if action.status == ActionStatus.UPCOMING:
+                assert action.start_date > today, action.slug
+        assert Action.objects.filter(status=ActionStatus.UPCOMING, kind=ActionKind.WORKSHOPS).exists()
+
+    def test_running_twice_changes_nothing(self):
+        before = snapshot()
+
+        output = load()
+
+        assert snapshot() == before
+        assert f"Actions : 0 créée, {len(content.ACTIONS)} déjà présentes." in output
+
+    def test_history_records_carry_the_reason(self):
+        action = Action.objects.get(slug="mutuelle-communale")
+        assert action.history.filter(history_type="+").count() == 1
+        assert set(action.history.values_list("history_change_reason", flat=True)) == {"Contenu initial"}
+        assert Partner.history.get(slug="just").history_change_reason == "Contenu initial"
+
+    def test_an_editors_changes_survive_a_rerun(self):
+        action = Action.objects.get(slug="cafes-psycho")
+        action.summary = "Texte revu par la rédaction."
+        action.published = False
+        action.save()
+        action.themes.clear()
+        partner = Partner.objects.get(slug="just")
+        partner.description = "Présentation revue."
+        partner.save()
+        Objective.objects.filter(number=1).update(text="Objectif reformulé.")
+
+        load()
+
+        action.refresh_from_db()
+        assert action.summary == "Texte revu par la rédaction."
+        assert not action.published
+        assert not action.themes.exists()
+        assert Partner.objects.get(slug="just").description == "Présentation revue."
+        assert Objective.objects.get(number=1).text == "Objectif reformulé."
+
+    def test_deleted_rows_come_back_and_a_renamed_slug_is_not_duplicated(self):
+        Action.objects.get(slug="juin-vert").delete()
+        Theme.objects.filter(slug="tabac").update(slug="tabagisme")
+
+        output = load()
+
+        assert Action.objects.filter(slug="juin-vert").exists()
+        assert Theme.objects.filter(name="Tabac").count() == 1
+        assert "Actions : 1 créée" in output
+
+    def test_output_is_french(self, initial_content):
+        output = initial_content
+
+        assert f"Actions : {len(content.ACTIONS)} créées, 0 déjà présente." in output
+        assert f"Objectifs : {len(content.OBJECTIVES)} créés" in output
+        assert f"Partenaires : {len(content.PARTNERS)} créés" in output
+        assert "Contenu initial du CLS chargé." in output

@@ -6,14 +6,14 @@ the browser comes from Debian's ``chromium`` package.
 """
 
 import contextlib
-import io
 import os
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+
+from tests.initial_content import load_initial_content
 
 # Debian's Chromium; CHROMIUM_PATH points elsewhere on a machine that has it in another place.
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -161,8 +161,8 @@ def page(new_context):
 
 @pytest.fixture
 def cls_content(live_server):
-    """The portal's real initial content, as `make run` loads it."""
-    call_command("load_cls_content", stdout=io.StringIO())
+    """The portal's real initial content, as `make run` loads it (tests/initial_content.py)."""
+    load_initial_content()
 
 
 @pytest.fixture

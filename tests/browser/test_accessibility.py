@@ -100,10 +100,16 @@ def test_sitemap_lists_the_public_pages(public_paths):
     assert any(path.startswith("/partenaires/") and path.count("/") == 3 for path in public_paths)
 
 
-def test_no_axe_violation_on_any_public_page(page, site_url, public_paths):
+# axe takes a third of a second a page: the pages are checked in parts (every third page each), so
+# that xdist's workers share them rather than one worker running them all at the end of the suite.
+AXE_PARTS = 3
+
+
+@pytest.mark.parametrize("part", range(AXE_PARTS), ids=lambda part: f"partie-{part + 1}-sur-{AXE_PARTS}")
+def test_no_axe_violation_on_any_public_page(page, site_url, public_paths, part):
     axe = Axe()
     reports = []
-    for path, status in pages_to_visit(public_paths):
+    for path, status in pages_to_visit(public_paths)[part::AXE_PARTS]:
         if error := visit(page, site_url(path), status):
             reports.append(error)
             continue

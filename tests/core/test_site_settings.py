@@ -48,42 +48,9 @@ def png_upload(name="logo.png", size=(200, 80)):
 
 
 @pytest.fixture
-def loaded():
-    call_command("load_cls_content", stdout=io.StringIO())
+def loaded(initial_content):
+    """The row the initial content made (the content is loaded once for the class: tests/conftest.py)."""
     return SiteSettings.objects.get()
-
-
-# The initial content ---------------------------------------------------------------------------
-
-
-def test_initial_content_creates_the_one_row_once_and_never_overwrites_it(loaded):
-    assert loaded.city_name == "Ville de Créteil"
-    assert loaded.phone == "01 49 80 88 68"
-    assert loaded.ccas_address == "" and loaded.host_name == ""  # unknown: never invented
-    loaded.city_name = "Ville de Créteil (test)"
-    loaded.save()
-    call_command("load_cls_content", stdout=io.StringIO())
-    assert SiteSettings.objects.get().city_name == "Ville de Créteil (test)"
-    assert SiteSettings.objects.count() == 1
-
-
-def test_the_cami_and_the_sami_are_places_of_their_actions_with_what_is_unknown_to_confirm(loaded):
-    cami = Place.objects.get(slug="cami-de-creteil")
-    sami = Place.objects.get(slug="sami-de-creteil")
-    assert [a.slug for a in cami.actions.all()] == ["cami-centre-d-accueil-medical-initial"]
-    assert [a.slug for a in sami.actions.all()] == ["sami-soins-le-soir-et-le-week-end"]
-    assert cami.address == cami.phone == cami.opening_hours == ""
-    body = squash(Client().get(cami.actions.get().get_absolute_url()).content.decode())
-    assert "Cami : centre d’accueil médical initial" in body
-    assert "Adresse À confirmer : appelez le CCAS au 01 49 80 88 68" in body
-    assert "Horaires À confirmer" in body
-
-
-def test_a_second_row_is_refused_by_the_database(loaded):
-    from django.core.exceptions import ValidationError
-
-    with pytest.raises(ValidationError, match="Le site n’a qu’une fiche de réglages"):
-        SiteSettings(pk=2, city_name="Autre").validate_constraints()
 
 
 # The admin: an editor of « Rédaction » --------------------------------------------------------
@@ -95,103 +62,13 @@ def test_the_editors_may_see_and_change_the_settings_never_delete_them():
     assert "delete_sitesettings" not in codenames
 
 
-def test_the_list_shows_the_one_row_and_there_is_no_add_nor_delete(editor_client, loaded):
-    listing = editor_client.get(admin_url(SiteSettings, "changelist")).content.decode()
-    assert f'href="{admin_url(SiteSettings, "change", loaded.pk)}"' in listing
-    assert admin_url(SiteSettings, "add") not in listing
-    page = editor_client.get(admin_url(SiteSettings, "change", loaded.pk)).content.decode()
-    assert "Modification des réglages du site" in h1s_of(page), h1s_of(page)
-    assert "deletelink" not in page
-    assert editor_client.get(admin_url(SiteSettings, "add")).status_code == 403
-    assert editor_client.get(admin_url(SiteSettings, "delete", loaded.pk)).status_code == 403
-
-
 def test_before_the_row_exists_the_editors_may_add_it(editor_client):
     listing = editor_client.get(admin_url(SiteSettings, "changelist")).content.decode()
     assert admin_url(SiteSettings, "add") in listing
     assert editor_client.get(admin_url(SiteSettings, "add")).status_code == 200
 
 
-def test_an_editor_changes_the_details_and_every_page_shows_them_at_once(editor_client, loaded, settings):
-    settings.PAGE_CACHE_SECONDS = 300  # the page cache on, as in production
-    visitor = Client()
-    assert "8 place de test" not in visitor.get("/contact/").content.decode()  # now in the page cache
-    assert visitor.get("/contact/").headers["X-Cache"] == "HIT"
-
-    response = editor_client.post(
-        admin_url(SiteSettings, "change", loaded.pk),
-        form_data(
-            loaded,
-            city_name="Ville de Créteil – essai",
-            ccas_address="Service Prévention-Santé\n8 place de test\n94000 Créteil",
-            ccas_opening_hours="Du lundi au vendredi : 9 h – 12 h\nSamedi : sur rendez-vous",
-            ccas_phone="01 45 17 00 00",
-            host_name="Hébergeur Essai",
-            host_address="1 rue du Serveur, 75000 Paris",
-            host_phone="+44 20 7946 0000",
-        ),
-    )
-    assert response.status_code == 302
-
-    contact = visitor.get("/contact/")
-    body = squash(contact.content.decode())
-    assert "Ville de Créteil – essai" in body  # the header
-    assert "8 place de test 94000 Créteil" in body
-    assert "Du lundi au vendredi 9 h – 12 h Samedi sur rendez-vous" in body
-    assert 'href="tel:+33145170000"' in contact.content.decode()
-    assert (
-        'href="https://www.openstreetmap.org/search?query=Service+Pr%C3%A9vention-Sant%C3%A9%2C+8+place+de+test'
-        in contact.content.decode()
-    )
-    legal = squash(visitor.get("/mentions-legales/").content.decode())
-    assert "Hébergeur Essai" in legal and "1 rue du Serveur, 75000 Paris" in legal and "+44 20 7946 0000" in legal
-    # The phone changed everywhere the CCAS is named, the footer of any page included.
-    assert "01 45 17 00 00" in squash(visitor.get("/actions/").content.decode())
-
-
-def test_opening_hours_without_a_colon_are_refused_and_kept_as_typed(editor_client, loaded):
-    response = editor_client.post(
-        admin_url(SiteSettings, "change", loaded.pk), form_data(loaded, ccas_opening_hours="Lundi 9 h")
-    )
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert "Ligne 1 (« Lundi 9 h ») : écrivez les jours, deux-points, puis les horaires." in body
-    assert "Lundi 9 h</textarea>" in body
-
-
-def test_a_logo_is_checked_by_the_image_rules_and_replaces_the_placeholder(editor_client, loaded):
-    visitor = Client()
-    assert PLACEHOLDER_LOGO in visitor.get("/contact/").content.decode()
-
-    refused = editor_client.post(
-        admin_url(SiteSettings, "change", loaded.pk),
-        {**form_data(loaded), "logo": SimpleUploadedFile("logo.png", b"<svg></svg>", content_type="image/png")},
-    )
-    assert refused.status_code == 200
-    assert NOT_AN_IMAGE in refused.content.decode()
-
-    response = editor_client.post(
-        admin_url(SiteSettings, "change", loaded.pk),
-        {**form_data(loaded, logo_alt="Créteil, ville en fête"), "logo": png_upload()},
-    )
-    assert response.status_code == 302
-    stored = SiteSettings.objects.get()
-    assert stored.logo.name.startswith("site/logo") and stored.logo.name.endswith(".png")
-    body = visitor.get("/contact/").content.decode()
-    assert PLACEHOLDER_LOGO not in body
-    assert f'src="{stored.logo.url}"' in body and 'alt="Créteil, ville en fête"' in body
-
-
 # Cached: no query per page -------------------------------------------------------------------
-
-
-def test_the_settings_cost_no_query_once_cached(client, loaded):
-    clear_cached_site_settings()
-    first = count_queries(client, "/contact/")
-    assert first == 1  # the settings, once
-    assert count_queries(client, "/contact/") == 0
-    assert count_queries(client, "/mentions-legales/") == 0
-    assert count_queries(client, "/accessibilite/") == 0
 
 
 def test_without_a_row_the_pages_show_the_defaults_and_say_what_is_to_confirm(client):
@@ -291,17 +168,136 @@ def test_a_place_page_lists_its_published_actions(client):
     assert "Action brouillon" not in body
 
 
-def test_the_mutuelle_confirmation_mail_gives_the_phone_of_the_settings(
-    loaded, client, mailoutbox, django_capture_on_commit_callbacks
-):
-    loaded.ccas_phone = "01 23 45 67 89"
-    loaded.save()
-    reset_rate_limits()
+# The initial content ---------------------------------------------------------------------------
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/mutuelle/demande/", interest_form_data())
 
-    assert response.status_code == 302
-    confirmation = next(mail for mail in mailoutbox if mail.to == ["fatoumata@example.org"])
-    assert "01 23 45 67 89" in confirmation.body
-    assert "01 49 80 88 68" not in confirmation.body
+@pytest.mark.usefixtures("initial_content")
+class TestOnTheInitialContent:
+    """On the initial content of the portal, loaded once for these tests (``initial_content``)."""
+
+    def test_initial_content_creates_the_one_row_once_and_never_overwrites_it(self, loaded):
+        assert loaded.city_name == "Ville de Créteil"
+        assert loaded.phone == "01 49 80 88 68"
+        assert loaded.ccas_address == "" and loaded.host_name == ""  # unknown: never invented
+        loaded.city_name = "Ville de Créteil (test)"
+        loaded.save()
+        call_command("load_cls_content", stdout=io.StringIO())
+        assert SiteSettings.objects.get().city_name == "Ville de Créteil (test)"
+        assert SiteSettings.objects.count() == 1
+
+    def test_the_cami_and_the_sami_are_places_of_their_actions_with_what_is_unknown_to_confirm(self, loaded):
+        cami = Place.objects.get(slug="cami-de-creteil")
+        sami = Place.objects.get(slug="sami-de-creteil")
+        assert [a.slug for a in cami.actions.all()] == ["cami-centre-d-accueil-medical-initial"]
+        assert [a.slug for a in sami.actions.all()] == ["sami-soins-le-soir-et-le-week-end"]
+        assert cami.address == cami.phone == cami.opening_hours == ""
+        body = squash(Client().get(cami.actions.get().get_absolute_url()).content.decode())
+        assert "Cami : centre d’accueil médical initial" in body
+        assert "Adresse À confirmer : appelez le CCAS au 01 49 80 88 68" in body
+        assert "Horaires À confirmer" in body
+
+    def test_a_second_row_is_refused_by_the_database(self, loaded):
+        from django.core.exceptions import ValidationError
+
+        with pytest.raises(ValidationError, match="Le site n’a qu’une fiche de réglages"):
+            SiteSettings(pk=2, city_name="Autre").validate_constraints()
+
+    def test_the_list_shows_the_one_row_and_there_is_no_add_nor_delete(self, editor_client, loaded):
+        listing = editor_client.get(admin_url(SiteSettings, "changelist")).content.decode()
+        assert f'href="{admin_url(SiteSettings, "change", loaded.pk)}"' in listing
+        assert admin_url(SiteSettings, "add") not in listing
+        page = editor_client.get(admin_url(SiteSettings, "change", loaded.pk)).content.decode()
+        assert "Modification des réglages du site" in h1s_of(page), h1s_of(page)
+        assert "deletelink" not in page
+        assert editor_client.get(admin_url(SiteSettings, "add")).status_code == 403
+        assert editor_client.get(admin_url(SiteSettings, "delete", loaded.pk)).status_code == 403
+
+    def test_an_editor_changes_the_details_and_every_page_shows_them_at_once(self, editor_client, loaded, settings):
+        settings.PAGE_CACHE_SECONDS = 300  # the page cache on, as in production
+        visitor = Client()
+        assert "8 place de test" not in visitor.get("/contact/").content.decode()  # now in the page cache
+        assert visitor.get("/contact/").headers["X-Cache"] == "HIT"
+
+        response = editor_client.post(
+            admin_url(SiteSettings, "change", loaded.pk),
+            form_data(
+                loaded,
+                city_name="Ville de Créteil – essai",
+                ccas_address="Service Prévention-Santé\n8 place de test\n94000 Créteil",
+                ccas_opening_hours="Du lundi au vendredi : 9 h – 12 h\nSamedi : sur rendez-vous",
+                ccas_phone="01 45 17 00 00",
+                host_name="Hébergeur Essai",
+                host_address="1 rue du Serveur, 75000 Paris",
+                host_phone="+44 20 7946 0000",
+            ),
+        )
+        assert response.status_code == 302
+
+        contact = visitor.get("/contact/")
+        body = squash(contact.content.decode())
+        assert "Ville de Créteil – essai" in body  # the header
+        assert "8 place de test 94000 Créteil" in body
+        assert "Du lundi au vendredi 9 h – 12 h Samedi sur rendez-vous" in body
+        assert 'href="tel:+33145170000"' in contact.content.decode()
+        assert (
+            'href="https://www.openstreetmap.org/search?query=Service+Pr%C3%A9vention-Sant%C3%A9%2C+8+place+de+test'
+            in contact.content.decode()
+        )
+        legal = squash(visitor.get("/mentions-legales/").content.decode())
+        assert "Hébergeur Essai" in legal and "1 rue du Serveur, 75000 Paris" in legal and "+44 20 7946 0000" in legal
+        # The phone changed everywhere the CCAS is named, the footer of any page included.
+        assert "01 45 17 00 00" in squash(visitor.get("/actions/").content.decode())
+
+    def test_opening_hours_without_a_colon_are_refused_and_kept_as_typed(self, editor_client, loaded):
+        response = editor_client.post(
+            admin_url(SiteSettings, "change", loaded.pk), form_data(loaded, ccas_opening_hours="Lundi 9 h")
+        )
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Ligne 1 (« Lundi 9 h ») : écrivez les jours, deux-points, puis les horaires." in body
+        assert "Lundi 9 h</textarea>" in body
+
+    def test_a_logo_is_checked_by_the_image_rules_and_replaces_the_placeholder(self, editor_client, loaded):
+        visitor = Client()
+        assert PLACEHOLDER_LOGO in visitor.get("/contact/").content.decode()
+
+        refused = editor_client.post(
+            admin_url(SiteSettings, "change", loaded.pk),
+            {**form_data(loaded), "logo": SimpleUploadedFile("logo.png", b"<svg></svg>", content_type="image/png")},
+        )
+        assert refused.status_code == 200
+        assert NOT_AN_IMAGE in refused.content.decode()
+
+        response = editor_client.post(
+            admin_url(SiteSettings, "change", loaded.pk),
+            {**form_data(loaded, logo_alt="Créteil, ville en fête"), "logo": png_upload()},
+        )
+        assert response.status_code == 302
+        stored = SiteSettings.objects.get()
+        assert stored.logo.name.startswith("site/logo") and stored.logo.name.endswith(".png")
+        body = visitor.get("/contact/").content.decode()
+        assert PLACEHOLDER_LOGO not in body
+        assert f'src="{stored.logo.url}"' in body and 'alt="Créteil, ville en fête"' in body
+
+    def test_the_settings_cost_no_query_once_cached(self, client, loaded):
+        clear_cached_site_settings()
+        first = count_queries(client, "/contact/")
+        assert first == 1  # the settings, once
+        assert count_queries(client, "/contact/") == 0
+        assert count_queries(client, "/mentions-legales/") == 0
+        assert count_queries(client, "/accessibilite/") == 0
+
+    def test_the_mutuelle_confirmation_mail_gives_the_phone_of_the_settings(
+        self, loaded, client, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        loaded.ccas_phone = "01 23 45 67 89"
+        loaded.save()
+        reset_rate_limits()
+
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/mutuelle/demande/", interest_form_data())
+
+        assert response.status_code == 302
+        confirmation = next(mail for mail in mailoutbox if mail.to == ["fatoumata@example.org"])
+        assert "01 23 45 67 89" in confirmation.body
+        assert "01 49 80 88 68" not in confirmation.body

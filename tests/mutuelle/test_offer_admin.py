@@ -265,86 +265,6 @@ def mutuelle_snapshot():
     return counts, list(Offer.objects.values_list("updated_at", flat=True))
 
 
-def test_loader_seeds_the_2025_scale():
-    output = load()
-
-    scale = CssScale.objects.get()
-    assert scale.valid_from == datetime.date(2025, 4, 1)
-    assert scale.source_url == "https://www.service-public.fr/particuliers/vosdroits/F10027"
-    assert "1er avril 2025" in scale.source
-    assert (scale.free_extra_person, scale.contribution_extra_person) == (4135, 5583)
-    assert list(scale.ceilings.values_list("household_size", "free_ceiling", "contribution_ceiling")) == [
-        (1, 10339, 13957),
-        (2, 15508, 20936),
-        (3, 18609, 25123),
-        (4, 21711, 29311),
-    ]
-    assert list(scale.contributions.values_list("age_min", "age_max", "monthly_amount")) == [
-        (0, 29, 8),
-        (30, 49, 14),
-        (50, 59, 21),
-        (60, 69, 25),
-        (70, None, 30),
-    ]
-    assert "Barèmes de la CSS : 1 créé" in output
-
-
-def test_loader_seeds_the_offer_with_just_and_indicative_prices():
-    output = load()
-
-    offer = Offer.objects.get()
-    assert offer.insurer.slug == "just"
-    assert offer.published
-    assert offer.prices_checked_on is None  # so the page says the prices are indicative
-    assert list(offer.formulas.values_list("name", flat=True)) == ["Essentiel", "Confort", "Renfort"]
-    prices = FormulaPrice.objects.filter(formula__offer=offer)
-    assert prices.count() == 12
-    assert all(Decimal(12) <= price.monthly_price <= Decimal(120) for price in prices)
-    assert "Offres de mutuelle communale : 1 créée" in output
-
-
-def test_loaded_content_makes_the_pages_work(client):
-    load()
-
-    home = client.get(reverse("mutuelle:home")).content.decode()
-    assert "Tarifs indicatifs, à confirmer avec un conseiller" in home and "Renfort" in home
-    assert "Permanence" in home  # the agenda's content brings the mutuelle's permanences
-    household = {f"age_{n}": age for n, age in enumerate(["40", "38", "12", "9", "3"], start=1)}
-    answer = client.post(reverse("mutuelle:eligibility"), {**household, "yearly_total": "25846"})
-    assert "La CSS gratuite est probablement pour vous" in answer.content.decode()
-    answer = client.post(reverse("mutuelle:eligibility"), {**household, "salaries": "3000"})
-    assert "Formule Renfort" in answer.content.decode()  # above the ceilings: the seeded prices
-
-
-def test_loader_is_idempotent_and_leaves_edits_alone():
-    load()
-    formula = Formula.objects.get(name="Confort")
-    formula.name = "Confort plus"
-    formula.save()
-    CssCeiling.objects.filter(household_size=1).update(free_ceiling=10400)
-    before = mutuelle_snapshot()
-
-    output = load()
-
-    assert mutuelle_snapshot() == before
-    assert "Barèmes de la CSS : 0 créé, 1 déjà présent" in output
-    assert "Offres de mutuelle communale : 0 créée, 1 déjà présente" in output
-    assert Formula.objects.filter(name="Confort plus").exists() and not Formula.objects.filter(name="Confort").exists()
-    assert CssCeiling.objects.get(household_size=1).free_ceiling == 10400
-
-
-def test_loader_does_not_recreate_what_an_editor_deleted():
-    load()
-    Offer.objects.all().delete()
-    CssScale.objects.all().delete()
-
-    load()
-
-    assert not Offer.objects.exists()
-    assert not CssScale.objects.exists()
-    assert not CssContribution.objects.exists()
-
-
 def test_loader_leaves_another_scale_alone_and_adds_its_own():
     other = CssScale.objects.create(
         valid_from=datetime.date(2024, 4, 1), source="Ancien", free_extra_person=1, contribution_extra_person=1
@@ -370,3 +290,83 @@ def test_an_age_band_says_its_ages_as_residents_read_them(age_min, age_max, labe
     assert str(band) == f"{label} : 10 €/mois"
     assert all(band.covers(age) for age in covered)
     assert not any(band.covers(age) for age in not_covered)
+
+
+@pytest.mark.usefixtures("initial_content")
+class TestOnTheInitialContent:
+    """On the initial content, loaded once for these tests by the command itself (``initial_content``)."""
+
+    initial_content_by_the_command = True  # these tests are about the command: its first run too
+
+    def test_loader_seeds_the_2025_scale(self, initial_content):
+        output = initial_content
+
+        scale = CssScale.objects.get()
+        assert scale.valid_from == datetime.date(2025, 4, 1)
+        assert scale.source_url == "https://www.service-public.fr/particuliers/vosdroits/F10027"
+        assert "1er avril 2025" in scale.source
+        assert (scale.free_extra_person, scale.contribution_extra_person) == (4135, 5583)
+        assert list(scale.ceilings.values_list("household_size", "free_ceiling", "contribution_ceiling")) == [
+            (1, 10339, 13957),
+            (2, 15508, 20936),
+            (3, 18609, 25123),
+            (4, 21711, 29311),
+        ]
+        assert list(scale.contributions.values_list("age_min", "age_max", "monthly_amount")) == [
+            (0, 29, 8),
+            (30, 49, 14),
+            (50, 59, 21),
+            (60, 69, 25),
+            (70, None, 30),
+        ]
+        assert "Barèmes de la CSS : 1 créé" in output
+
+    def test_loader_seeds_the_offer_with_just_and_indicative_prices(self, initial_content):
+        output = initial_content
+
+        offer = Offer.objects.get()
+        assert offer.insurer.slug == "just"
+        assert offer.published
+        assert offer.prices_checked_on is None  # so the page says the prices are indicative
+        assert list(offer.formulas.values_list("name", flat=True)) == ["Essentiel", "Confort", "Renfort"]
+        prices = FormulaPrice.objects.filter(formula__offer=offer)
+        assert prices.count() == 12
+        assert all(Decimal(12) <= price.monthly_price <= Decimal(120) for price in prices)
+        assert "Offres de mutuelle communale : 1 créée" in output
+
+    def test_loaded_content_makes_the_pages_work(self, client):
+        home = client.get(reverse("mutuelle:home")).content.decode()
+        assert "Tarifs indicatifs, à confirmer avec un conseiller" in home and "Renfort" in home
+        assert "Permanence" in home  # the agenda's content brings the mutuelle's permanences
+        household = {f"age_{n}": age for n, age in enumerate(["40", "38", "12", "9", "3"], start=1)}
+        answer = client.post(reverse("mutuelle:eligibility"), {**household, "yearly_total": "25846"})
+        assert "La CSS gratuite est probablement pour vous" in answer.content.decode()
+        answer = client.post(reverse("mutuelle:eligibility"), {**household, "salaries": "3000"})
+        assert "Formule Renfort" in answer.content.decode()  # above the ceilings: the seeded prices
+
+    def test_loader_is_idempotent_and_leaves_edits_alone(self):
+        formula = Formula.objects.get(name="Confort")
+        formula.name = "Confort plus"
+        formula.save()
+        CssCeiling.objects.filter(household_size=1).update(free_ceiling=10400)
+        before = mutuelle_snapshot()
+
+        output = load()
+
+        assert mutuelle_snapshot() == before
+        assert "Barèmes de la CSS : 0 créé, 1 déjà présent" in output
+        assert "Offres de mutuelle communale : 0 créée, 1 déjà présente" in output
+        assert (
+            Formula.objects.filter(name="Confort plus").exists() and not Formula.objects.filter(name="Confort").exists()
+        )
+        assert CssCeiling.objects.get(household_size=1).free_ceiling == 10400
+
+    def test_loader_does_not_recreate_what_an_editor_deleted(self):
+        Offer.objects.all().delete()
+        CssScale.objects.all().delete()
+
+        load()
+
+        assert not Offer.objects.exists()
+        assert not CssScale.objects.exists()
+        assert not CssContribution.objects.exists()

@@ -9,8 +9,6 @@ own SQLite database lives in memory, where no server can reach it).
 
 import shutil
 import sqlite3
-import subprocess
-import sys
 
 import pytest
 import requests
@@ -19,7 +17,6 @@ from mutuelle.models import InterestRequest
 from tests.mutuelle.factories import reset_rate_limits
 
 from .servers import (
-    BASE_DIR,
     RATE_LIMIT_MARK,
     REQUEST_DONE_PATH,
     database_url,
@@ -36,17 +33,22 @@ FORM_RATE = 3
 
 
 @pytest.fixture(scope="module")
-def migrated_sqlite(tmp_path_factory):
-    """A SQLite database file migrated once for the module (a copy serves each test)."""
+def migrated_sqlite(tmp_path_factory, django_db_blocker):
+    """A SQLite database file migrated once for the module (a copy serves each test).
+
+    The test database the migrations made, in memory, written to a file by SQLite's backup (a
+    transactional test starts from it as the migrations left it): no second ``migrate`` process.
+    """
+    from django.db import connection
+
     path = tmp_path_factory.mktemp("sqlite") / "portail.sqlite3"
-    env = instance_environment(database_url=f"sqlite:///{path}", redis_url="", key_prefix="cls-test")
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=BASE_DIR,
-        env=env,
-        check=True,
-        timeout=300,
-    )
+    with django_db_blocker.unblock():
+        connection.ensure_connection()
+        target = sqlite3.connect(path)
+        try:
+            connection.connection.backup(target)
+        finally:
+            target.close()
     return path
 
 

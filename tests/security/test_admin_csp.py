@@ -10,10 +10,10 @@ import re
 
 import pytest
 from django.contrib import admin
-from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 
+from tests.initial_content import load_initial_content
 from tests.mutuelle.factories import FollowUpNoteFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def admin_pages(user):
 
 @pytest.fixture
 def content(admin_user):
-    call_command("load_cls_content", verbosity=0)
+    load_initial_content()  # tests/initial_content.py
     FollowUpNoteFactory()  # an interest request and its note
 
 

@@ -19,7 +19,6 @@ from xml.etree import ElementTree
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
-from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
@@ -27,6 +26,7 @@ from django.utils import timezone
 from actions.models import Axis
 from events.models import Event, Place
 from mutuelle.views import SESSION_REFERENCE
+from tests.initial_content import load_initial_content
 from tests.test_settings import production_env, run_python
 
 pytestmark = pytest.mark.django_db
@@ -146,7 +146,7 @@ def sitemap_locations(client, path, element):
 @pytest.fixture
 def public_paths(client, https):
     """(path, expected status) of every public page, over HTTPS, with the initial content loaded."""
-    call_command("load_cls_content", verbosity=0)
+    load_initial_content()  # tests/initial_content.py
     sections = sitemap_locations(client, "/sitemap.xml", "sitemap")
     assert "/sitemap-actions.xml" in sections, sections
     from_sitemap = [path for section in sections for path in sitemap_locations(client, section, "url")]

@@ -109,54 +109,6 @@ def first_result(query):
     return (sections[0].results[0].url if sections else None), parsed.suggestion
 
 
-def test_the_residents_table_on_the_initial_content():
-    assert len(TABLE) >= 40
-    load_content()
-    wrong = []
-    for query, expected, suggestion in TABLE:
-        url, offered = first_result(query)
-        right = url is None if expected is None else (url or "").startswith(expected)
-        if not right or offered != suggestion:
-            wrong.append(f"{query!r}: {url!r} (attendu {expected!r}), suggestion {offered!r} (attendu {suggestion!r})")
-    assert not wrong, f"{connection.vendor} :\n" + "\n".join(wrong)
-
-
-def test_results_page_groups_kinds_with_counts_best_first(client):
-    load_content()
-    body = client.get("/recherche/", {"q": "mutuele"}).content.decode()
-    text = squash(body)
-    assert "Vouliez-vous dire « mutuelle » ?" in text
-    assert 'href="/recherche/?q=mutuelle"' in body
-    headings = re.findall(r'<h3 class="h5" id="resultats-(\w+)">', body)
-    assert headings[0] == "pages"
-    assert {"pages", "actions", "events"} <= set(headings)
-    assert "Pages du site (3)" in text
-    first_link = re.search(r'<ul class="list-unstyled search-results">\s*<li[^>]*>\s*<a href="([^"]+)"', body)
-    assert first_link.group(1) == "/mutuelle/"
-
-
-def test_no_result_offers_the_ccas_contact_and_the_ways_in(client):
-    load_content()
-    body = client.get("/recherche/", {"q": "diabète"}).content.decode()
-    text = squash(body)
-    assert "Aucun résultat pour « diabète »" in text
-    assert "01 49 80 88 68" in text
-    for url in ("/contact/", "/agenda/", "/actions/", "/mutuelle/"):
-        assert f'href="{url}"' in body
-    assert "Vouliez-vous dire" not in text
-
-
-def test_search_page_queries_stay_bounded_on_the_initial_content(client):
-    load_content()
-    get_site_settings()  # read once and cached for every page, as after the first visitor
-    # The first search after a content change reads the synonyms, the vocabulary and the themes,
-    # audiences and quartiers; the next ones each kind of row, and the spelling suggestions for a
-    # word no text contains (« mutuele », « dimanche », « zzzz »).
-    assert count_queries(client, "/recherche/?q=mutuele") == 8
-    for query, count in (("mutuele", 5), ("santé", 4), ("docteur dimanche", 5), ("zzzz", 5)):
-        assert count_queries(client, f"/recherche/?q={query}") == count
-
-
 def test_an_action_is_found_by_its_theme_and_follows_its_changes():
     theme = ThemeFactory(name="Sommeil et repos", slug="sommeil")
     action = ActionFactory(title="Atelier du soir", summary="Mieux dormir.")
@@ -209,14 +161,6 @@ def test_a_renamed_theme_is_found_by_its_new_name_only():
     assert first_result("sommeil")[0] is None
 
 
-def test_result_addresses_are_the_rows_own():
-    load_content()
-    _, sections = search_sections("santé")
-    rows = [result for section in sections for result in section.results if result.obj is not None]
-    assert {type(result.obj).__name__ for result in rows} >= {"Action", "Partner"}
-    assert all(result.url == result.obj.get_absolute_url() for result in rows)
-
-
 def test_a_mistyped_synonym_term_is_corrected_then_expanded():
     action = ActionFactory(title="Prévention des chutes", summary="Garder l’équilibre.")
     Synonym.objects.create(term="glissade", equivalents="chutes")
@@ -245,33 +189,11 @@ def test_editors_keep_the_synonyms_in_the_admin(editor_client):
     assert h1s_of(editor_client.get(admin_url(Synonym, "add")).content.decode())
 
 
-def test_load_cls_content_keeps_the_editors_synonyms():
-    load_content()
-    count = Synonym.objects.count()
-    assert count >= 30
-    synonym = Synonym.objects.get(term="docteur")
-    synonym.equivalents = "médecin, généraliste"
-    synonym.save()
-    Synonym.objects.filter(term="fumer").delete()
-    load_content()
-    assert Synonym.objects.get(term="docteur").equivalents == "médecin, généraliste"
-    assert not Synonym.objects.filter(term="fumer").exists()  # deleted by an editor: stays deleted
-    assert Synonym.objects.count() == count - 1
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL seulement")
 def test_postgres_suggestions_use_a_trigram_index():
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'core_searchword_trgm'")
         assert "gin_trgm_ops" in cursor.fetchone()[0]
-
-
-def test_theme_listing_links_to_the_filtered_actions(client):
-    load_content()
-    assert Theme.objects.filter(slug="tabac").exists()
-    with CaptureQueriesContext(connection):
-        body = client.get("/recherche/", {"q": "tabac"}).content.decode()
-    assert 'href="/actions/?theme=tabac"' in body
 
 
 def test_rebuild_search_index_restores_stale_texts():
@@ -285,3 +207,74 @@ def test_rebuild_search_index_restores_stale_texts():
     action.refresh_from_db()
     assert " | " in action.search_text
     assert list(Action.objects.search("memoire")) == [action]
+
+
+@pytest.mark.usefixtures("initial_content")
+class TestOnTheInitialContent:
+    """On the initial content of the portal, loaded once for these tests (``initial_content``)."""
+
+    def test_the_residents_table_on_the_initial_content(self):
+        assert len(TABLE) >= 40
+        wrong = []
+        for query, expected, suggestion in TABLE:
+            url, offered = first_result(query)
+            right = url is None if expected is None else (url or "").startswith(expected)
+            if not right or offered != suggestion:
+                wrong.append(
+                    f"{query!r}: {url!r} (attendu {expected!r}), suggestion {offered!r} (attendu {suggestion!r})"
+                )
+        assert not wrong, f"{connection.vendor} :\n" + "\n".join(wrong)
+
+    def test_results_page_groups_kinds_with_counts_best_first(self, client):
+        body = client.get("/recherche/", {"q": "mutuele"}).content.decode()
+        text = squash(body)
+        assert "Vouliez-vous dire « mutuelle » ?" in text
+        assert 'href="/recherche/?q=mutuelle"' in body
+        headings = re.findall(r'<h3 class="h5" id="resultats-(\w+)">', body)
+        assert headings[0] == "pages"
+        assert {"pages", "actions", "events"} <= set(headings)
+        assert "Pages du site (3)" in text
+        first_link = re.search(r'<ul class="list-unstyled search-results">\s*<li[^>]*>\s*<a href="([^"]+)"', body)
+        assert first_link.group(1) == "/mutuelle/"
+
+    def test_no_result_offers_the_ccas_contact_and_the_ways_in(self, client):
+        body = client.get("/recherche/", {"q": "diabète"}).content.decode()
+        text = squash(body)
+        assert "Aucun résultat pour « diabète »" in text
+        assert "01 49 80 88 68" in text
+        for url in ("/contact/", "/agenda/", "/actions/", "/mutuelle/"):
+            assert f'href="{url}"' in body
+        assert "Vouliez-vous dire" not in text
+
+    def test_search_page_queries_stay_bounded_on_the_initial_content(self, client):
+        get_site_settings()  # read once and cached for every page, as after the first visitor
+        # The first search after a content change reads the synonyms, the vocabulary and the themes,
+        # audiences and quartiers; the next ones each kind of row, and the spelling suggestions for a
+        # word no text contains (« mutuele », « dimanche », « zzzz »).
+        assert count_queries(client, "/recherche/?q=mutuele") == 8
+        for query, count in (("mutuele", 5), ("santé", 4), ("docteur dimanche", 5), ("zzzz", 5)):
+            assert count_queries(client, f"/recherche/?q={query}") == count
+
+    def test_result_addresses_are_the_rows_own(self):
+        _, sections = search_sections("santé")
+        rows = [result for section in sections for result in section.results if result.obj is not None]
+        assert {type(result.obj).__name__ for result in rows} >= {"Action", "Partner"}
+        assert all(result.url == result.obj.get_absolute_url() for result in rows)
+
+    def test_load_cls_content_keeps_the_editors_synonyms(self):
+        count = Synonym.objects.count()
+        assert count >= 30
+        synonym = Synonym.objects.get(term="docteur")
+        synonym.equivalents = "médecin, généraliste"
+        synonym.save()
+        Synonym.objects.filter(term="fumer").delete()
+        load_content()
+        assert Synonym.objects.get(term="docteur").equivalents == "médecin, généraliste"
+        assert not Synonym.objects.filter(term="fumer").exists()  # deleted by an editor: stays deleted
+        assert Synonym.objects.count() == count - 1
+
+    def test_theme_listing_links_to_the_filtered_actions(self, client):
+        assert Theme.objects.filter(slug="tabac").exists()
+        with CaptureQueriesContext(connection):
+            body = client.get("/recherche/", {"q": "tabac"}).content.decode()
+        assert 'href="/actions/?theme=tabac"' in body

@@ -39,61 +39,7 @@ def section(body, heading_id):
     return match.group(1)
 
 
-@pytest.fixture
-def cls_content():
-    call_command("load_cls_content", stdout=io.StringIO())
-
-
 # Home page ----------------------------------------------------------------------------------------
-
-
-def test_home_leads_with_one_plain_sentence_then_the_ways_in_then_events_then_the_contract(client, cls_content):
-    body = client.get("/").content.decode()
-
-    assert title_of(body) == "Votre santé à Créteil | CLS Créteil"
-    assert h1s_of(body) == ["Votre santé à Créteil"]
-    lead = squash(re.search(r'<p class="lead[^"]*">(.*?)</p>', body, re.S).group(1))
-    assert lead.startswith("Ce site vous aide à trouver près de chez vous un médecin")
-    positions = [
-        body.index(marker)
-        for marker in ('id="titre-accueil"', 'id="titre-besoins"', 'id="titre-agenda"', 'id="titre-axes"')
-    ]
-    assert positions == sorted(positions)
-
-
-def test_home_ways_in_use_residents_words_and_land_on_real_content(client, cls_content):
-    body = client.get("/").content.decode()
-    ways = ways_in_of(body)
-
-    for title in [
-        "Voir un médecin rapidement",
-        "Une complémentaire santé moins chère",
-        "Dépistages et vaccins",
-        "Santé mentale : en parler",
-        "Enfants et parents",
-        "Près de chez moi",
-    ]:
-        assert f">{title}</h3>" in ways, title
-    doctor = section(ways, "besoin-medecin")
-    assert 'href="/actions/cami-centre-d-accueil-medical-initial/"' in doctor
-    assert 'href="/actions/sami-soins-le-soir-et-le-week-end/"' in doctor
-    # The cheaper cover: the orientation first, then the mutuelle.
-    cover = links_of(section(ways, "besoin-complementaire"))
-    assert cover[:2] == ["/mutuelle/eligibilite/", "/mutuelle/"]
-    assert "/actions/?theme=depistage-des-cancers" in links_of(section(ways, "besoin-depistage"))
-    assert "/actions/?theme=sante-psychique" in links_of(section(ways, "besoin-sante-mentale"))
-    assert "/actions/?public=parents-et-futurs-parents" in links_of(section(ways, "besoin-enfants"))
-    near = links_of(section(ways, "besoin-quartier"))
-    assert "/actions/?quartier=mont-mesly" in near
-    assert len(near) == 11
-    # Never a dead end: every link of the ways in answers 200 with content.
-    for url in links_of(ways):
-        if url.startswith("tel:"):
-            continue
-        response = client.get(url)
-        assert response.status_code == 200, url
-        page = response.content.decode()
-        assert "Aucune action ne correspond" not in page, url
 
 
 def test_a_way_in_whose_content_is_gone_loses_that_link_not_the_page(client):
@@ -186,25 +132,6 @@ def test_the_menu_marks_the_mutuelle_page_as_current(client):
 # The mutuelle reached from its action, its permanences and the sitemap ----------------------------
 
 
-def test_the_mutuelle_action_links_the_mutuelle_pages(client, cls_content):
-    body = client.get("/actions/mutuelle-communale/").content.decode()
-
-    assert 'href="/mutuelle/"' in body
-    assert 'href="/mutuelle/demande/"' in body
-    assert 'href="/mutuelle/eligibilite/"' in body
-    assert "remplissez la demande en ligne sur la page Mutuelle communale</a>" in body
-
-
-def test_a_mutuelle_permanence_in_the_agenda_links_the_mutuelle_pages(client, cls_content):
-    from events.models import Event
-
-    permanence = Event.objects.filter(action__slug="mutuelle-communale").first()
-    body = client.get(permanence.get_absolute_url()).content.decode()
-
-    for url in ["/mutuelle/", "/mutuelle/eligibilite/", "/mutuelle/demande/"]:
-        assert f'href="{url}"' in body, url
-
-
 def test_the_sitemap_lists_the_mutuelle_pages_the_site_plan_and_the_glossary(client):
     index = client.get("/sitemap.xml").content.decode()
     assert "<loc>http://testserver/sitemap-mutuelle.xml</loc>" in index
@@ -218,22 +145,6 @@ def test_the_sitemap_lists_the_mutuelle_pages_the_site_plan_and_the_glossary(cli
 
 
 # Site plan ----------------------------------------------------------------------------------------
-
-
-def test_site_plan_lists_the_sections_the_axes_their_actions_and_the_places(client, cls_content):
-    response = client.get("/plan-du-site/")
-    body = response.content.decode()
-
-    assert title_of(body) == "Plan du site | CLS Créteil"
-    assert h1s_of(body) == ["Plan du site"]
-    links = set(links_of(body))
-    for name in ["home", "about", "actions:list", "events:list", "partners:list", "contact", "glossary"]:
-        assert reverse(name) in links, name
-    for name in ["mutuelle:home", "mutuelle:eligibility", "mutuelle:request", "legal", "privacy", "accessibility"]:
-        assert reverse(name) in links, name
-    assert "/axes/" in body
-    assert 'href="/actions/cafes-psycho/"' in body
-    assert 'href="/lieux/hotel-de-ville-de-creteil/"' in body
 
 
 def test_site_plan_leaves_out_unpublished_content(client):
@@ -270,25 +181,6 @@ def test_site_plan_query_count_does_not_grow_with_the_content(client, django_ass
 
 
 # Glossary -----------------------------------------------------------------------------------------
-
-
-def test_glossary_lists_the_starting_terms_with_their_anchors(client, cls_content):
-    body = client.get("/glossaire/").content.decode()
-
-    assert h1s_of(body) == ["Glossaire : les sigles et les mots de la santé"]
-    for slug in ["css", "cpts", "cami", "sami", "laep", "ccas", "ars", "cls", "cpam", "pmi", "cmp"]:
-        assert f'id="{slug}"' in body, slug
-    assert '<abbr title="complémentaire santé solidaire">CSS</abbr> : complémentaire santé solidaire' in body
-    # By letter, case and accents ignored: « Cami » and « CCAS » both under C, « Dépistage » under D.
-    c_section = section(body, "lettre-c")
-    assert c_section.index('id="cami"') < c_section.index('id="ccas"')
-    assert 'id="depistage"' in section(body, "lettre-d")
-
-
-def test_glossary_content_is_loaded_once(cls_content):
-    count = GlossaryTerm.objects.count()
-    call_command("load_cls_content", stdout=io.StringIO())
-    assert GlossaryTerm.objects.count() == count >= 20
 
 
 def test_glossary_page_makes_one_query_whatever_the_number_of_terms(client, django_assert_num_queries):
@@ -392,37 +284,6 @@ def test_mark_terms_finds_variants_and_prefers_the_longest_spelling():
 
     assert '<abbr title="lieu d’accueil enfants-parents">Laep</abbr>' in result
     assert '<abbr title="Assistance publique – Hôpitaux de Paris">AP-HP</abbr>' in result
-
-
-def test_action_page_marks_the_first_use_of_each_term_and_links_the_glossary(client, cls_content):
-    response = client.get("/actions/mutuelle-communale/")
-    body = response.content.decode()
-
-    main = re.search(r"<main.*?</main>", body, re.S).group(0)
-    assert main.count('href="/glossaire/#css"') == 1
-    assert '<abbr title="complémentaire santé solidaire">CSS</abbr>' in main
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/actions/cami-centre-d-accueil-medical-initial/",
-        "/partenaires/cpts-de-creteil/",
-        "/lieux/laep-la-habette/",
-        "/mutuelle/",
-    ],
-)
-def test_editors_texts_are_marked_on_every_kind_of_page(client, cls_content, path):
-    main = re.search(r"<main.*?</main>", client.get(path).content.decode(), re.S).group(0)
-    assert 'class="glossary-term" href="/glossaire/#' in main, path
-
-
-def test_event_page_marks_terms_too(client, cls_content):
-    from events.models import Event
-
-    permanence = Event.objects.filter(action__slug="mutuelle-communale").first()
-    main = re.search(r"<main.*?</main>", client.get(permanence.get_absolute_url()).content.decode(), re.S).group(0)
-    assert main.count('href="/glossaire/#css"') == 1
 
 
 def glossary_queries(client, url):
@@ -536,18 +397,6 @@ def sitemap_paths(client):
     return paths
 
 
-def test_every_page_of_the_sitemap_is_within_three_clicks_of_the_home_page(client, cls_content):
-    paths = sitemap_paths(client)
-    assert len(paths) > 50  # axes, actions, partners, events, places, mutuelle, static pages
-
-    depth = clicks_from_home(client, max_depth=3)
-
-    too_far = sorted(set(paths) - set(depth))
-    assert not too_far, f"à plus de trois clics de l’accueil : {too_far}"
-    for path in ["/mutuelle/", "/plan-du-site/", "/glossaire/", "/mutuelle/eligibilite/"]:
-        assert depth[path] == 1, path
-
-
 def test_the_filter_without_a_request_escapes_and_marks_nothing():
     from django.template import Context, Template
 
@@ -558,7 +407,146 @@ def test_the_filter_without_a_request_escapes_and_marks_nothing():
     assert rendered == "&lt;i&gt;CSS&lt;/i&gt;"
 
 
-def test_home_makes_eleven_queries(client, cls_content):
-    # Axes; featured actions and their audiences and quartiers; events and their audiences; the ways
-    # in's actions, themes and audiences; the quartiers.
-    assert count_queries(client, "/") <= 11
+@pytest.mark.usefixtures("initial_content")
+class TestOnTheInitialContent:
+    """On the initial content of the portal, loaded once for these tests (``initial_content``)."""
+
+    def test_home_leads_with_one_plain_sentence_then_the_ways_in_then_events_then_the_contract(self, client):
+        body = client.get("/").content.decode()
+
+        assert title_of(body) == "Votre santé à Créteil | CLS Créteil"
+        assert h1s_of(body) == ["Votre santé à Créteil"]
+        lead = squash(re.search(r'<p class="lead[^"]*">(.*?)</p>', body, re.S).group(1))
+        assert lead.startswith("Ce site vous aide à trouver près de chez vous un médecin")
+        positions = [
+            body.index(marker)
+            for marker in ('id="titre-accueil"', 'id="titre-besoins"', 'id="titre-agenda"', 'id="titre-axes"')
+        ]
+        assert positions == sorted(positions)
+
+    def test_home_ways_in_use_residents_words_and_land_on_real_content(self, client):
+        body = client.get("/").content.decode()
+        ways = ways_in_of(body)
+
+        for title in [
+            "Voir un médecin rapidement",
+            "Une complémentaire santé moins chère",
+            "Dépistages et vaccins",
+            "Santé mentale : en parler",
+            "Enfants et parents",
+            "Près de chez moi",
+        ]:
+            assert f">{title}</h3>" in ways, title
+        doctor = section(ways, "besoin-medecin")
+        assert 'href="/actions/cami-centre-d-accueil-medical-initial/"' in doctor
+        assert 'href="/actions/sami-soins-le-soir-et-le-week-end/"' in doctor
+        # The cheaper cover: the orientation first, then the mutuelle.
+        cover = links_of(section(ways, "besoin-complementaire"))
+        assert cover[:2] == ["/mutuelle/eligibilite/", "/mutuelle/"]
+        assert "/actions/?theme=depistage-des-cancers" in links_of(section(ways, "besoin-depistage"))
+        assert "/actions/?theme=sante-psychique" in links_of(section(ways, "besoin-sante-mentale"))
+        assert "/actions/?public=parents-et-futurs-parents" in links_of(section(ways, "besoin-enfants"))
+        near = links_of(section(ways, "besoin-quartier"))
+        assert "/actions/?quartier=mont-mesly" in near
+        assert len(near) == 11
+        # Never a dead end: every link of the ways in answers 200 with content.
+        for url in links_of(ways):
+            if url.startswith("tel:"):
+                continue
+            response = client.get(url)
+            assert response.status_code == 200, url
+            page = response.content.decode()
+            assert "Aucune action ne correspond" not in page, url
+
+    def test_the_mutuelle_action_links_the_mutuelle_pages(self, client):
+        body = client.get("/actions/mutuelle-communale/").content.decode()
+
+        assert 'href="/mutuelle/"' in body
+        assert 'href="/mutuelle/demande/"' in body
+        assert 'href="/mutuelle/eligibilite/"' in body
+        assert "remplissez la demande en ligne sur la page Mutuelle communale</a>" in body
+
+    def test_a_mutuelle_permanence_in_the_agenda_links_the_mutuelle_pages(self, client):
+        from events.models import Event
+
+        permanence = Event.objects.filter(action__slug="mutuelle-communale").first()
+        body = client.get(permanence.get_absolute_url()).content.decode()
+
+        for url in ["/mutuelle/", "/mutuelle/eligibilite/", "/mutuelle/demande/"]:
+            assert f'href="{url}"' in body, url
+
+    def test_site_plan_lists_the_sections_the_axes_their_actions_and_the_places(self, client):
+        response = client.get("/plan-du-site/")
+        body = response.content.decode()
+
+        assert title_of(body) == "Plan du site | CLS Créteil"
+        assert h1s_of(body) == ["Plan du site"]
+        links = set(links_of(body))
+        for name in ["home", "about", "actions:list", "events:list", "partners:list", "contact", "glossary"]:
+            assert reverse(name) in links, name
+        for name in ["mutuelle:home", "mutuelle:eligibility", "mutuelle:request", "legal", "privacy", "accessibility"]:
+            assert reverse(name) in links, name
+        assert "/axes/" in body
+        assert 'href="/actions/cafes-psycho/"' in body
+        assert 'href="/lieux/hotel-de-ville-de-creteil/"' in body
+
+    def test_glossary_lists_the_starting_terms_with_their_anchors(self, client):
+        body = client.get("/glossaire/").content.decode()
+
+        assert h1s_of(body) == ["Glossaire : les sigles et les mots de la santé"]
+        for slug in ["css", "cpts", "cami", "sami", "laep", "ccas", "ars", "cls", "cpam", "pmi", "cmp"]:
+            assert f'id="{slug}"' in body, slug
+        assert '<abbr title="complémentaire santé solidaire">CSS</abbr> : complémentaire santé solidaire' in body
+        # By letter, case and accents ignored: « Cami » and « CCAS » both under C, « Dépistage » under D.
+        c_section = section(body, "lettre-c")
+        assert c_section.index('id="cami"') < c_section.index('id="ccas"')
+        assert 'id="depistage"' in section(body, "lettre-d")
+
+    def test_glossary_content_is_loaded_once(self):
+        count = GlossaryTerm.objects.count()
+        call_command("load_cls_content", stdout=io.StringIO())
+        assert GlossaryTerm.objects.count() == count >= 20
+
+    def test_action_page_marks_the_first_use_of_each_term_and_links_the_glossary(self, client):
+        response = client.get("/actions/mutuelle-communale/")
+        body = response.content.decode()
+
+        main = re.search(r"<main.*?</main>", body, re.S).group(0)
+        assert main.count('href="/glossaire/#css"') == 1
+        assert '<abbr title="complémentaire santé solidaire">CSS</abbr>' in main
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/actions/cami-centre-d-accueil-medical-initial/",
+            "/partenaires/cpts-de-creteil/",
+            "/lieux/laep-la-habette/",
+            "/mutuelle/",
+        ],
+    )
+    def test_editors_texts_are_marked_on_every_kind_of_page(self, client, path):
+        main = re.search(r"<main.*?</main>", client.get(path).content.decode(), re.S).group(0)
+        assert 'class="glossary-term" href="/glossaire/#' in main, path
+
+    def test_event_page_marks_terms_too(self, client):
+        from events.models import Event
+
+        permanence = Event.objects.filter(action__slug="mutuelle-communale").first()
+        main = re.search(r"<main.*?</main>", client.get(permanence.get_absolute_url()).content.decode(), re.S).group(0)
+        assert main.count('href="/glossaire/#css"') == 1
+
+    def test_every_page_of_the_sitemap_is_within_three_clicks_of_the_home_page(self, client):
+        paths = sitemap_paths(client)
+        assert len(paths) > 50  # axes, actions, partners, events, places, mutuelle, static pages
+
+        depth = clicks_from_home(client, max_depth=3)
+
+        too_far = sorted(set(paths) - set(depth))
+        assert not too_far, f"à plus de trois clics de l’accueil : {too_far}"
+        for path in ["/mutuelle/", "/plan-du-site/", "/glossaire/", "/mutuelle/eligibilite/"]:
+            assert depth[path] == 1, path
+
+    def test_home_makes_eleven_queries(self, client):
+        # Axes; featured actions and their audiences and quartiers; events and their audiences; the ways
+        # in's actions, themes and audiences; the quartiers.
+        assert count_queries(client, "/") <= 11
