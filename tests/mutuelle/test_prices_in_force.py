@@ -1,6 +1,7 @@
 """Issue 12 §4: prices carry the day they apply from; the site shows those in force on the day."""
 
 import datetime
+import importlib
 import re
 from decimal import Decimal
 
@@ -166,3 +167,27 @@ def test_admin_refuses_bands_that_overlap_on_a_day(admin_client, offer):
     assert response.status_code == 200
     assert "Deux tranches d’âge se chevauchent au 1er avril 2026" in squash(response.content.decode())
     assert not Formula.objects.filter(name="Renfort").exists()
+
+
+# The dates given to the prices that existed before (migration 0009) ---------------------------
+
+
+def test_existing_prices_get_the_earliest_date_the_data_states(essentiel, offer):
+    from django.apps import apps
+    from django.utils import timezone
+
+    migration = importlib.import_module("mutuelle.migrations.0009_prices_valid_from_and_mutuelle_keeps_reference_data")
+    recorded, checked = datetime.date(2025, 9, 15), datetime.date(2025, 10, 1)
+    under_60, over_60 = essentiel.prices.get(valid_from=JAN), essentiel.prices.get(age_min=60)
+    essentiel.prices.filter(valid_from=APR).delete()
+    FormulaPrice.history.filter(id=under_60.pk).update(
+        history_date=timezone.make_aware(datetime.datetime(2025, 9, 15, 10))
+    )
+    FormulaPrice.history.filter(id=over_60.pk).delete()  # no version: the offer's check date
+    Offer.objects.filter(pk=offer.pk).update(prices_checked_on=checked)
+
+    migration.date_existing_prices(apps, None)
+
+    assert FormulaPrice.objects.get(pk=under_60.pk).valid_from == recorded  # recorded before the check
+    assert FormulaPrice.objects.get(pk=over_60.pk).valid_from == checked
+    assert set(FormulaPrice.history.filter(id=under_60.pk).values_list("valid_from", flat=True)) == {recorded}
