@@ -13,6 +13,8 @@ insurer. A scale or an offer that an editor deleted is not recreated (its histor
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 from core.history import CHANGE_REASON
 from partners.models import Partner
 
@@ -85,7 +87,7 @@ def load_initial_content(*, today):
     """
     return [
         ("Barèmes de la CSS", False, create_scale()),
-        ("Offres de mutuelle communale", True, create_offer()),
+        ("Offres de mutuelle communale", True, create_offer(today=today)),
     ]
 
 
@@ -119,8 +121,12 @@ def create_scale():
     return 1, 0
 
 
-def create_offer():
-    """The offer is created once: if any offer exists or ever existed, editors own the subject."""
+def create_offer(*, today=None):
+    """The offer is created once: if any offer exists or ever existed, editors own the subject.
+
+    Its prices apply from ``today`` (the day they are loaded, the site's today by default): the
+    day the portal starts showing them, not a date of the insurer's, which is not known.
+    """
     if Offer.objects.exists() or Offer.history.exists():
         return 0, 1
     insurer = Partner.objects.filter(slug=INSURER_SLUG).first()
@@ -130,5 +136,13 @@ def create_offer():
     for row in FORMULAS:
         formula = _save(Formula(offer=offer, name=row["name"], order=row["order"], description=row["description"]))
         for age_min, age_max, price in row["prices"]:
-            _save(FormulaPrice(formula=formula, age_min=age_min, age_max=age_max, monthly_price=Decimal(price)))
+            _save(
+                FormulaPrice(
+                    formula=formula,
+                    valid_from=today or timezone.localdate(),
+                    age_min=age_min,
+                    age_max=age_max,
+                    monthly_price=Decimal(price),
+                )
+            )
     return 1, 0

@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from .models import CssCeiling, CssContribution, CssScale, Formula, FormulaPrice, Offer
 
@@ -169,13 +170,15 @@ def scale_in_force(on=None):
     return scale_status(on).scale
 
 
-def published_formulas():
-    """The formulas of the published offer (the one /mutuelle/ shows) with their prices by age: two queries."""
+def published_formulas(on=None):
+    """The formulas of the published offer (the one /mutuelle/ shows) with their prices by age in
+    force on ``on`` (today by default): two queries."""
+    on = on or timezone.localdate()
     offer = Offer.objects.published().order_by(*Offer._meta.ordering).values("pk")[:1]
     return list(
         Formula.objects.filter(offer__in=offer)
         .order_by("order", "name")
-        .prefetch_related(Prefetch("prices", queryset=FormulaPrice.objects.order_by("age_min")))
+        .prefetch_related(Prefetch("prices", queryset=FormulaPrice.objects.in_force(on).order_by("age_min")))
     )
 
 

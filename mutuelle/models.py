@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Replace, Upper
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +33,8 @@ from .enums import (
 )
 
 # ---------------------------------------------------------------------------------------------
-# The offer shown to residents (editable by the Rédaction group).
+# The offer shown to residents (editable by the Rédaction group; the formulas and prices by the
+# Mutuelle group too).
 # ---------------------------------------------------------------------------------------------
 
 
@@ -146,20 +147,42 @@ def age_range_constraint(name):
     )
 
 
+class FormulaPriceQuerySet(models.QuerySet):
+    def in_force(self, on):
+        """The prices in force on ``on``: for each formula and age band (its ``age_min``), the row
+        with the latest ``valid_from`` on or before ``on``. Prices prepared for a later date are
+        left out until that day; those they replace stay in force until then. One query."""
+        newer = FormulaPrice.objects.filter(
+            formula=OuterRef("formula"),
+            age_min=OuterRef("age_min"),
+            valid_from__gt=OuterRef("valid_from"),
+            valid_from__lte=on,
+        )
+        return self.filter(valid_from__lte=on).filter(~Exists(newer))
+
+
 class FormulaPrice(AgeBand):
-    """The monthly price of a formula for an age band."""
+    """The monthly price of a formula for an age band, from a date: a new price is prepared ahead
+    with the day it applies from, and replaces the band's previous price on that day."""
 
     grammatical_gender = "m"
 
     formula = models.ForeignKey(Formula, verbose_name="formule", on_delete=models.CASCADE, related_name="prices")
+    valid_from = models.DateField(
+        "en vigueur à partir du",
+        default=timezone.localdate,
+        help_text="Le site affiche ce tarif à partir de ce jour ; jusque-là, le tarif précédent de la même "
+        "tranche d’âge reste affiché.",
+    )
     monthly_price = models.DecimalField("tarif mensuel (€)", max_digits=7, decimal_places=2)
 
+    objects = FormulaPriceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = "tarif"
         verbose_name_plural = "tarifs"
-        ordering = ["formula", "age_min"]
+        ordering = ["formula", "valid_from", "age_min"]
         constraints = [
             age_range_constraint("formula_price_age_range"),
             models.CheckConstraint(
@@ -168,14 +191,17 @@ class FormulaPrice(AgeBand):
                 violation_error_message="Le tarif doit être positif.",
             ),
             models.UniqueConstraint(
-                fields=["formula", "age_min"],
-                name="formula_price_unique_band",
-                violation_error_message="Cette tranche d’âge a déjà un tarif pour cette formule.",
+                fields=["formula", "age_min", "valid_from"],
+                name="formula_price_unique_band_per_date",
+                violation_error_message="Cette tranche d’âge a déjà un tarif à cette date pour cette formule.",
             ),
         ]
 
     def __str__(self):
-        return f"{self.formula} · {self.band_label} : {self.monthly_price} €"
+        return (
+            f"{self.formula} · {self.band_label} : {self.monthly_price} € "
+            f"(à partir du {french_date(self.valid_from, weekday=False)})"
+        )
 
 
 # ---------------------------------------------------------------------------------------------

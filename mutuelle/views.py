@@ -21,7 +21,7 @@ from .eligibility import ScaleUnusable, ceilings_table, estimate, scale_status
 from .eligibility_forms import OLD_GET_NAMES, EligibilityForm
 from .enums import RequestSource
 from .forms import HONEYPOT_FIELD, MESSAGE_MAX_LENGTH, PREFILL_HOUSEHOLD, SUBMISSION_TOKEN, InterestRequestForm
-from .models import CssScale, Formula, InterestRequest, Offer, age_band_label
+from .models import CssScale, Formula, FormulaPrice, InterestRequest, Offer, age_band_label
 from .services import requests as request_services
 
 logger = logging.getLogger(__name__)
@@ -31,13 +31,20 @@ logger = logging.getLogger(__name__)
 def home(request):
     """The mutuelle communale: for whom, with whom, formulas and prices, permanences, FAQ, contact.
 
-    Five queries: the offer and its insurer, the formulas, their prices, the permanences, and the
-    CSS scale in force (the page says when its yearly update is missing).
+    Five queries: the offer and its insurer, the formulas, their prices in force today (those
+    prepared for a later date wait for their day), the permanences, and the CSS scale in force
+    (the page says when its yearly update is missing).
     """
+    today = timezone.localdate()
+    prices_in_force = FormulaPrice.objects.in_force(today).order_by("age_min")
     offer = (
         Offer.objects.published()
         .select_related("insurer")
-        .prefetch_related(Prefetch("formulas", queryset=Formula.objects.prefetch_related("prices")))
+        .prefetch_related(
+            Prefetch(
+                "formulas", queryset=Formula.objects.prefetch_related(Prefetch("prices", queryset=prices_in_force))
+            )
+        )
         .first()
     )
     formulas = list(offer.formulas.all()) if offer else []
@@ -60,7 +67,7 @@ def home(request):
             "formulas": formulas,
             "price_rows": price_rows,
             "permanences": permanences,
-            "scale_status": CssScale.objects.current_status(),
+            "scale_status": CssScale.objects.current_status(today),
             "breadcrumbs": [("Mutuelle communale", None)],
         },
     )

@@ -1,6 +1,7 @@
 """Back-office of the public side of the mutuelle: the offer, its formulas and prices, the CSS scales.
 
-These are content, edited by the « Rédaction » group (permissions from migration 0002). Django
+These are content, edited by the « Rédaction » group (permissions from migration 0002) and kept
+by the « Mutuelle » group too, who own the reference data (scales, formulas, prices: 0009). Django
 has no nested inlines: the offer lists its formulas, and each formula is edited on its own
 page with its prices by age band. A scale is edited with its ceilings and contributions.
 """
@@ -10,12 +11,14 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Case, Count, Max, Min, Q, Subquery, Value, When
 from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils import timezone
 
 from core.admin import ContentHistoryAdmin, PublishActionsMixin, ViewOnSiteColumnMixin, date_column
 from core.dates import french_date
 
 from ..models import CssCeiling, CssContribution, CssScale, Formula, FormulaPrice, Offer
+from ..services.scales import scale_copy_previous
 
 PRICES_WARNING = (
     "Les formules et les tarifs doivent être vérifiés auprès de l’assureur avant d’être présentés comme sûrs. "
@@ -33,23 +36,41 @@ SCALE_WARNING = (
 
 
 class AgeBandFormSet(forms.BaseInlineFormSet):
-    """Age bands of one formula (or one scale) must not overlap: a given age has a single amount."""
+    """Age bands of one formula (or one scale) must not overlap: a given age has a single amount.
+
+    Prices carry the day they apply from: the bands are checked as the site will show them on
+    each of those days (for each band, its latest price started by then, as
+    ``FormulaPrice.objects.in_force``).
+    """
 
     def clean(self):
         super().clean()
-        bands = []
+        rows = []
         for form in self.forms:
             if not form.is_valid() or not form.cleaned_data or form.cleaned_data.get("DELETE"):
                 continue
             age_min, age_max = form.cleaned_data.get("age_min"), form.cleaned_data.get("age_max")
             if age_min is None:
                 continue
-            bands.append((age_min, age_max if age_max is not None else float("inf")))
-        bands.sort()
+            rows.append((form.cleaned_data.get("valid_from"), age_min, age_max))
+        if not any(valid_from for valid_from, _, _ in rows):  # the contributions of a scale: no dates
+            self._check_no_overlap([(age_min, age_max) for _, age_min, age_max in rows], None)
+            return
+        for day in sorted({valid_from for valid_from, _, _ in rows}):
+            in_force = {}
+            for valid_from, age_min, age_max in sorted(rows, key=lambda row: row[0]):
+                if valid_from <= day:
+                    in_force[age_min] = age_max  # a later start replaces the band's earlier price
+            self._check_no_overlap(in_force.items(), day)
+
+    @staticmethod
+    def _check_no_overlap(bands, day):
+        bands = sorted((age_min, float("inf") if age_max is None else age_max) for age_min, age_max in bands)
         for (_, previous_max), (next_min, _) in zip(bands, bands[1:], strict=False):
             if next_min <= previous_max:
+                on = f" au {french_date(day, weekday=False)}" if day else ""
                 raise forms.ValidationError(
-                    "Deux tranches d’âge se chevauchent : un même âge doit avoir un seul montant."
+                    f"Deux tranches d’âge se chevauchent{on} : un même âge doit avoir un seul montant."
                 )
 
 
@@ -104,9 +125,13 @@ class OfferAdmin(PublishActionsMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin
 class FormulaPriceInline(admin.TabularInline):
     model = FormulaPrice
     formset = AgeBandFormSet
-    fields = ["age_min", "age_max", "monthly_price"]
+    fields = ["valid_from", "age_min", "age_max", "monthly_price"]
     formfield_overrides = {models.DecimalField: {"localize": True}}  # « 24,50 » as editors write it
     extra = 0
+    verbose_name_plural = (
+        "tarifs (pour préparer une hausse, ajoutez une ligne par tranche d’âge avec le jour où elle s’applique ; "
+        "l’ancien tarif reste affiché jusque-là)"
+    )
 
 
 @admin.register(Formula)
@@ -143,19 +168,48 @@ class FormulaAdmin(ContentHistoryAdmin):
         return f"de {floatformat(obj.price_min, -2)} à {floatformat(obj.price_max, -2)} €"
 
 
-class CssCeilingInline(admin.TabularInline):
+# The add form of a scale started from the previous one (« Copier le barème précédent »).
+COPY_PARAMETER = "copie"
+
+
+def scale_copy_for(request):
+    """The copy of the previous scale this add page shows (computed once per request), or None."""
+    if COPY_PARAMETER not in request.GET:
+        return None
+    if not hasattr(request, "_cls_scale_copy"):
+        request._cls_scale_copy = scale_copy_previous(today=timezone.localdate())
+    return request._cls_scale_copy
+
+
+class CopiedRowsInline(admin.TabularInline):
+    """An inline whose rows start from the copied scale's (``copied_rows``) on the add page."""
+
+    copied_rows = None  # the attribute of ScaleCopy holding this inline's rows
+
+    def copied(self, request, obj):
+        # The add page: ``obj`` is None, or the unsaved scale of the form (formsets' kwargs).
+        copy = scale_copy_for(request) if obj is None or obj.pk is None else None
+        return getattr(copy, self.copied_rows) if copy else []
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return len(self.copied(request, obj)) or self.extra
+
+
+class CssCeilingInline(CopiedRowsInline):
     model = CssCeiling
     fields = ["household_size", "free_ceiling", "contribution_ceiling"]
     extra = 0
+    copied_rows = "ceilings"
 
 
-class CssContributionInline(admin.TabularInline):
+class CssContributionInline(CopiedRowsInline):
     model = CssContribution
     formset = AgeBandFormSet
     fields = ["age_min", "age_max", "monthly_amount"]
     formfield_overrides = {models.DecimalField: {"localize": True}}
     extra = 0
     verbose_name_plural = "participations mensuelles par âge au 1er janvier"
+    copied_rows = "contributions"
 
 
 @admin.register(CssScale)
@@ -193,10 +247,43 @@ class CssScaleAdmin(ContentHistoryAdmin):
                 request,
                 f"Le barème du {french_date(status.update_due, weekday=False)} n’est pas encore saisi : le site "
                 f"utilise celui du {french_date(status.scale.valid_from, weekday=False)} et prévient les habitants "
-                "que la réponse peut être un peu décalée. Ajoutez le nouveau barème dès que l’arrêté est publié.",
+                "que la réponse peut être un peu décalée. Ajoutez le nouveau barème dès que l’arrêté est publié "
+                "(« Copier le barème précédent » le prépare, montants à vérifier).",
                 messages.WARNING,
             )
+        extra_context = extra_context or {}
+        if self.has_add_permission(request) and (status.scale is not None or CssScale.objects.exists()):
+            extra_context["scale_copy_url"] = f"{reverse('admin:mutuelle_cssscale_add')}?{COPY_PARAMETER}=1"
         return super().changelist_view(request, extra_context)
+
+    # « Copier le barème précédent »: the add form filled from the last scale, nothing saved yet.
+
+    def get_changeform_initial_data(self, request):
+        copy = scale_copy_for(request)
+        return copy.fields if copy else super().get_changeform_initial_data(request)
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # Only to show the form: on a POST, initial values would make unchanged rows look empty.
+        if request.method == "GET" and isinstance(inline, CopiedRowsInline):
+            kwargs["initial"] = inline.copied(request, obj)
+        return kwargs
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        copy = scale_copy_for(request) if add else None
+        if copy is not None:
+            previous = french_date(copy.previous.valid_from, weekday=False)
+            self.message_user(
+                request,
+                f"Copie du barème du {previous}, à vérifier — rien n’est enregistré. Les montants ci-dessous "
+                f"sont ceux de l’ancien barème : remplacez chacun par celui du texte officiel applicable au "
+                f"{french_date(copy.valid_from, weekday=False)} (service-public.fr ou ameli.fr), indiquez la "
+                f"source, puis enregistrez. D’ici là, le site continue d’utiliser le barème du {previous}.",
+                messages.WARNING,
+            )
+        elif add and COPY_PARAMETER in request.GET:
+            self.message_user(request, "Aucun barème à copier : saisissez le premier barème.", messages.INFO)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     @admin.display(description="en vigueur aujourd’hui", boolean=True, ordering="is_in_force")
     def in_force(self, obj):

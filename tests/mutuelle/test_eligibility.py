@@ -92,7 +92,8 @@ def scale():
 @pytest.fixture
 def offer():
     PartnerFactory(slug="just", name="Just", kind="assureur")
-    create_offer()  # the seeded offer, its formulas and their prices by age
+    # The seeded offer, its formulas and their prices by age, in force before the days the tests choose.
+    create_offer(today=datetime.date(2025, 1, 1))
 
 
 # The rule: reference households ------------------------------------------------------------

@@ -147,6 +147,7 @@ def test_scale_dates_say_1er_in_the_admin(admin_client, scale):
 
 
 def formula_post(formula, prices, **overrides):
+    """The formula's add/change form with ``prices``: (age_min, age_max, price[, valid_from]) each."""
     data = {
         "offer": formula.offer_id,
         "name": formula.name,
@@ -157,8 +158,9 @@ def formula_post(formula, prices, **overrides):
         "_save": "Enregistrer",
         **overrides,
     }
-    for index, (age_min, age_max, price) in enumerate(prices):
+    for index, (age_min, age_max, price, *valid_from) in enumerate(prices):
         data |= {
+            f"prices-{index}-valid_from": (valid_from or [datetime.date(2026, 1, 1)])[0].isoformat(),
             f"prices-{index}-age_min": age_min,
             f"prices-{index}-age_max": "" if age_max is None else age_max,
             f"prices-{index}-monthly_price": price,
