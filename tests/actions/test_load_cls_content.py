@@ -209,3 +209,15 @@ def test_without_the_axes_the_command_fails_clearly():
     with pytest.raises(CommandError, match="migrate"):
         load()
     assert not Partner.objects.exists()
+
+
+def test_the_loaded_content_is_published_although_new_objects_are_drafts():
+    """A new object is a draft in the admin (issue 12 §1); the contract's own content goes online as loaded."""
+    from events.models import Event, Place
+
+    load()
+    for model in (Partner, Action, Place, Event):
+        assert model.objects.exists(), model
+        assert not model.objects.filter(published=False).exists(), model
+        assert not model.objects.exclude(publish_at=None).exists(), model
+    assert Action.objects.published().count() == Action.objects.count()
