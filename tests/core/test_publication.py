@@ -84,6 +84,16 @@ def test_an_event_follows_the_schedule_of_its_action():
     assert event not in Event.objects.hidden_by_action(now=PUBLISH)
 
 
+def test_the_agenda_place_filter_applies_the_rule_when_it_is_used_not_when_it_is_imported(clock):
+    from events.filters import EventFilter
+
+    place = PlaceFactory(name="Maison de la santé", publish_at=PUBLISH)
+    clock(PUBLISH - MINUTE)
+    assert place not in EventFilter(data={}).form.fields["lieu"].queryset
+    clock(PUBLISH)
+    assert place in EventFilter(data={}).form.fields["lieu"].queryset
+
+
 # Validation ----------------------------------------------------------------------------------
 
 
