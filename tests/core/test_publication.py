@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.utils import timezone
 
 from actions.models import Action
@@ -92,6 +93,20 @@ def test_the_agenda_place_filter_applies_the_rule_when_it_is_used_not_when_it_is
     assert place not in EventFilter(data={}).form.fields["lieu"].queryset
     clock(PUBLISH)
     assert place in EventFilter(data={}).form.fields["lieu"].queryset
+
+
+@pytest.mark.parametrize("model", [Action, Event, Partner, Place])
+def test_a_scheduled_page_is_a_404_for_the_public_and_a_preview_for_the_team(admin_client, model):
+    client = Client()  # admin_client is pytest-django's client, logged in
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    obj = FACTORIES[model](publish_at=tomorrow)
+    url = obj.get_absolute_url()
+    assert client.get(url).status_code == 404
+    preview = admin_client.get(url)
+    assert preview.status_code == 200
+    assert "ce contenu n’est pas publié en ce moment" in preview.text
+    FACTORIES[model]._meta.model.objects.filter(pk=obj.pk).update(publish_at=None)
+    assert client.get(url).status_code == 200
 
 
 # Validation ----------------------------------------------------------------------------------
