@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from core.admin import ContentHistoryAdmin, PublishActionsMixin, SearchableAdminMixin, ViewOnSiteColumnMixin
+from core.admin import (
+    ContentHistoryAdmin,
+    PublicationChoiceMixin,
+    PublishActionsMixin,
+    SearchableAdminMixin,
+    ViewOnSiteColumnMixin,
+    plural_fr,
+)
 
 from .models import Action, Audience, Axis, Neighbourhood, Objective, Theme
 
@@ -66,13 +73,15 @@ class NeighbourhoodAdmin(TaxonomyAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(SearchableAdminMixin, PublishActionsMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin):
+class ActionAdmin(
+    PublicationChoiceMixin, SearchableAdminMixin, PublishActionsMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin
+):
     list_display = [
         "title",
         "axis",
         "kind",
         "status",
-        "published",
+        "publication_state",
         "featured",
         "updated_at",
         "view_on_site_link",
@@ -82,7 +91,7 @@ class ActionAdmin(SearchableAdminMixin, PublishActionsMixin, ViewOnSiteColumnMix
     search_fields = ["title", "slug", "summary", "lead_partner__name", "lead_partner__acronym"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["axis", "lead_partner", "partners", "themes", "audiences", "neighbourhoods"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "withdrawal_warning"]
     save_on_top = True
     fieldsets = [
         ("Présentation", {"fields": ["title", "slug", "axis", "summary", "body", "how_to_join"]}),
@@ -97,10 +106,41 @@ class ActionAdmin(SearchableAdminMixin, PublishActionsMixin, ViewOnSiteColumnMix
         ("Partenaires", {"fields": ["lead_partner", "partners"]}),
         ("Contact", {"fields": ["contact_name", "contact_phone", "contact_email"]}),
         ("Image", {"fields": ["image", "image_alt"], "classes": ["collapse"]}),
-        ("Publication", {"fields": ["published", "featured", "created_at", "updated_at"]}),
+        (
+            "Publication",
+            {"fields": ["published", "publish_at", "unpublish_at", "featured", "created_at", "updated_at"]},
+        ),
     ]
     published_messages = ("{count} action publiée sur le site.", "{count} actions publiées sur le site.")
     unpublished_messages = ("{count} action retirée du site.", "{count} actions retirées du site.")
+
+    def get_fieldsets(self, request, obj=None):
+        """The warning about the events comes just before the choice, when there is something to warn about."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.withdrawal_warning(obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": ["withdrawal_warning", *options["fields"]]})
+            if name == "Publication"
+            else (name, options)
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="si vous la retirez du site")
+    def withdrawal_warning(self, obj):
+        """« Ses 3 rendez-vous à venir ne seront plus visibles » for a live action with upcoming events."""
+        if obj is None or obj.pk is None or not obj.is_public:
+            return ""
+        if not hasattr(obj, "_upcoming_public_events"):
+            obj._upcoming_public_events = obj.upcoming_events_shown_with_it().count()
+        count = obj._upcoming_public_events
+        if not count:
+            return ""
+        return plural_fr(
+            count,
+            "Son rendez-vous à venir ne sera plus visible sur le site.",
+            "Ses {count} rendez-vous à venir ne seront plus visibles sur le site.",
+        )
 
     # The extension point of the apps above: actions imports none of them (partners ← actions ←
     # events), so the agenda adds the action's events with add_inline(), in its own admin.py, and

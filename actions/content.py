@@ -693,6 +693,9 @@ def create_missing(model, rows, key="slug", by_name=False, build=None):
             existing += 1
             continue
         fields, relations = build(row) if build else (row, {})
+        if any(field.name == "published" for field in model._meta.concrete_fields):
+            # The contract's own content goes online as it is loaded (a new object is otherwise a draft).
+            fields = {"published": True, **fields}
         obj = model(**fields)
         obj.full_clean()
         obj._change_reason = CHANGE_REASON

@@ -5,6 +5,14 @@ from django.urls import reverse
 from core.fields import page_address_field
 from core.history import FrenchHistoricalRecords as HistoricalRecords
 from core.images import SanitizedImageField
+from core.publication import (
+    PUBLISHED_HELP,
+    Publishable,
+    publication_constraint,
+    publication_q,
+    publish_at_field,
+    unpublish_at_field,
+)
 from core.rich_text import HELP_TEXT as RICH_TEXT_HELP
 from core.search import SearchableModel, SearchableQuerySet
 from partners.models import Partner
@@ -136,8 +144,9 @@ class Neighbourhood(Taxonomy):
 
 
 class ActionQuerySet(SearchableQuerySet):
-    def published(self):
-        return self.filter(published=True)
+    def published(self, now=None):
+        """Visible on the site now (core/publication.py: the editor's choice and its dates)."""
+        return self.filter(publication_q(now))
 
     def featured(self):
         return self.filter(featured=True)
@@ -155,7 +164,7 @@ class ActionQuerySet(SearchableQuerySet):
         )
 
 
-class Action(SearchableModel):
+class Action(Publishable, SearchableModel):
     grammatical_gender = "f"
     title = models.CharField("titre", max_length=200)
     slug = page_address_field()
@@ -210,7 +219,9 @@ class Action(SearchableModel):
     image_alt = models.CharField(
         "texte alternatif de l’image", max_length=200, blank=True, help_text="Laissez vide si l’image est décorative."
     )
-    published = models.BooleanField("publiée", default=True)
+    published = models.BooleanField("publiée", default=False, help_text=PUBLISHED_HELP)
+    publish_at = publish_at_field()
+    unpublish_at = unpublish_at_field()
     featured = models.BooleanField("mise en avant sur l’accueil", default=False)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
@@ -235,6 +246,7 @@ class Action(SearchableModel):
         verbose_name_plural = "actions"
         ordering = ["axis__number", "title", "pk"]  # pk: pages stay stable when titles repeat
         constraints = [
+            publication_constraint("action_unpublish_after_publish"),
             models.CheckConstraint(
                 condition=~Q(title=""),
                 name="action_title_not_empty",
@@ -262,6 +274,14 @@ class Action(SearchableModel):
 
     def __str__(self):
         return self.title
+
+    def upcoming_events_shown_with_it(self):
+        """Its upcoming events published themselves: the public sees them while the action is published.
+
+        Through the reverse relation (events' own rule, ``Event.objects.published``): the actions
+        app does not import the agenda.
+        """
+        return self.events.published(action_preview=True).upcoming()
 
     def get_absolute_url(self):
         return reverse("actions:detail", kwargs={"slug": self.slug})

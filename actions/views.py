@@ -1,10 +1,11 @@
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from core.cache import PublicPageMixin
+from core.publication import publication_q
 from core.views import BreadcrumbsMixin, ForgivingPaginationMixin, PublishedOrStaffPreviewMixin
 
 from .filters import ActionFilter
@@ -71,12 +72,12 @@ class ActionDetailView(PublicPageMixin, BreadcrumbsMixin, PublishedOrStaffPrevie
         context = super().get_context_data(**kwargs)
         # Through the reverse relation: the actions app does not import the agenda. The preview of
         # an unpublished action shows the events that will show with it (the public sees none).
-        preview = not self.object.published
+        preview = not self.object.is_public
         events = self.object.events.published(action_preview=preview).upcoming().select_related("place")
         context["upcoming_events"] = events[:UPCOMING_EVENTS_ON_ACTION]
         context["events_preview"] = preview
         # Where the action takes place, with its practical details (the agenda's places, likewise).
-        context["places"] = self.object.places.filter(published=True).select_related("neighbourhood")
+        context["places"] = self.object.places.published().select_related("neighbourhood")
         return context
 
     def get_breadcrumbs(self):
@@ -88,4 +89,4 @@ class ActionDetailView(PublicPageMixin, BreadcrumbsMixin, PublishedOrStaffPrevie
 
 def axes_with_counts():
     """The five axes with the number of published actions of each (one query)."""
-    return Axis.objects.annotate(action_count=Count("actions", filter=Q(actions__published=True)))
+    return Axis.objects.annotate(action_count=Count("actions", filter=publication_q(prefix="actions__")))

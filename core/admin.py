@@ -7,6 +7,7 @@ nouvel élément » with a free slug, and the history in French.
 
 import datetime
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import ManyToManyField, Q
@@ -18,6 +19,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from core import dates
 from core.admin_params import is_valid_value
 from core.glossary import GlossaryTerm
+from core.publication import DRAFT_LABEL, PUBLISHED_HELP, PUBLISHED_LABEL
 from core.search import clean_query
 from core.site_settings import SiteSettings
 from core.slugs import unique_slug
@@ -199,6 +201,30 @@ class PublishActionsMixin:
 
 
 # The glossary (core/glossary.py), edited by the « Rédaction » group.
+
+
+class PublicationChoiceMixin:
+    """The publication of an action, event, partner or place as a plain choice, and its state in the list.
+
+    « Brouillon (pas visible sur le site) » or « Publié », as two radio buttons: a new object is a
+    draft until the editor chooses. The rule itself is the model's (core/publication.py).
+    """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "published":
+            return forms.TypedChoiceField(
+                label="Publication",
+                choices=[(False, DRAFT_LABEL), (True, PUBLISHED_LABEL)],
+                coerce=lambda value: value in (True, "True"),
+                widget=forms.RadioSelect,
+                initial=False,
+                help_text=PUBLISHED_HELP,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="publication", ordering="published")
+    def publication_state(self, obj):
+        return obj.publication_state()
 
 
 @admin.register(GlossaryTerm)

@@ -21,6 +21,11 @@ How it works (``PageCacheMiddleware``, last in ``MIDDLEWARE``):
   (bulk actions that use ``QuerySet.update()`` send no signal) writes a new generation, so the
   next request renders again. The generation lives in the ``pages`` cache: shared by every
   worker (a directory on disk) and every instance (Redis when ``REDIS_URL`` is set).
+- Scheduled publication: an object that appears or disappears at its « publier le » / « retirer le »
+  minute (core/publication.py) is saved long before, so no signal comes then. Each worker keeps,
+  per content generation, the next such moment across the content models (one query per
+  generation); the first request at or after it writes a new generation, so the change shows
+  at that minute, not after the pages' lifetime.
 - Lifetime: ``PAGE_CACHE_SECONDS`` (``DJANGO_PAGE_CACHE_SECONDS``, 5 minutes), so that
   « upcoming » lists never show a started event for long; the date in the prefix renews every
   page at midnight. ``0`` turns the page cache off.
@@ -43,7 +48,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.cache import (
@@ -54,6 +59,8 @@ from django.utils.cache import (
 )
 from django.utils.http import parse_http_date_safe
 from redis.exceptions import RedisError
+
+from core.publication import next_publication_change
 
 CACHE_ALIAS = "pages"
 GENERATION_KEY = "content-generation"
@@ -163,6 +170,33 @@ def forget_kept_values():
     _kept.clear()
 
 
+NEXT_PUBLICATION_CHANGE = "next-publication-change"
+
+
+def generation_for_schedule(now=None):
+    """The content generation, renewed first if a scheduled publication or withdrawal has come.
+
+    The next moment is computed once per generation in this process (one query): a save of the
+    content, which may schedule another moment, writes a new generation anyway.
+    """
+    now = now or timezone.now()
+    generation = current_generation()
+    kept = _kept.get(NEXT_PUBLICATION_CHANGE)
+    if kept is not None and kept[0] == generation:
+        moment = kept[1]
+    else:
+        try:
+            moment = next_publication_change(content_models(), now)
+        except DatabaseError:
+            return generation  # the view meets the outage itself, and says so
+        _kept[NEXT_PUBLICATION_CHANGE] = (generation, moment)
+    if moment is not None and moment <= now:
+        bump_generation()
+        generation = current_generation()
+        _kept.pop(NEXT_PUBLICATION_CHANGE, None)  # the next request finds the following moment
+    return generation
+
+
 def invalidate_pages(**kwargs):
     """Signal receiver: invalidate now, and again once the transaction commits.
 
@@ -250,7 +284,7 @@ class PageCacheMiddleware:
         ):
             return None
         try:
-            prefix = f"{settings.PAGE_CACHE_KEY_PREFIX}.{current_generation()}.{timezone.localdate():%Y%m%d}"
+            prefix = f"{settings.PAGE_CACHE_KEY_PREFIX}.{generation_for_schedule()}.{timezone.localdate():%Y%m%d}"
             response = self._fetch(request, prefix, local_pages)
             if response is None:
                 response = self._fetch(request, prefix, page_cache())

@@ -45,7 +45,7 @@ class PublishedOrStaffPreviewMixin:
 
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
-        if not obj.published and not can_preview(self.request):
+        if not obj.is_public and not can_preview(self.request):
             raise Http404("Contenu non publié")
         return obj
 

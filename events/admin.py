@@ -16,6 +16,7 @@ from actions.admin import ActionAdmin
 from core import dates
 from core.admin import (
     ContentHistoryAdmin,
+    PublicationChoiceMixin,
     PublishActionsMixin,
     SaveAsNewMixin,
     SearchableAdminMixin,
@@ -40,8 +41,8 @@ def french_datetime(value, all_day=False):
 
 
 @admin.register(Place)
-class PlaceAdmin(PublishActionsMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin):
-    list_display = ["name", "neighbourhood", "accessibility_summary", "published", "view_on_site_link"]
+class PlaceAdmin(PublicationChoiceMixin, PublishActionsMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin):
+    list_display = ["name", "neighbourhood", "accessibility_summary", "publication_state", "view_on_site_link"]
     list_select_related = ["neighbourhood"]
     list_filter = [
         "neighbourhood",
@@ -73,7 +74,7 @@ class PlaceAdmin(PublishActionsMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin
                 "description": "Facultatives ; indiquez les deux ou aucune (par exemple 48.790367 et 2.455572).",
             },
         ),
-        ("Publication", {"fields": ["published", "created_at", "updated_at"]}),
+        ("Publication", {"fields": ["published", "publish_at", "unpublish_at", "created_at", "updated_at"]}),
     ]
     published_messages = ("{count} lieu publié sur le site.", "{count} lieux publiés sur le site.")
     unpublished_messages = ("{count} lieu retiré du site.", "{count} lieux retirés du site.")
@@ -122,8 +123,33 @@ class WhenFilter(admin.SimpleListFilter):
         return None
 
 
+HIDDEN_BY_ACTION = "Masqué : action non publiée"
+
+
+class HiddenByActionFilter(admin.SimpleListFilter):
+    """The events published themselves that the public does not see because of their action."""
+
+    title = "visibles sur le site"
+    parameter_name = "masque"
+
+    def lookups(self, request, model_admin):
+        return [("action", HIDDEN_BY_ACTION)]
+
+    def queryset(self, request, queryset):
+        if self.value() == "action":
+            return queryset.hidden_by_action()
+        return None
+
+
 @admin.register(Event)
-class EventAdmin(SaveAsNewMixin, SearchableAdminMixin, PublishActionsMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin):
+class EventAdmin(
+    PublicationChoiceMixin,
+    SaveAsNewMixin,
+    SearchableAdminMixin,
+    PublishActionsMixin,
+    ViewOnSiteColumnMixin,
+    ContentHistoryAdmin,
+):
     date_hierarchy = "start"
     list_display = [
         "title",
@@ -132,7 +158,7 @@ class EventAdmin(SaveAsNewMixin, SearchableAdminMixin, PublishActionsMixin, View
         "action",
         "status",
         "registration",
-        "published",
+        "publication_state",
         "view_on_site_link",
     ]
     list_select_related = ["place", "action"]
@@ -144,6 +170,7 @@ class EventAdmin(SaveAsNewMixin, SearchableAdminMixin, PublishActionsMixin, View
         "place",
         "place__neighbourhood",
         "published",
+        HiddenByActionFilter,
         "is_free",
     ]
     search_fields = ["title", "slug", "description", "place__name", "action__title"]
@@ -185,7 +212,7 @@ class EventAdmin(SaveAsNewMixin, SearchableAdminMixin, PublishActionsMixin, View
             },
         ),
         ("Statut", {"fields": ["status", "status_note"]}),
-        ("Publication", {"fields": ["published", "created_at", "updated_at"]}),
+        ("Publication", {"fields": ["published", "publish_at", "unpublish_at", "created_at", "updated_at"]}),
         (
             "Calendrier technique",
             {
@@ -206,6 +233,14 @@ class EventAdmin(SaveAsNewMixin, SearchableAdminMixin, PublishActionsMixin, View
     ]
     published_messages = ("{count} événement publié sur le site.", "{count} événements publiés sur le site.")
     unpublished_messages = ("{count} événement retiré du site.", "{count} événements retirés du site.")
+
+    @admin.display(description="publication", ordering="published")
+    def publication_state(self, obj):
+        """The event's own state, or why the public does not see an event published itself."""
+        now = timezone.now()
+        if obj.is_public_at(now) and not obj.action.is_public_at(now):
+            return HIDDEN_BY_ACTION
+        return obj.publication_state(now)
 
     @admin.display(description="début", ordering="start")
     def start_display(self, obj):

@@ -324,7 +324,7 @@ def create_places():
             existing += 1
             continue
         fields = {key: value for key, value in row.items() if key != "actions"}
-        place = Place(**{**fields, "neighbourhood": neighbourhoods.get(row.get("neighbourhood"))})
+        place = Place(**{"published": True, **fields, "neighbourhood": neighbourhoods.get(row.get("neighbourhood"))})
         place.full_clean()
         place._change_reason = CHANGE_REASON
         place.save()
@@ -366,6 +366,7 @@ def create_events(today):
             description=row["description"],
             registration=row.get("registration", Registration.NONE),
             registration_with_ccas=row.get("registration_with_ccas", False),
+            published=True,  # the contract's own agenda goes online as it is loaded
         )
         event.full_clean()
         event._change_reason = CHANGE_REASON

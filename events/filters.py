@@ -75,7 +75,8 @@ class EventFilter(django_filters.FilterSet):
         label="Lieu",
         field_name="place",
         to_field_name="slug",
-        queryset=Place.objects.published(),
+        # Called for each filter form: the publication rule depends on the time (publish_at / unpublish_at).
+        queryset=lambda request: Place.objects.published(),
         empty_label="Tous les lieux",
     )
     accessibilite = django_filters.ChoiceFilter(

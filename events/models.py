@@ -13,6 +13,14 @@ from core.images import SanitizedImageField
 from core.maps import map_url
 from core.opening_hours import HELP_TEXT as OPENING_HOURS_HELP
 from core.opening_hours import parse_opening_hours, validate_opening_hours
+from core.publication import (
+    PUBLISHED_HELP,
+    Publishable,
+    publication_constraint,
+    publication_q,
+    publish_at_field,
+    unpublish_at_field,
+)
 from core.rich_text import HELP_TEXT as RICH_TEXT_HELP
 from core.search import SearchableModel, SearchableQuerySet
 from core.site_settings import get_site_settings
@@ -22,11 +30,12 @@ from .periods import period_days
 
 
 class PlaceQuerySet(SearchableQuerySet):
-    def published(self):
-        return self.filter(published=True)
+    def published(self, now=None):
+        """Visible on the site now (core/publication.py: the editor's choice and its dates)."""
+        return self.filter(publication_q(now))
 
 
-class Place(SearchableModel):
+class Place(Publishable, SearchableModel):
     grammatical_gender = "m"
     name = models.CharField("nom", max_length=200)
     slug = page_address_field(source="nom")
@@ -66,7 +75,9 @@ class Place(SearchableModel):
         related_name="places",
         help_text="Les actions qui se tiennent ici : leur page donne l’adresse, les horaires et le téléphone du lieu.",
     )
-    published = models.BooleanField("publié", default=True)
+    published = models.BooleanField("publié", default=False, help_text=PUBLISHED_HELP)
+    publish_at = publish_at_field()
+    unpublish_at = unpublish_at_field()
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
@@ -81,6 +92,7 @@ class Place(SearchableModel):
         verbose_name_plural = "lieux"
         ordering = ["name"]
         constraints = [
+            publication_constraint("place_unpublish_after_publish"),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | (Q(latitude__gte=-90) & Q(latitude__lte=90)),
                 name="place_latitude_range",
@@ -121,15 +133,21 @@ class Place(SearchableModel):
 
 
 class EventQuerySet(SearchableQuerySet):
-    def published(self, *, action_preview=False):
+    def published(self, *, action_preview=False, now=None):
         """Published events whose action is published too.
 
         ``action_preview``: for the staff's preview of an unpublished action, its events published
         themselves, those that its page will show once it is published.
         """
+        now = now or timezone.now()
         if action_preview:
-            return self.filter(published=True)
-        return self.filter(published=True, action__published=True)
+            return self.filter(publication_q(now))
+        return self.filter(publication_q(now), publication_q(now, prefix="action__"))
+
+    def hidden_by_action(self, now=None):
+        """Events published themselves that the public does not see because their action is not."""
+        now = now or timezone.now()
+        return self.filter(publication_q(now)).exclude(publication_q(now, prefix="action__"))
 
     def upcoming(self, now=None):
         """Events not finished yet (an event under way is still upcoming), soonest first."""
@@ -170,7 +188,7 @@ class EventQuerySet(SearchableQuerySet):
         return self.prefetch_related("audiences", "action__audiences")
 
 
-class Event(SearchableModel):
+class Event(Publishable, SearchableModel):
     grammatical_gender = "m"
     # Fields whose change makes calendars update their copy (RFC 5545 SEQUENCE).
     CALENDAR_FIELDS = ("title", "start", "end", "all_day", "place_id", "status", "description")
@@ -216,7 +234,9 @@ class Event(SearchableModel):
     status_note = models.CharField(
         "précision sur le statut", max_length=300, blank=True, help_text="Par exemple : reporté au 12 mars."
     )
-    published = models.BooleanField("publié", default=True)
+    published = models.BooleanField("publié", default=False, help_text=PUBLISHED_HELP)
+    publish_at = publish_at_field()
+    unpublish_at = unpublish_at_field()
     uid = models.UUIDField("identifiant de calendrier", default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField("version de calendrier", default=0, editable=False)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
@@ -235,6 +255,7 @@ class Event(SearchableModel):
         ordering = ["start", "pk"]
         indexes = [models.Index(fields=["start", "end"], name="event_start_end_idx")]
         constraints = [
+            publication_constraint("event_unpublish_after_publish"),
             models.CheckConstraint(
                 condition=Q(end__gt=F("start")),
                 name="event_end_after_start",

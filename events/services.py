@@ -118,6 +118,8 @@ def event_duplicate(*, event, days, user=None):
                 price=event.price,
                 status=EventStatus.SCHEDULED,
                 published=event.published,
+                publish_at=event.publish_at,
+                unpublish_at=event.unpublish_at,
             )
             copy.full_clean()
             copy._history_user = user

@@ -360,7 +360,7 @@ class EventDetailView(PublicPageMixin, BreadcrumbsMixin, PublishedOrStaffPreview
 
     def get_object(self, queryset=None):
         event = super().get_object(queryset)
-        if not event.action.published and not can_preview(self.request):
+        if not event.action.is_public and not can_preview(self.request):
             raise Http404("Action non publiée")
         return event
 
@@ -384,7 +384,7 @@ class EventDetailView(PublicPageMixin, BreadcrumbsMixin, PublishedOrStaffPreview
         """The action's published partners, its lead partner first."""
         partners = list(action.partners.all())
         lead = action.lead_partner
-        if lead is not None and lead.published:
+        if lead is not None and lead.is_public:
             partners = [lead] + [partner for partner in partners if partner.pk != lead.pk]
         return partners
 

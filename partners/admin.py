@@ -1,19 +1,27 @@
 from django.contrib import admin
 from django.db import models
 
-from core.admin import ContentHistoryAdmin, PublishActionsMixin, SearchableAdminMixin, ViewOnSiteColumnMixin
+from core.admin import (
+    ContentHistoryAdmin,
+    PublicationChoiceMixin,
+    PublishActionsMixin,
+    SearchableAdminMixin,
+    ViewOnSiteColumnMixin,
+)
 
 from .models import Partner
 
 
 @admin.register(Partner)
-class PartnerAdmin(SearchableAdminMixin, PublishActionsMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin):
+class PartnerAdmin(
+    PublicationChoiceMixin, SearchableAdminMixin, PublishActionsMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin
+):
     list_display = [
         "name",
         "acronym",
         "kind",
         "is_signatory",
-        "published",
+        "publication_state",
         "order",
         "updated_at",
         "view_on_site_link",
@@ -32,7 +40,7 @@ class PartnerAdmin(SearchableAdminMixin, PublishActionsMixin, ViewOnSiteColumnMi
         ("Présentation", {"fields": ["description", "role_in_cls"]}),
         ("Coordonnées", {"fields": ["website", "phone", "email", "address"]}),
         ("Logo", {"fields": ["logo", "logo_alt"], "classes": ["collapse"]}),
-        ("Publication", {"fields": ["published", "created_at", "updated_at"]}),
+        ("Publication", {"fields": ["published", "publish_at", "unpublish_at", "created_at", "updated_at"]}),
     ]
     published_messages = ("{count} partenaire publié sur le site.", "{count} partenaires publiés sur le site.")
     unpublished_messages = ("{count} partenaire retiré du site.", "{count} partenaires retirés du site.")

@@ -5,6 +5,14 @@ from django.urls import reverse
 from core.fields import page_address_field
 from core.history import FrenchHistoricalRecords as HistoricalRecords
 from core.images import SanitizedImageField
+from core.publication import (
+    PUBLISHED_HELP,
+    Publishable,
+    publication_constraint,
+    publication_q,
+    publish_at_field,
+    unpublish_at_field,
+)
 from core.rich_text import HELP_TEXT as RICH_TEXT_HELP
 from core.search import SearchableModel, SearchableQuerySet
 
@@ -12,14 +20,15 @@ from .enums import PartnerKind
 
 
 class PartnerQuerySet(SearchableQuerySet):
-    def published(self):
-        return self.filter(published=True)
+    def published(self, now=None):
+        """Visible on the site now (core/publication.py: the editor's choice and its dates)."""
+        return self.filter(publication_q(now))
 
     def signatories(self):
         return self.filter(is_signatory=True)
 
 
-class Partner(SearchableModel):
+class Partner(Publishable, SearchableModel):
     grammatical_gender = "m"
     name = models.CharField("nom", max_length=200)
     slug = page_address_field(source="nom")
@@ -39,7 +48,9 @@ class Partner(SearchableModel):
         "texte alternatif du logo", max_length=200, blank=True, help_text="Laissez vide si le logo est décoratif."
     )
     order = models.PositiveIntegerField("ordre d’affichage", default=100)
-    published = models.BooleanField("publié", default=True)
+    published = models.BooleanField("publié", default=False, help_text=PUBLISHED_HELP)
+    publish_at = publish_at_field()
+    unpublish_at = unpublish_at_field()
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
@@ -53,6 +64,7 @@ class Partner(SearchableModel):
         verbose_name_plural = "partenaires"
         ordering = ["-is_signatory", "order", "name"]
         constraints = [
+            publication_constraint("partner_unpublish_after_publish"),
             models.CheckConstraint(
                 condition=~Q(name=""),
                 name="partner_name_not_empty",

@@ -50,7 +50,7 @@ def action_form_data(action=None, **overrides):
         "contact_phone": "",
         "contact_email": "",
         "image_alt": "",
-        "published": "on",
+        "published": "True",
         "_save": "Enregistrer",
     }
     if action:

@@ -189,3 +189,15 @@ class TestOnTheInitialContent:
         assert f"Objectifs : {len(content.OBJECTIVES)} créés" in output
         assert f"Partenaires : {len(content.PARTNERS)} créés" in output
         assert "Contenu initial du CLS chargé." in output
+
+
+def test_the_loaded_content_is_published_although_new_objects_are_drafts():
+    """A new object is a draft in the admin (issue 12 §1); the contract's own content goes online as loaded."""
+    from events.models import Event, Place
+
+    load()
+    for model in (Partner, Action, Place, Event):
+        assert model.objects.exists(), model
+        assert not model.objects.filter(published=False).exists(), model
+        assert not model.objects.exclude(publish_at=None).exists(), model
+    assert Action.objects.published().count() == Action.objects.count()

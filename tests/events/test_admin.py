@@ -108,7 +108,7 @@ def test_editor_creates_a_place_and_an_event(editor_client, editor):
             "neighbourhood": neighbourhood.pk,
             "address": "Quartier du Mont-Mesly, 94000 Créteil",
             "serves_moteur": "on",
-            "published": "on",
+            "published": "True",
             "_save": "Enregistrer",
         },
     )
@@ -138,7 +138,7 @@ def test_editor_creates_a_place_and_an_event(editor_client, editor):
             "price": "",
             "status": EventStatus.SCHEDULED,
             "status_note": "",
-            "published": "on",
+            "published": "True",
             "_save": "Enregistrer",
         },
     )
@@ -617,7 +617,7 @@ def save_as_new_data(event, **overrides):
         "price": event.price,
         "status": event.status,
         "status_note": event.status_note,
-        "published": "on" if event.published else "",
+        "published": str(event.published),
         "image_alt": "",
         "_saveasnew": "Enregistrer comme nouvel élément",
         **overrides,
@@ -672,7 +672,7 @@ def test_save_as_new_makes_a_new_calendar_entry(editor_client, cafe_psycho):
         "price": "",
         "status": EventStatus.SCHEDULED,
         "status_note": "",
-        "published": "on",
+        "published": "True",
         "_saveasnew": "Enregistrer comme nouvel élément",
     }
     response = editor_client.post(admin_url(Event, "change", cafe_psycho.pk), data)
@@ -718,7 +718,7 @@ def _action_post_data(action, **overrides):
         "contact_phone": "",
         "contact_email": "",
         "image_alt": "",
-        "published": "on",
+        "published": "True",
         "_save": "Enregistrer",
     }
     data.update(overrides)

@@ -61,7 +61,7 @@ def test_an_editor_gives_an_event_an_image_in_the_admin_and_a_non_image_is_refus
             "action": event.action_id,
             "place": event.place_id,
             "audiences": [],
-            "published": "on",
+            "published": "True",
             "image_alt": "Un atelier cuisine",
             "_save": "Enregistrer",
         }

@@ -41,7 +41,7 @@ def partner_form_data(**overrides):
         "email": "",
         "address": "",
         "logo_alt": "",
-        "published": "on",
+        "published": "True",
         "_save": "Enregistrer",
     }
     data.update(overrides)
