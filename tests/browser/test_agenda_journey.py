@@ -114,6 +114,7 @@ def test_free_events_only(new_context, site_url, cls_content, javascript):
         end=start + datetime.timedelta(hours=2),
         is_free=False,
         price="2 € par personne",
+        published=True,  # a new event is a draft until published (issue 12 §1)
     )
     page = new_context(java_script_enabled=javascript).new_page()
 
