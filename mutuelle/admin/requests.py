@@ -243,6 +243,9 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
     export_form_class = ExportForm
     to_encoding = "utf-8-sig"  # the BOM lets spreadsheets read the accents of a CSV file
 
+    class Media:
+        css = {"all": ["admin/mutuelle/queue.css"]}
+
     # Who may see and do what ---------------------------------------------------------------------
 
     def has_module_permission(self, request):
@@ -273,11 +276,15 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_possible_duplicate()
 
+    def changelist_view(self, request, extra_context=None):
+        # The queue needs the page's width at 1280 px: no navigation sidebar (the breadcrumbs stay).
+        return super().changelist_view(request, {"is_nav_sidebar_enabled": False, **(extra_context or {})})
+
     @admin.display(description="référence", ordering="reference")
     def reference_and_flag(self, obj):
         if obj.possible_duplicate_of:
             return format_html(
-                "{}<br><strong>Doublon possible</strong> ({})",
+                '{}<span class="possible-duplicate"><strong>Doublon possible</strong> ({})</span>',
                 obj.reference,
                 obj.possible_duplicate_of,
             )
