@@ -100,10 +100,11 @@ def note_add(*, interest_request, author, text, contact_at=None, now=None):
     note.save()
     if contact_at is not None:
         previous = interest_request.status_in_database(lock=True)
+        last_contact_at = interest_request.last_contact_at
         if previous == RequestStatus.NEW:
             status_apply(interest_request, previous=previous, status=RequestStatus.CONTACTED, now=now)
-        if interest_request.last_contact_at is None or interest_request.last_contact_at < contact_at:
-            interest_request.last_contact_at = contact_at
+        # The contact's own date (status_apply dated it now), unless a later one is already known.
+        interest_request.last_contact_at = max(filter(None, (last_contact_at, contact_at)))
         interest_request._history_user = author
         interest_request._change_reason = "Contact noté"
         interest_request.save()
