@@ -163,7 +163,7 @@ class FollowUpNoteInline(admin.TabularInline):
     extra = 1
     verbose_name = "note de suivi"
     verbose_name_plural = "notes de suivi (les plus récentes d’abord)"
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 50})}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")

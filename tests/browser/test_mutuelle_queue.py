@@ -55,3 +55,19 @@ def test_the_queue_fits_1280_px_without_scrolling_sideways(new_context, site_url
     )
     assert widths["table"] <= widths["container"], widths
     assert widths["page"] <= widths["viewport"], widths
+
+    # The flagged request's page: the next step, then the notes; the technical dates folded.
+    table.get_by_role("link", name="Doublon possible").click()
+    expect(page.locator("#content")).to_contain_text("même téléphone ou même adresse que la demande")
+    headings = page.locator("h2.fieldset-heading, h2.inline-heading").all_inner_texts()
+    assert [heading.strip().casefold() for heading in headings][:3] == [
+        "prochaine étape",
+        "notes de suivi (les plus récentes d’abord)",
+        "personne",
+    ]
+    expect(page.locator("details:has(h2:text('Dates et suivi technique'))")).not_to_have_attribute("open", "")
+    expect(page.get_by_label("Accusé de réception envoyé le", exact=False)).to_be_hidden()
+    if SCREENSHOTS:
+        page.screenshot(path=os.path.join(SCREENSHOTS, "request-1280.png"), full_page=True)
+    scroll = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert scroll[0] <= scroll[1], scroll
