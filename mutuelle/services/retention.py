@@ -158,7 +158,7 @@ def request_personal_data(*, interest_request):
     """
     request_fields = [field for field in InterestRequest._meta.concrete_fields if field.name != "submission_token"]
     history_fields = [field for field in request_fields if field.name != "id"]
-    note_fields = [FollowUpNote._meta.get_field(name) for name in ("created_at", "author", "text")]
+    note_fields = [FollowUpNote._meta.get_field(name) for name in ("created_at", "author", "text", "contact_at")]
     history_model = InterestRequest.history.model
     versions = history_model.objects.filter(id=interest_request.pk).select_related(
         "history_user", "assigned_to", "created_by"

@@ -15,7 +15,7 @@ from mutuelle.enums import RequestSource, RequestStatus
 from mutuelle.models import FollowUpNote, InterestRequest
 from mutuelle.services.followup import check_assignee, note_add, request_assign
 from mutuelle.services.requests import request_prepare_agent_entry
-from mutuelle.services.retention import request_erase
+from mutuelle.services.retention import request_erase, request_personal_data
 from tests.mutuelle.factories import AgentFactory, FollowUpNoteFactory, InterestRequestFactory, backdate
 from tests.mutuelle.test_admin_requests import ADD, CHANGELIST, change_url, form_data, messages_of, run_action
 from tests.staff.factories import StaffUserFactory
@@ -284,3 +284,10 @@ def test_the_service_refuses_an_agent_entry_without_the_notice(agent):
         )  # a website request is not entered by an agent
     request_prepare_agent_entry(interest_request=obj, agent=agent, notice_read=True)
     assert obj.notice_read_at is not None and obj.created_by == agent
+
+
+def test_the_right_of_access_shows_the_contacts_noted(agent):
+    obj = InterestRequestFactory()
+    note_add(interest_request=obj, author=agent, text="Eue au téléphone.", contact_at=days_ago(2))
+    [note] = request_personal_data(interest_request=obj)["notes de suivi"]
+    assert note["note"] == "Eue au téléphone." and note["contact le"] is not None
