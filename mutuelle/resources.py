@@ -1,6 +1,9 @@
-"""The export of interest requests (CSV, XLSX) for the mutuelle agents, with django-import-export.
+"""The export of interest requests (XLSX, CSV) for the mutuelle agents, with django-import-export.
 
-French column headers, choice labels rather than stored codes, dates in Paris time. Every cell
+Files a French office opens as they are: XLSX first; a CSV in the shape French Excel reads with
+a double click (``;`` between the columns — a comma is the decimal separator in French —, UTF-8
+with a BOM so that the accents survive, dates as 15/01/2026). French column headers, choice labels
+rather than stored codes, dates in Paris time. Every cell
 is text, and a value a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return) is prefixed with an apostrophe. django-import-export's own
 escaping (``IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT``) only drops one leading ``=``, which
@@ -9,10 +12,21 @@ leaves ``==1``, ``+1`` or ``@SUM(…)`` live in a CSV file opened in a spreadshe
 
 from django.utils import timezone
 from import_export import fields, resources
+from import_export.formats.base_formats import CSV
 
 from .models import InterestRequest
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class FrenchExcelCSV(CSV):
+    """CSV for French Excel: ``;`` between the columns (the admin adds the BOM: ``to_encoding``)."""
+
+    DELIMITER = ";"
+    ENCODING = "utf-8-sig"
+
+    def export_data(self, dataset, **kwargs):
+        return super().export_data(dataset, delimiter=self.DELIMITER, **kwargs)
 
 
 def spreadsheet_text(value):

@@ -10,6 +10,10 @@ Each app grants its own models' permissions to these groups in its migrations.
 EDITORS_GROUP = "Rédaction"
 MUTUELLE_GROUP = "Mutuelle"
 
+# The groups whose members work in the admin: putting an account in one gives it the staff
+# status (staff/accounts.py). A group added by a later migration is added here too.
+STAFF_GROUPS = (EDITORS_GROUP, MUTUELLE_GROUP)
+
 
 def in_mutuelle_group(user):
     """Whether ``user`` belongs to « Mutuelle »: asked once per request (the answer stays on the user)."""

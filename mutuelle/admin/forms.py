@@ -5,10 +5,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
+from import_export.forms import ExportForm
 
 from ..enums import ERASED_STATUS, RequestSource, RequestStatus
 from ..models import FollowUpNote, InterestRequest
 from ..permissions import mutuelle_agents
+from ..resources import FrenchExcelCSV
 from ..services.requests import NOTICE_NOT_READ
 
 PERSON_FIELDS = ["last_name", "first_name", "birth_date", "postal_code", "household_size"]
@@ -115,3 +117,21 @@ class FollowUpNoteForm(forms.ModelForm):
         elif cleaned_data.get("contact_noted") and contact_at and contact_at > timezone.now():
             self.add_error("contact_at", "La date du contact ne peut pas être dans le futur.")
         return cleaned_data
+
+
+# The names of the export's formats in the agents' words, in the order of InterestRequestAdmin.formats.
+FORMAT_LABELS = {
+    "xlsx": "Excel (.xlsx) — conseillé",
+    FrenchExcelCSV().get_title(): "CSV pour Excel (.csv, colonnes séparées par « ; »)",
+}
+
+
+class RequestsExportForm(ExportForm):
+    """django-import-export's form, Excel chosen already (no empty « --- » first) and the formats named."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        field = self.fields["format"]
+        field.label = "Format du fichier"
+        field.choices = [(value, FORMAT_LABELS.get(str(label), label)) for value, label in field.choices if value != ""]
+        self.initial.setdefault("format", field.choices[0][0])

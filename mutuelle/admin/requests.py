@@ -27,8 +27,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.views.decorators.debug import sensitive_post_parameters
 from import_export.admin import ExportMixin
-from import_export.formats.base_formats import CSV, XLSX
-from import_export.forms import ExportForm
+from import_export.formats.base_formats import XLSX
 
 from core.admin import ContentHistoryAdmin, plural_fr
 from core.admin_params import is_valid_value
@@ -36,8 +35,9 @@ from core.admin_params import is_valid_value
 from ..enums import RequestSource, RequestStatus
 from ..models import QUEUE_ORDERING, SEARCH_FIELDS, FollowUpNote, InterestRequest
 from ..permissions import can_erase_personal_data, can_export_personal_data, is_mutuelle_agent, mutuelle_agents
-from ..resources import InterestRequestResource
+from ..resources import FrenchExcelCSV, InterestRequestResource
 from ..services.followup import check_assignee, note_add, request_assign, request_set_status
+from ..services.journal import request_access_journal, request_journal, requests_export_journal
 from ..services.requests import request_prepare_agent_entry
 from ..services.retention import ERASE_REASON, request_erase, request_personal_data
 from .forms import (
@@ -46,6 +46,7 @@ from .forms import (
     SITUATION_FIELDS,
     FollowUpNoteForm,
     InterestRequestAdminForm,
+    RequestsExportForm,
     agent_label,
 )
 
@@ -237,11 +238,11 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
         "export_personal_data",
         "erase_personal_data",
     ]
-    # Export (django-import-export): CSV and XLSX, the list as filtered; no import.
+    # Export (django-import-export): XLSX first, then a CSV for French Excel; the list as filtered; no import.
     resource_classes = [InterestRequestResource]
-    formats = [CSV, XLSX]
-    export_form_class = ExportForm
-    to_encoding = "utf-8-sig"  # the BOM lets spreadsheets read the accents of a CSV file
+    formats = [XLSX, FrenchExcelCSV]
+    export_form_class = RequestsExportForm
+    to_encoding = FrenchExcelCSV.ENCODING  # the BOM lets Excel read the accents of a CSV file
 
     class Media:
         css = {"all": ["admin/mutuelle/queue.css"]}
@@ -413,6 +414,7 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
             **(extra_context or {}),
             "has_personal_data_export_permission": obj is not None and self.has_export_permission(request),
             "has_erase_permission": obj is not None and not obj.anonymised_at and self.has_erase_permission(request),
+            "journal": request_journal(interest_request=obj) if obj is not None else [],
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -541,6 +543,11 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
                 name="{}_{}_personal_data".format(*info),
             ),
             path(
+                "<path:object_id>/donnees-personnelles.json",
+                self.admin_site.admin_view(self.personal_data_json_view),
+                name="{}_{}_personal_data_json".format(*info),
+            ),
+            path(
                 "<path:object_id>/effacer/",
                 self.admin_site.admin_view(self.erase_view),
                 name="{}_{}_erase".format(*info),
@@ -555,14 +562,37 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
         return obj, None
 
     def personal_data_view(self, request, object_id):
-        """Everything held on the person (request, notes, history) as a JSON file (GDPR article 15)."""
+        """Everything held on the person (request, notes, history) as a page to print and hand them (GDPR art. 15).
+
+        A page of its own, without the admin's menus: what is printed is what the person reads.
+        """
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        obj, response = self._get_request_or_404(request, object_id)
+        if obj is None:
+            return response
+        data = request_personal_data(interest_request=obj, french_dates=True)
+        request_access_journal(user=request.user, interest_request=obj, what="page à imprimer")
+        context = {
+            "original": obj,
+            "opts": self.opts,
+            "exported_at": data["exporté le"],
+            "controller": data["responsable du traitement"],
+            "request_data": data["demande"],
+            "notes": data["notes de suivi"],
+            "versions": data["historique de la demande"],
+        }
+        return TemplateResponse(request, "admin/mutuelle/interestrequest/personal_data.html", context)
+
+    def personal_data_json_view(self, request, object_id):
+        """The same as a JSON file, for the person to take elsewhere (GDPR articles 15 and 20)."""
         if not self.has_export_permission(request):
             raise PermissionDenied
         obj, response = self._get_request_or_404(request, object_id)
         if obj is None:
             return response
         data = request_personal_data(interest_request=obj)
-        self.log_change(request, obj, "Données de la personne exportées (droit d’accès).")
+        request_access_journal(user=request.user, interest_request=obj, what="fichier JSON")
         response = HttpResponse(
             json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
             content_type="application/json; charset=utf-8",
@@ -617,5 +647,8 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         data = super().get_export_data(file_format, request, queryset, **kwargs)
+        requests_export_journal(
+            user=request.user, interest_requests=queryset, file_format=file_format.get_title().upper()
+        )
         logger.info("Export des demandes mutuelle (%s) par l’agent n° %s", file_format.get_title(), request.user.pk)
         return data

@@ -131,7 +131,15 @@ def purge_requests(*, now=None, dry_run=False):
 # The right of access: everything held on the person -----------------------------------------------
 
 
-def _value(obj, field):
+def _iso_datetime(value):
+    return timezone.localtime(value).isoformat()
+
+
+def _french_datetime(value):
+    return timezone.localtime(value).strftime("%d/%m/%Y à %H:%M")
+
+
+def _value(obj, field, french_dates=False):
     value = getattr(obj, field.attname)
     if value in (None, ""):
         return None
@@ -141,21 +149,25 @@ def _value(obj, field):
         user = getattr(obj, field.name)
         return user.get_full_name() or user.get_username()
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).isoformat()
+        return _french_datetime(value) if french_dates else _iso_datetime(value)
+    if isinstance(value, datetime.date) and french_dates:
+        return value.strftime("%d/%m/%Y")
     if isinstance(value, PhoneNumber):
         return str(value)  # as the person wrote it: « 06 12 34 56 78 »
     return value
 
 
-def _as_dict(obj, fields):
-    return {str(field.verbose_name): _value(obj, field) for field in fields}
+def _as_dict(obj, fields, french_dates):
+    return {str(field.verbose_name): _value(obj, field, french_dates) for field in fields}
 
 
-def request_personal_data(*, interest_request):
+def request_personal_data(*, interest_request, french_dates=False):
     """What the CCAS holds on the person of one request: the request, its notes, every version of them.
 
-    Keys are the fields' French names, choices are their labels, dates are in Paris time.
+    Keys are the fields' French names, choices are their labels, dates are in Paris time: ISO 8601
+    for a file (JSON), or as French readers write them (« 15/01/2026 à 09:30 ») for a page.
     """
+    stamp = _french_datetime if french_dates else _iso_datetime
     request_fields = [field for field in InterestRequest._meta.concrete_fields if field.name != "submission_token"]
     history_fields = [field for field in request_fields if field.name != "id"]
     note_fields = [FollowUpNote._meta.get_field(name) for name in ("created_at", "author", "text", "contact_at")]
@@ -164,22 +176,22 @@ def request_personal_data(*, interest_request):
         "history_user", "assigned_to", "created_by"
     )
     return {
-        "exporté le": timezone.localtime().isoformat(),
+        "exporté le": stamp(timezone.now()),
         "responsable du traitement": "Centre communal d’action sociale (CCAS) de Créteil",
-        "demande": _as_dict(interest_request, request_fields),
+        "demande": _as_dict(interest_request, request_fields, french_dates),
         "notes de suivi": [
-            _as_dict(note, note_fields)
+            _as_dict(note, note_fields, french_dates)
             for note in interest_request.notes.select_related("author").order_by("created_at")
         ],
         "historique de la demande": [
             {
-                "date": timezone.localtime(version.history_date).isoformat(),
+                "date": stamp(version.history_date),
                 "opération": version.get_history_type_display(),
                 "par": (version.history_user.get_full_name() or version.history_user.get_username())
                 if version.history_user
                 else None,
                 "motif": version.history_change_reason or None,
-                "valeurs": _as_dict(version, history_fields),
+                "valeurs": _as_dict(version, history_fields, french_dates),
             }
             for version in versions.order_by("history_date", "history_id")
         ],

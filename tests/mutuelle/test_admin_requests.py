@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:mutuelle_interestrequest_changelist")
 ADD = reverse("admin:mutuelle_interestrequest_add")
 EXPORT = reverse("admin:mutuelle_interestrequest_export")
-CSV_FORMAT, XLSX_FORMAT = "0", "1"  # the order of InterestRequestAdmin.formats
+XLSX_FORMAT, CSV_FORMAT = "0", "1"  # the order of InterestRequestAdmin.formats: XLSX first
 
 
 def change_url(obj):
@@ -470,6 +470,11 @@ def export(client, file_format, query=""):
     return client.post(EXPORT + query, {"format": file_format, "resource": "0"})
 
 
+def csv_rows(response):
+    """The rows of an exported CSV file, read as French Excel reads it: UTF-8 with a BOM, « ; » between columns."""
+    return csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
+
+
 def test_export_csv_in_french_with_labels_and_local_time(agent_client, agent):
     obj = InterestRequestFactory(last_name="Dupont", first_name="Élodie", phone="06 12 34 56 78", assigned_to=agent)
     backdate(obj, created_at=datetime.datetime(2026, 1, 15, 8, 30, tzinfo=datetime.UTC))
@@ -477,7 +482,7 @@ def test_export_csv_in_french_with_labels_and_local_time(agent_client, agent):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "demandes-mutuelle-" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv_rows(response))
     assert len(rows) == 1
     row = rows[0]
     assert row["Référence"] == obj.reference
@@ -495,7 +500,7 @@ def test_export_follows_the_list_filters(agent_client, agent):
     mine = InterestRequestFactory(assigned_to=agent)
     InterestRequestFactory()
     response = export(agent_client, CSV_FORMAT, "?mes=oui")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv_rows(response))
     assert [row["Référence"] for row in rows] == [mine.reference]
 
 
@@ -503,7 +508,7 @@ def test_export_follows_the_list_filters(agent_client, agent):
 def test_export_csv_escapes_formulas(agent_client, name):
     InterestRequestFactory(last_name=name, message=name)
     response = export(agent_client, CSV_FORMAT)
-    row = next(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    row = next(csv_rows(response))
     for column in ("Nom", "Message"):
         assert row[column] == f"'{name}"
         assert not row[column].startswith(("=", "+", "-", "@", "\t"))
@@ -535,6 +540,62 @@ def test_export_xlsx_content(agent_client):
     assert record["Statut"] == "Nouvelle"
 
 
+def test_export_csv_bytes_open_in_french_excel(agent_client):
+    """The raw bytes: a BOM first, « ; » between the columns, French dates, accents in UTF-8."""
+    obj = InterestRequestFactory(last_name="Lefèvre", first_name="Élodie", message="Bonjour, merci")
+    backdate(obj, created_at=datetime.datetime(2026, 1, 15, 8, 30, tzinfo=datetime.UTC))
+    content = export(agent_client, CSV_FORMAT).content
+    assert content.startswith(b"\xef\xbb\xbfR\xc3\xa9f\xc3\xa9rence;Re\xc3\xa7ue le;Origine;Statut;")
+    header, row = content.decode("utf-8-sig").splitlines()
+    assert header.split(";")[:3] == ["Référence", "Reçue le", "Origine"]
+    assert row.startswith(f"{obj.reference};15/01/2026 09:30;Formulaire du site;Nouvelle;")
+    assert ";Lefèvre;Élodie;" in row
+    assert ';"Bonjour, merci";' not in row and ";Bonjour, merci;" in row  # a comma is no separator
+    assert "14/05/1971" in row.split(";")
+
+
+def test_export_offers_xlsx_first(agent_client):
+    page = agent_client.get(EXPORT)
+    form = page.context["form"]
+    assert [value for value, _ in form.fields["format"].choices] == [XLSX_FORMAT, CSV_FORMAT]
+    assert form["format"].value() == XLSX_FORMAT  # chosen already
+    assert "Excel (.xlsx) — conseillé" in page.text
+    assert "CSV pour Excel (.csv, colonnes séparées par « ; »)" in page.text
+    assert ">---<" not in page.text
+
+
+def test_every_export_is_journaled_per_request(agent_client, agent):
+    exported = InterestRequestFactory.create_batch(2, assigned_to=agent)
+    other = InterestRequestFactory()
+    for file_format, title in ((CSV_FORMAT, "CSV"), (XLSX_FORMAT, "XLSX")):
+        LogEntry.objects.all().delete()
+        before = timezone.now()
+        assert export(agent_client, file_format, "?mes=oui").status_code == 200
+        entries = LogEntry.objects.all()
+        assert sorted(entry.object_id for entry in entries) == sorted(str(obj.pk) for obj in exported)
+        for entry in entries:
+            assert entry.user == agent and entry.action_time >= before
+            assert entry.get_change_message() == f"Exportée dans la liste des demandes ({title}, 2 demande(s))."
+            assert entry.object_repr in {obj.reference for obj in exported}
+    assert not LogEntry.objects.filter(object_id=str(other.pk)).exists()
+    # The request's change page shows its journal: who exported it, when, in which file.
+    page = agent_client.get(change_url(exported[0]))
+    journal = page.text.split("Journal : qui a consulté, exporté ou modifié cette demande")[1]
+    assert "Exportée dans la liste des demandes (XLSX, 2 demande(s))." in journal
+    assert "Exportée dans la liste des demandes (CSV, 2 demande(s))." not in journal  # deleted above
+    assert "Awa Konaté" in journal
+
+
+def test_export_query_count_does_not_grow_with_the_requests(agent_client, agent):
+    InterestRequestFactory.create_batch(2, assigned_to=agent)
+    with CaptureQueriesContext(connection) as few:
+        export(agent_client, CSV_FORMAT)
+    InterestRequestFactory.create_batch(20, assigned_to=agent)
+    with CaptureQueriesContext(connection) as many:
+        export(agent_client, CSV_FORMAT)
+    assert len(many) == len(few)
+
+
 def test_export_page_offers_csv_and_xlsx_and_no_import(agent_client):
     page = agent_client.get(EXPORT)
     assert "csv" in page.text and "xlsx" in page.text
@@ -554,10 +615,53 @@ def test_editor_and_team_less_staff_get_403_on_export(editor_client, client):
 # The person's rights --------------------------------------------------------------------------------
 
 
-def test_access_export_action_downloads_everything_held_on_the_person(agent_client, agent):
+def test_access_export_action_opens_the_page_to_print(agent_client, agent):
+    obj = InterestRequestFactory(last_name="Dupont", phone="06 12 34 56 78")
+    response = run_action(agent_client, "export_personal_data", [obj], follow=False)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:mutuelle_interestrequest_personal_data", args=[obj.pk])
+
+
+def test_access_page_to_print_shows_everything_held_on_the_person(agent_client, agent):
+    obj = InterestRequestFactory(last_name="Dupont", first_name="Élodie", phone="06 12 34 56 78")
+    backdate(obj, created_at=datetime.datetime(2026, 1, 15, 8, 30, tzinfo=datetime.UTC))
+    FollowUpNoteFactory(interest_request=obj, author=agent, text="Rappel prévu mardi.")
+    response = agent_client.get(reverse("admin:mutuelle_interestrequest_personal_data", args=[obj.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert "no-store" in response["Cache-Control"]
+    body = response.text
+    assert "<h1" in body and "Vos données personnelles" in body and obj.reference in body
+    assert "Dupont" in body and "Élodie" in body and "06 12 34 56 78" in body
+    assert "15/01/2026 à 09:30" in body and "14/05/1971" in body  # French dates, Paris time
+    assert "Rappel prévu mardi." in body and "Awa Konaté" in body
+    assert "Formulaire du site" in body and "Retraité(e)" in body
+    assert reverse("admin:mutuelle_interestrequest_personal_data_json", args=[obj.pk]) in body
+    assert 'id="header"' not in body and "nav-sidebar" not in body  # no admin menus on paper
+    assert response.context["CCAS_PHONE"] in body  # whom to call, from the site's settings
+    [entry] = LogEntry.objects.filter(object_id=str(obj.pk))
+    assert entry.user == agent
+    assert entry.get_change_message() == "Données de la personne exportées (droit d’accès) : page à imprimer."
+    assert "Dupont" not in entry.object_repr + entry.change_message
+
+
+def test_access_page_query_count_does_not_grow_with_notes(agent_client, agent):
+    obj = InterestRequestFactory()
+    url = reverse("admin:mutuelle_interestrequest_personal_data", args=[obj.pk])
+    FollowUpNoteFactory(interest_request=obj, author=agent)
+    with CaptureQueriesContext(connection) as few:
+        agent_client.get(url)
+    for _ in range(10):
+        FollowUpNoteFactory(interest_request=obj, author=AgentFactory())
+    with CaptureQueriesContext(connection) as many:
+        agent_client.get(url)
+    assert len(many) == len(few)
+
+
+def test_access_file_downloads_everything_held_on_the_person(agent_client, agent):
     obj = InterestRequestFactory(last_name="Dupont", phone="06 12 34 56 78")
     FollowUpNoteFactory(interest_request=obj, author=agent, text="Rappel prévu mardi.")
-    response = run_action(agent_client, "export_personal_data", [obj])
+    response = agent_client.get(reverse("admin:mutuelle_interestrequest_personal_data_json", args=[obj.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="donnees-{obj.reference}.json"'
     data = json.loads(response.content)
@@ -566,7 +670,8 @@ def test_access_export_action_downloads_everything_held_on_the_person(agent_clie
     assert data["notes de suivi"][0]["note"] == "Rappel prévu mardi."
     assert data["historique de la demande"][0]["valeurs"]["nom"] == "Dupont"
     entry = LogEntry.objects.get(object_id=str(obj.pk))
-    assert "droit d’accès" in entry.get_change_message()
+    assert entry.user == agent
+    assert entry.get_change_message() == "Données de la personne exportées (droit d’accès) : fichier JSON."
     assert "Dupont" not in entry.object_repr + entry.change_message
 
 
