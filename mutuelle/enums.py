@@ -10,6 +10,7 @@ class RequestStatus(models.TextChoices):
     MEMBERSHIP = "adhesion", "Adhésion"
     DROPPED = "sans_suite", "Sans suite"
     DUPLICATE = "doublon", "Doublon"
+    ANONYMISED = "anonymisee", "Anonymisée"
 
     @property
     def next_statuses(self):
@@ -18,7 +19,11 @@ class RequestStatus(models.TextChoices):
 
 
 # A request in one of these states is closed: the retention period starts from its last contact.
-CLOSED_STATUSES = (RequestStatus.MEMBERSHIP, RequestStatus.DROPPED, RequestStatus.DUPLICATE)
+CLOSED_STATUSES = (RequestStatus.MEMBERSHIP, RequestStatus.DROPPED, RequestStatus.DUPLICATE, RequestStatus.ANONYMISED)
+# Where the erasure of a person's data on their request puts the request, from any status: it
+# leaves the queue for good and is still counted. Only ``services.retention.request_anonymise``
+# moves a request there (``erasure=True`` below): no agent picks it from a list, no bulk action.
+ERASED_STATUS = RequestStatus.ANONYMISED
 
 # The workflow: from each status, the statuses a request may move to (pretalx's
 # ``valid_next_states``). Checked in one place, ``check_status_change`` below, which the
@@ -63,20 +68,37 @@ STATUS_TRANSITIONS = {
     RequestStatus.MEMBERSHIP: (RequestStatus.TO_CALL_BACK, RequestStatus.DROPPED, RequestStatus.DUPLICATE),
     RequestStatus.DROPPED: (RequestStatus.TO_CALL_BACK, RequestStatus.MEMBERSHIP, RequestStatus.DUPLICATE),
     RequestStatus.DUPLICATE: (RequestStatus.TO_CALL_BACK, RequestStatus.MEMBERSHIP, RequestStatus.DROPPED),
+    # Anonymised: nothing left to work on, never reopened.
+    RequestStatus.ANONYMISED: (),
 }
 
 
-def check_status_change(previous, status):
+def check_status_change(previous, status, *, erasure=False):
     """Raise a ValidationError (French) unless a request in ``previous`` may move to ``status``.
 
-    ``previous`` is None for a request not saved yet (it may start in any status); staying in
-    the same status is no move. An unknown status is left to the field's own validation.
+    ``previous`` is None for a request not saved yet (it may start in any status but
+    « anonymisée »); staying in the same status is no move. « Anonymisée » is reached from any
+    status by the erasure only (``erasure=True``). An unknown status is left to the field's own
+    validation.
     """
+    if status == ERASED_STATUS and previous != status:
+        if erasure:
+            return
+        raise ValidationError(
+            "Une demande passe à « Anonymisée » seulement par l’effacement des données de la personne.",
+            code="status_transition",
+        )
     if previous is None or previous == status or previous not in STATUS_TRANSITIONS or status not in RequestStatus:
         return
     previous = RequestStatus(previous)
     if status in STATUS_TRANSITIONS[previous]:
         return
+    if not previous.next_statuses:
+        raise ValidationError(
+            "Une demande « %(previous)s » ne change plus de statut.",
+            code="status_transition",
+            params={"previous": previous.label},
+        )
     raise ValidationError(
         "Une demande « %(previous)s » ne peut pas passer à « %(status)s ». Statuts possibles : %(allowed)s.",
         code="status_transition",

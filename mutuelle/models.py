@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Replace, Upper
 from django.urls import reverse
 from django.utils import timezone
@@ -376,6 +376,9 @@ STATUS_RANK = Case(
 )
 QUEUE_ORDERING = (STATUS_RANK.asc(), "created_at")
 
+# A request whose phone or address was already given in this many days before it is flagged.
+DUPLICATE_WINDOW_DAYS = 90
+
 REFERENCE_LIKE = re.compile(r"[A-Z0-9]{4,}")
 # Searched word by word, as the admin's ``search_fields`` would (``icontains``).
 SEARCH_FIELDS = ("reference", "last_name", "first_name", "phone", "email")
@@ -389,8 +392,38 @@ class InterestRequestQuerySet(models.QuerySet):
         return self.filter(anonymised_at__isnull=True)
 
     def queue(self):
-        """The agents' queue: by status in the workflow's order, then the oldest first."""
-        return self.order_by(*QUEUE_ORDERING)
+        """The agents' queue: by status in the workflow's order (the oldest « nouvelle » first),
+        then the oldest first. An anonymised request has left it (nothing left to work on)."""
+        return self.not_anonymised().order_by(*QUEUE_ORDERING)
+
+    def with_possible_duplicate(self):
+        """Annotate ``possible_duplicate_of``: the reference of the latest other request, received in
+        the 90 days before this one, with the same phone number or the same address (whatever its
+        case); None when there is none. Anonymised requests match nothing (they hold no contact).
+        One subquery: the list's number of queries does not grow with its length."""
+        same_contact = (Q(phone=OuterRef("phone")) & ~Q(phone="")) | (Q(email__iexact=OuterRef("email")) & ~Q(email=""))
+        earlier = (
+            InterestRequest.objects.filter(same_contact)
+            .exclude(pk=OuterRef("pk"))
+            .filter(
+                anonymised_at__isnull=True,
+                created_at__lte=OuterRef("created_at"),
+                created_at__gte=OuterRef("created_at") - datetime.timedelta(days=DUPLICATE_WINDOW_DAYS),
+            )
+            .order_by("-created_at")
+        )
+        return self.annotate(
+            possible_duplicate_of=Case(
+                When(anonymised_at__isnull=True, then=earlier.values("reference")[:1]),
+                default=Value(None),
+                output_field=models.CharField(),
+            )
+        )
+
+    def status_counts(self):
+        """{status: number of requests}, every status present, anonymised requests included: the statistics."""
+        counts = dict(self.order_by().values_list("status").annotate(count=Count("pk")))
+        return {status: counts.get(status, 0) for status in RequestStatus}
 
     def search(self, text):
         """Requests matching ``text``: every word in the reference, names, phone or address; or
@@ -440,6 +473,13 @@ class InterestRequest(models.Model):
     )
     message = models.TextField("message", max_length=2000, blank=True)
     consent_at = models.DateTimeField("consentement à l’information donné le", null=True, blank=True)
+    notice_read_at = models.DateTimeField(
+        "notice d’information lue à la personne le",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Pour une demande reçue par téléphone ou à l’accueil : l’agent a lu la notice à la personne.",
+    )
     # Follow-up
     source = models.CharField("origine", max_length=20, choices=RequestSource.choices, default=RequestSource.WEBSITE)
     status = models.CharField("statut", max_length=20, choices=RequestStatus.choices, default=RequestStatus.NEW)
@@ -544,6 +584,12 @@ class FollowUpNote(models.Model):
     )
     created_at = models.DateTimeField("écrite le", default=timezone.now)
     text = models.TextField("note", max_length=4000)
+    contact_at = models.DateTimeField(
+        "contact le",
+        null=True,
+        blank=True,
+        help_text="Rempli quand la note rend compte d’un contact avec la personne (« Contact noté »).",
+    )
 
     history = HistoricalRecords()
 
@@ -554,3 +600,7 @@ class FollowUpNote(models.Model):
 
     def __str__(self):
         return f"Note du {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"
+
+    @property
+    def is_contact(self):
+        return self.contact_at is not None

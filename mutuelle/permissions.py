@@ -7,7 +7,6 @@ requests (``mutuelle/admin/requests.py``) asks every question here.
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 
 from staff.groups import MUTUELLE_GROUP, in_mutuelle_group
 
@@ -23,11 +22,11 @@ def is_mutuelle_agent(user):
 
 
 def mutuelle_agents():
-    """Accounts a request may be assigned to: active members of « Mutuelle », and superusers."""
+    """Accounts a request may be assigned to: the active members of « Mutuelle » (a superuser
+    outside the group sees the requests but does not work the queue)."""
     return (
         get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(is_superuser=True) | Q(groups__name=MUTUELLE_GROUP))
+        .objects.filter(is_active=True, groups__name=MUTUELLE_GROUP)
         .distinct()
         .order_by("first_name", "last_name", "username")
     )

@@ -4,12 +4,14 @@ counter) and the change form, with their fieldsets' field lists."""
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 from import_export.forms import ExportForm
 
-from ..enums import RequestSource, RequestStatus
-from ..models import InterestRequest
+from ..enums import ERASED_STATUS, RequestSource, RequestStatus
+from ..models import FollowUpNote, InterestRequest
 from ..permissions import mutuelle_agents
 from ..resources import FrenchExcelCSV
+from ..services.requests import NOTICE_NOT_READ
 
 PERSON_FIELDS = ["last_name", "first_name", "birth_date", "postal_code", "household_size"]
 CONTACT_FIELDS = ["phone", "email", "contact_method", "contact_time"]
@@ -30,8 +32,20 @@ class InterestRequestAdminForm(forms.ModelForm):
 
     « Formulaire du site » is never offered as an origin: only the public form creates those
     requests, with the person's consent. The agent list holds the team (and the current agent).
-    A status the workflow does not allow from the saved one is refused by ``InterestRequest.clean()``.
+    The status list holds the current status and those the workflow allows from it
+    (``RequestStatus.next_statuses``); a status posted anyway is refused by ``InterestRequest.clean()``.
+    « Anonymisée » is never offered: only the erasure leads there.
+    On the add form (a person who phoned or came to the counter) the agent ticks that the
+    information notice was read to the person: the request is not recorded without it.
     """
+
+    notice_read = forms.BooleanField(
+        label="J’ai lu à la personne la notice d’information sur ses données",
+        help_text=(
+            "Obligatoire : à quoi servent ses données, qui les voit, combien de temps elles sont gardées, ses droits."
+        ),
+        error_messages={"required": NOTICE_NOT_READ},
+    )
 
     class Meta:
         model = InterestRequest
@@ -45,10 +59,17 @@ class InterestRequestAdminForm(forms.ModelForm):
                 choice for choice in RequestSource.choices if choice[0] != RequestSource.WEBSITE
             ]
             self.fields["source"].help_text = "Comment la personne a fait sa demande."
-        if "status" in self.fields and self.instance.pk is not None:
-            current = RequestStatus(self.instance.status)
-            allowed = ", ".join(f"« {status.label} »" for status in current.next_statuses)
-            self.fields["status"].help_text = f"Possibles depuis « {current.label} » : {allowed}."
+        if self.instance.pk is not None:
+            self.fields.pop("notice_read", None)
+        if "status" in self.fields:
+            if self.instance.pk is None:
+                offered = [status for status in RequestStatus if status != ERASED_STATUS]
+            else:
+                current = RequestStatus(self.instance.status)
+                offered = [current, *current.next_statuses]
+                allowed = ", ".join(f"« {status.label} »" for status in current.next_statuses) or "aucun"
+                self.fields["status"].help_text = f"Possibles depuis « {current.label} » : {allowed}."
+            self.fields["status"].choices = [(status.value, status.label) for status in offered]
         if "assigned_to" in self.fields:
             agents = get_user_model().objects.filter(pk__in=mutuelle_agents().values("pk"))
             if self.instance.assigned_to_id:
@@ -65,6 +86,36 @@ class InterestRequestAdminForm(forms.ModelForm):
             raise forms.ValidationError(
                 "Indiquez au moins un moyen de joindre la personne : téléphone ou adresse électronique."
             )
+        return cleaned_data
+
+
+class FollowUpNoteForm(forms.ModelForm):
+    """A new follow-up note; « Contact noté » makes it the record of a contact with the person,
+    dated (now when the date is left empty). Saved by ``services.followup.note_add``."""
+
+    contact_noted = forms.BooleanField(
+        label="contact noté",
+        required=False,
+        help_text="Cochez si vous avez eu la personne (appel, rendez-vous, courriel).",
+    )
+    contact_at = forms.DateTimeField(
+        label="date du contact",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Vide : maintenant.",
+    )
+
+    class Meta:
+        model = FollowUpNote
+        fields = ["text", "contact_noted", "contact_at"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        contact_at = cleaned_data.get("contact_at")
+        if contact_at and not cleaned_data.get("contact_noted"):
+            self.add_error("contact_noted", "Cochez « contact noté » pour dater un contact, ou videz la date.")
+        elif cleaned_data.get("contact_noted") and contact_at and contact_at > timezone.now():
+            self.add_error("contact_at", "La date du contact ne peut pas être dans le futur.")
         return cleaned_data
 
 

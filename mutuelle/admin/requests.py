@@ -23,6 +23,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.views.decorators.debug import sensitive_post_parameters
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import XLSX
@@ -34,13 +36,15 @@ from ..enums import RequestSource, RequestStatus
 from ..models import QUEUE_ORDERING, SEARCH_FIELDS, FollowUpNote, InterestRequest
 from ..permissions import can_erase_personal_data, can_export_personal_data, is_mutuelle_agent, mutuelle_agents
 from ..resources import FrenchExcelCSV, InterestRequestResource
-from ..services.followup import request_assign, request_set_status
+from ..services.followup import check_assignee, note_add, request_assign, request_set_status
 from ..services.journal import request_access_journal, request_journal, requests_export_journal
-from ..services.retention import ERASE_REASON, request_anonymise, request_personal_data
+from ..services.requests import request_prepare_agent_entry
+from ..services.retention import ERASE_REASON, request_erase, request_personal_data
 from .forms import (
     CONTACT_FIELDS,
     PERSON_FIELDS,
     SITUATION_FIELDS,
+    FollowUpNoteForm,
     InterestRequestAdminForm,
     RequestsExportForm,
     agent_label,
@@ -63,6 +67,25 @@ class MyRequestsFilter(admin.SimpleListFilter):
         if self.value() == "oui":
             return queryset.filter(assigned_to=request.user)
         return None
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The statuses; without a choice, the queue (``InterestRequest.objects.queue()``): an
+    anonymised request has left it, and is found again under « Anonymisée » or its status."""
+
+    title = "statut"
+    parameter_name = "status__exact"
+
+    def lookups(self, request, model_admin):
+        return RequestStatus.choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset.queue()
+        if value not in RequestStatus.values:
+            return queryset.none()
+        return queryset.filter(status=value)
 
 
 class AssignedToFilter(admin.SimpleListFilter):
@@ -95,25 +118,28 @@ class AssignedToFilter(admin.SimpleListFilter):
 
 # The change form's fieldsets ----------------------------------------------------------------------
 
-FOLLOW_UP_FIELDS = [
+# First: what to do next. The notes come right after it (the change_form template).
+NEXT_STEP_FIELDS = ["possible_duplicate", "status", "assigned_to", "created_at", "last_contact_at"]
+# Last, folded: the dates and facts the workflow, the public form and the mails record.
+TECHNICAL_FIELDS = [
     "reference",
-    "status",
-    "assigned_to",
     "source",
-    "created_at",
     "created_by",
     "consent_at",
-    "last_contact_at",
+    "notice_read_at",
     "closed_at",
     "confirmation_sent_at",
     "notification_sent_at",
     "updated_at",
     "anonymised_at",
 ]
+FOLLOW_UP_FIELDS = [*NEXT_STEP_FIELDS, *TECHNICAL_FIELDS]
 # Facts the workflow or the public form records: shown, never typed.
 ALWAYS_READ_ONLY = [
+    "possible_duplicate",
     "reference",
     "created_at",
+    "notice_read_at",
     "created_by",
     "consent_at",
     "last_contact_at",
@@ -132,12 +158,13 @@ class FollowUpNoteInline(admin.TabularInline):
     """Dated notes by their author. A note is added, never edited or deleted."""
 
     model = FollowUpNote
-    fields = ["text", "author_name", "created_at"]
+    form = FollowUpNoteForm
+    fields = ["text", "contact_noted", "contact_at", "author_name", "created_at"]
     readonly_fields = ["author_name", "created_at"]
     extra = 1
     verbose_name = "note de suivi"
     verbose_name_plural = "notes de suivi (les plus récentes d’abord)"
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 50})}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")
@@ -145,6 +172,11 @@ class FollowUpNoteInline(admin.TabularInline):
     @admin.display(description="auteur")
     def author_name(self, note):
         return agent_label(note.author) if note.author else "—"
+
+    @admin.display(description="contact noté", boolean=True)
+    def contact_noted(self, note):
+        """How a saved note shows it (a new note has the form's checkbox instead)."""
+        return note.is_contact
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -169,17 +201,18 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
     form = InterestRequestAdminForm
     inlines = [FollowUpNoteInline]
     list_display = [
-        "reference",
+        "reference_and_flag",
+        "person",
+        "phone_number",
+        "contact_preference",
         "status",
-        "created_at",
-        "source",
-        "assigned_agent",
-        "last_contact_at",
         "waiting_since",
+        "assigned_agent",
     ]
+    list_display_links = ["reference_and_flag"]
     list_filter = [
         MyRequestsFilter,
-        "status",
+        StatusFilter,
         "source",
         AssignedToFilter,
         ("created_at", admin.DateFieldListFilter),
@@ -211,6 +244,9 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
     export_form_class = RequestsExportForm
     to_encoding = FrenchExcelCSV.ENCODING  # the BOM lets Excel read the accents of a CSV file
 
+    class Media:
+        css = {"all": ["admin/mutuelle/queue.css"]}
+
     # Who may see and do what ---------------------------------------------------------------------
 
     def has_module_permission(self, request):
@@ -238,6 +274,49 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
 
     # The queue --------------------------------------------------------------------------------------
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_possible_duplicate()
+
+    def changelist_view(self, request, extra_context=None):
+        # The queue needs the page's width at 1280 px: no navigation sidebar (the breadcrumbs stay).
+        return super().changelist_view(request, {"is_nav_sidebar_enabled": False, **(extra_context or {})})
+
+    @admin.display(description="référence", ordering="reference")
+    def reference_and_flag(self, obj):
+        if obj.possible_duplicate_of:
+            return format_html(
+                '{}<span class="possible-duplicate"><strong>Doublon possible</strong> ({})</span>',
+                obj.reference,
+                obj.possible_duplicate_of,
+            )
+        return obj.reference
+
+    @admin.display(description="personne", ordering="last_name")
+    def person(self, obj):
+        return f"{obj.last_name} {obj.first_name}"
+
+    @admin.display(description="téléphone")
+    def phone_number(self, obj):
+        return str(obj.phone) if obj.phone else "—"
+
+    @admin.display(description="à contacter")
+    def contact_preference(self, obj):
+        return format_html("{}<br>{}", obj.get_contact_method_display(), obj.get_contact_time_display())
+
+    @admin.display(description="doublon possible")
+    def possible_duplicate(self, obj):
+        if not getattr(obj, "possible_duplicate_of", None):
+            return "Non : ni ce téléphone ni cette adresse dans les 90 jours précédents."
+        search = (
+            reverse("admin:mutuelle_interestrequest_changelist") + "?" + urlencode({"q": obj.possible_duplicate_of})
+        )
+        return format_html(
+            "<strong>Oui</strong> : même téléphone ou même adresse que la demande "
+            '<a href="{}">{}</a>, reçue dans les 90 jours précédents.',
+            search,
+            obj.possible_duplicate_of,
+        )
+
     @admin.display(description="agent chargé", ordering="assigned_to__first_name")
     def assigned_agent(self, obj):
         return agent_label(obj.assigned_to) if obj.assigned_to else "—"
@@ -255,19 +334,27 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
     # The form ---------------------------------------------------------------------------------------
 
     def get_fieldsets(self, request, obj=None):
-        follow_up = [name for name in FOLLOW_UP_FIELDS if obj is not None or name not in ALWAYS_READ_ONLY]
+        if obj is None:  # a request taken by phone or at the counter
+            return [
+                ("Personne", {"fields": PERSON_FIELDS}),
+                ("Contact", {"fields": CONTACT_FIELDS}),
+                ("Situation", {"fields": SITUATION_FIELDS}),
+                ("Suivi", {"fields": ["source", "status", "assigned_to", "notice_read"]}),
+            ]
         return [
+            (
+                "Prochaine étape",
+                {
+                    "fields": NEXT_STEP_FIELDS,
+                    "description": "Le dernier contact est daté par « contact noté » sur une note, ou au passage en "
+                    "« contactée », « rendez-vous fixé » ou « adhésion » ; la clôture, au passage en « adhésion », "
+                    "« sans suite » ou « doublon ».",
+                },
+            ),
             ("Personne", {"fields": PERSON_FIELDS}),
             ("Contact", {"fields": CONTACT_FIELDS}),
             ("Situation", {"fields": SITUATION_FIELDS}),
-            (
-                "Suivi",
-                {
-                    "fields": follow_up,
-                    "description": "Le dernier contact est daté au passage en « contactée », « rendez-vous fixé » "
-                    "ou « adhésion » ; la clôture, au passage en « adhésion », « sans suite » ou « doublon ».",
-                },
-            ),
+            ("Dates et suivi technique", {"fields": TECHNICAL_FIELDS, "classes": ["collapse"]}),
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -290,19 +377,30 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            obj.created_by = request.user
-            obj.consent_at = None  # taken by an agent: the information notice is read to the person
+            request_prepare_agent_entry(
+                interest_request=obj, agent=request.user, notice_read=form.cleaned_data.get("notice_read")
+            )
         # The service reads the previous status from the database: the form has already set the new one.
         request_set_status(interest_request=obj, status=obj.status, user=request.user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not FollowUpNote:
             return super().save_formset(request, form, formset, change)
-        for note in formset.save(commit=False):
-            if note.pk is None:
-                note.author = request.user
-                note._history_user = request.user
-                note.save()
+        # New notes only (old ones are read only), each through the service; what the admin log needs.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for note_form in formset.extra_forms:
+            if not note_form.has_changed() or not note_form.cleaned_data:
+                continue
+            contact_at = None
+            if note_form.cleaned_data.get("contact_noted"):
+                contact_at = note_form.cleaned_data.get("contact_at") or timezone.now()
+            note = note_add(
+                interest_request=form.instance,
+                author=request.user,
+                text=note_form.cleaned_data["text"],
+                contact_at=contact_at,
+            )
+            formset.new_objects.append(note)
         return None
 
     # A server error's report (mail to the ADMINS) must not carry what the agent typed about the person.
@@ -334,6 +432,11 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
 
     @admin.action(description="M’assigner ces demandes", permissions=["change"])
     def assign_to_me(self, request, queryset):
+        try:
+            check_assignee(request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.WARNING)
+            return
         changed = 0
         for obj in queryset.filter(anonymised_at__isnull=True).select_related("assigned_to"):
             if request_assign(
@@ -510,7 +613,7 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
             self.message_user(request, f"La demande {obj.reference} est déjà anonymisée.", messages.INFO)
             return redirect(change_url)
         if request.method == "POST":
-            request_anonymise(interest_request=obj, user=request.user, reason=ERASE_REASON)
+            request_erase(interest_request=obj, user=request.user)
             self.log_change(request, obj, f"{ERASE_REASON}.")
             logger.info(
                 "Demande mutuelle n° %s effacée à la demande de la personne (agent n° %s)", obj.pk, request.user.pk

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -75,6 +76,25 @@ def request_create(*, data, source, created_by=None):
             if attempt == REFERENCE_ATTEMPTS:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+NOTICE_NOT_READ = "Lisez à la personne la notice d’information sur ses données, puis cochez la case."
+
+
+def request_prepare_agent_entry(*, interest_request, agent, notice_read, now=None):
+    """Mark ``interest_request`` (unsaved) as entered by ``agent`` for someone who phoned or came to
+    the counter: no consent on a form, but the information notice read to the person, dated.
+
+    Raises a ValidationError if the notice was not read: such a request is not recorded without it.
+    """
+    if interest_request.source == RequestSource.WEBSITE:
+        raise ValidationError("Une demande du site n’est pas saisie par un agent.", code="website_source")
+    if not notice_read:
+        raise ValidationError(NOTICE_NOT_READ, code="notice_not_read")
+    interest_request.created_by = agent
+    interest_request.consent_at = None
+    interest_request.notice_read_at = now or timezone.now()
+    return interest_request
 
 
 # What makes a request sent again the same one: the person and how to reach them.

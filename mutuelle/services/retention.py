@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 
-from ..enums import RequestStatus
+from ..enums import ERASED_STATUS, RequestStatus
 from ..models import FollowUpNote, InterestRequest
 from .followup import status_apply
 
@@ -78,16 +78,20 @@ def untouched_requests_due(now=None):
 
 
 @transaction.atomic
-def request_anonymise(*, interest_request, user=None, reason, close=False):
+def request_anonymise(*, interest_request, user=None, reason, close=False, erased=False):
     """Blank the personal data of one request, of its notes and of their history rows.
 
-    ``close`` also closes the request as « sans suite » (a request nobody worked on). The
-    new history row that the save writes carries the blanked values only.
+    ``close`` also closes the request as « sans suite » (a request nobody worked on); ``erased``
+    (the person's request) closes it as « anonymisée », whatever its status: it leaves the queue
+    and is still counted by ``InterestRequest.objects.status_counts()``. The new history row
+    that the save writes carries the blanked values only.
     """
     now = timezone.now()
     for field, value in BLANKED_REQUEST_FIELDS.items():
         setattr(interest_request, field, value)
-    if close and not interest_request.is_closed:
+    if erased:
+        status_apply(interest_request, previous=interest_request.status, status=ERASED_STATUS, now=now, erasure=True)
+    elif close and not interest_request.is_closed:
         status_apply(interest_request, previous=interest_request.status, status=RequestStatus.DROPPED, now=now)
     interest_request.anonymised_at = now
     interest_request._history_user = user
@@ -98,6 +102,12 @@ def request_anonymise(*, interest_request, user=None, reason, close=False):
     FollowUpNote.history.model.objects.filter(interest_request_id=interest_request.pk).update(**BLANKED_NOTE_FIELDS)
     InterestRequest.history.model.objects.filter(id=interest_request.pk).update(**BLANKED_REQUEST_FIELDS)
     return interest_request
+
+
+def request_erase(*, interest_request, user):
+    """The erasure of one person's data at their request (GDPR article 17): anonymised, closed as
+    « anonymisée »."""
+    return request_anonymise(interest_request=interest_request, user=user, reason=ERASE_REASON, erased=True)
 
 
 def purge_requests(*, now=None, dry_run=False):
@@ -160,7 +170,7 @@ def request_personal_data(*, interest_request, french_dates=False):
     stamp = _french_datetime if french_dates else _iso_datetime
     request_fields = [field for field in InterestRequest._meta.concrete_fields if field.name != "submission_token"]
     history_fields = [field for field in request_fields if field.name != "id"]
-    note_fields = [FollowUpNote._meta.get_field(name) for name in ("created_at", "author", "text")]
+    note_fields = [FollowUpNote._meta.get_field(name) for name in ("created_at", "author", "text", "contact_at")]
     history_model = InterestRequest.history.model
     versions = history_model.objects.filter(id=interest_request.pk).select_related(
         "history_user", "assigned_to", "created_by"

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from mutuelle.enums import RequestSource, RequestStatus
 from mutuelle.models import FollowUpNote, InterestRequest
-from mutuelle.services.retention import purge_requests, request_anonymise, request_personal_data
+from mutuelle.services.retention import purge_requests, request_erase, request_personal_data
 from tests.mutuelle.factories import AgentFactory, FollowUpNoteFactory, InterestRequestFactory, backdate
 
 pytestmark = pytest.mark.django_db
@@ -201,11 +201,16 @@ def test_erasure_on_request_uses_the_same_anonymisation():
     agent = AgentFactory()
     obj = InterestRequestFactory(**PERSON, status=RequestStatus.CONTACTED)
     FollowUpNoteFactory(interest_request=obj, author=agent, text="Madame Dupont-Aït rappelle.")
-    request_anonymise(interest_request=obj, user=agent, reason="Données effacées à la demande de la personne")
+    request_erase(interest_request=obj, user=agent)
     obj.refresh_from_db()
     assert personal_data_left(obj) == []
-    assert obj.status == RequestStatus.CONTACTED  # not closed by an erasure
-    assert obj.history.latest("history_date").history_user == agent
+    # Closed as « anonymisée »: out of the queue, still counted.
+    assert obj.status == RequestStatus.ANONYMISED and obj.closed_at is not None
+    assert obj not in InterestRequest.objects.queue()
+    assert InterestRequest.objects.status_counts()[RequestStatus.ANONYMISED] == 1
+    latest = obj.history.latest("history_date")
+    assert latest.history_user == agent and latest.status == RequestStatus.ANONYMISED
+    assert latest.history_change_reason == "Données effacées à la demande de la personne"
 
 
 def test_access_export_holds_the_request_its_notes_and_its_history():

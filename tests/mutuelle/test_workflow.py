@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from mutuelle.enums import CLOSED_STATUSES, STATUS_TRANSITIONS, RequestStatus, check_status_change
+from mutuelle.enums import CLOSED_STATUSES, ERASED_STATUS, STATUS_TRANSITIONS, RequestStatus, check_status_change
 from mutuelle.models import InterestRequest
 from mutuelle.services.followup import request_set_status
 from mutuelle.services.retention import request_anonymise
@@ -34,15 +34,28 @@ def test_every_status_has_its_next_statuses_in_the_workflow_order():
 def test_nothing_goes_back_to_new_and_a_closed_request_reopens_as_to_call_back():
     for status in RequestStatus:
         assert RequestStatus.NEW not in status.next_statuses
-    for closed in CLOSED_STATUSES:
+        assert ERASED_STATUS not in status.next_statuses  # reached by the erasure only
+    for closed in set(CLOSED_STATUSES) - {ERASED_STATUS}:
         reopened = [status for status in closed.next_statuses if status not in CLOSED_STATUSES]
         assert reopened == [RequestStatus.TO_CALL_BACK]
-        assert set(closed.next_statuses) == {RequestStatus.TO_CALL_BACK, *CLOSED_STATUSES} - {closed}
+        assert set(closed.next_statuses) == {RequestStatus.TO_CALL_BACK, *CLOSED_STATUSES} - {closed, ERASED_STATUS}
+    assert ERASED_STATUS.next_statuses == ()
 
 
 def test_an_open_request_may_move_to_any_other_status_but_new():
     for status in OPEN_STATUSES:
-        assert set(status.next_statuses) == set(RequestStatus) - {status, RequestStatus.NEW}
+        assert set(status.next_statuses) == set(RequestStatus) - {status, RequestStatus.NEW, ERASED_STATUS}
+
+
+@pytest.mark.parametrize("previous", [None, *RequestStatus])
+def test_anonymised_is_reached_by_the_erasure_only_and_never_left(previous):
+    if previous != ERASED_STATUS:
+        with pytest.raises(ValidationError, match="seulement par l’effacement"):
+            check_status_change(previous, ERASED_STATUS)
+        check_status_change(previous, ERASED_STATUS, erasure=True)
+    for status in set(RequestStatus) - {ERASED_STATUS}:
+        with pytest.raises(ValidationError, match="ne change plus de statut"):
+            check_status_change(ERASED_STATUS, status)
 
 
 @pytest.mark.parametrize(
