@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.db.models import Q
 
-from core.history import CHANGE_REASON
+from core.history import CHANGE_REASON, one_version
 from partners.models import Partner
 
 from .enums import ActionKind, ActionStatus
@@ -700,8 +700,9 @@ def create_missing(model, rows, key="slug", by_name=False, build=None):
         obj.full_clean()
         obj._change_reason = CHANGE_REASON
         obj.save()
-        for name, values in relations.items():
-            getattr(obj, name).set(values)
+        with one_version(obj):  # the object and its relations: one version, not one per relation
+            for name, values in relations.items():
+                getattr(obj, name).set(values)
         created += 1
     return created, existing
 

@@ -6,19 +6,25 @@ nouvel élément » with a free slug, and the history in French.
 """
 
 import datetime
+import difflib
+import re
 
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import ManyToManyField, Q
 from django.http import Http404
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
+from simple_history.utils import get_m2m_reverse_field_name
 
 from core import dates
 from core.admin_params import is_valid_value
 from core.glossary import GlossaryTerm
+from core.history import automatic_fields, one_version, system_fields
 from core.publication import DRAFT_LABEL, PUBLISHED_HELP, PUBLISHED_LABEL
 from core.search import clean_query
 from core.site_settings import SiteSettings
@@ -34,14 +40,36 @@ def plural_fr(count, singular, plural):
 class FrenchHistoryContextHelper(HistoricalRecordContextHelper):
     """Values of the history's « what changed » column as an editor reads them.
 
-    « oui » / « non » rather than True / False, choice labels rather than stored codes,
-    French dates, « — » for an empty value.
+    « oui » / « non » rather than True / False, choice labels rather than stored codes, French
+    dates in Paris time (``core.dates``: an event moved from 14 h to 14 h 30 reads so, winter and
+    summer alike), « — » for an empty value. Values are whole (never cut), the words that changed
+    in a text marked (``<del>`` / ``<ins>``); a relation reads « Ajouté : Seniors ; retiré : Parents ».
     """
+
+    def context_for_delta_changes(self, delta):
+        context = []
+        for change in delta.changes:
+            field = self.model._meta.get_field(change.field)
+            if isinstance(field, ManyToManyField):
+                added, removed = self.relation_change(field, change)
+                context.append({"field": capfirst(field.verbose_name), "added": added, "removed": removed})
+                continue
+            old = self.prepare_delta_change_value(change, change.old)
+            new = self.prepare_delta_change_value(change, change.new)
+            old, new = marked_difference(str(old), str(new))
+            context.append({"field": capfirst(field.verbose_name), "old": old, "new": new})
+        return context
+
+    @staticmethod
+    def relation_change(field, change):
+        """The names added and removed, sorted (``diff_against`` gives the through rows' objects)."""
+        name = get_m2m_reverse_field_name(field)
+        old = {str(row[name]) for row in change.old}
+        new = {str(row[name]) for row in change.new}
+        return sorted(new - old, key=str.casefold), sorted(old - new, key=str.casefold)
 
     def prepare_delta_change_value(self, change, value):
         field = self.model._meta.get_field(change.field)
-        if isinstance(field, ManyToManyField):
-            return super().prepare_delta_change_value(change, value)
         if value is None or value == "":
             return "—"
         if isinstance(value, bool):
@@ -53,6 +81,24 @@ class FrenchHistoryContextHelper(HistoricalRecordContextHelper):
         if isinstance(value, datetime.date):
             return dates.french_date(value, weekday=False)
         return value
+
+
+def marked_difference(old, new):
+    """``old`` and ``new`` whole and escaped, the words removed in ``<del>``, those added in ``<ins>``."""
+    old_words, new_words = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
+    old_html, new_html = [], []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        removed, added = "".join(old_words[i1:i2]), "".join(new_words[j1:j2])
+        if tag == "equal":
+            old_html.append(escape(removed))
+            new_html.append(escape(added))
+            continue
+        if removed:
+            old_html.append(format_html("<del>{}</del>", removed))
+        if added:
+            new_html.append(format_html("<ins>{}</ins>", added))
+    return mark_safe("".join(old_html)), mark_safe("".join(new_html))  # noqa: S308 - every piece escaped above
 
 
 def date_column(field_name, description):
@@ -77,6 +123,29 @@ class ContentHistoryAdmin(SimpleHistoryAdmin):
 
     def get_historical_record_context_helper(self, request, historical_record):
         return FrenchHistoryContextHelper(self.model, historical_record)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """What each version changed, without the fields the system sets (``core.history.system_fields``).
+
+        A date the system wrote, the search index or the last-modified date are not the person's
+        change: they are left out of their version (a version without a user, the system's, shows
+        the dates it wrote). The versions are compared by the page's queryset order (newest first);
+        the oldest of a page is compared with none.
+        """
+        by_a_person, by_the_system = sorted(system_fields(self.model)), sorted(automatic_fields(self.model))
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                excluded = by_a_person if previous.history_user_id else by_the_system
+                delta = previous.diff_against(current, excluded_fields=excluded, foreign_keys_are_objs=True)
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+    def save_related(self, request, form, formsets, change):
+        # One save is one version: the relations go into the version save_model() wrote.
+        with one_version(form.instance):
+            super().save_related(request, form, formsets, change)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # The version is a number in the address: anything else is no version (a 404), not a 500.

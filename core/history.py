@@ -5,6 +5,8 @@ partners « version des partenaires d’une action »: that is how a user's perm
 (staff/wording.py), rather than « historical action » and « HistoricalAction_partners ».
 """
 
+from contextlib import contextmanager
+
 from django.utils.functional import lazy
 from simple_history.models import HistoricalRecords
 
@@ -12,6 +14,67 @@ from core.grammar import Noun
 
 # The reason written in the history of every row that the initial content created (load_cls_content).
 CHANGE_REASON = "Contenu initial"
+# The reason of a version the system wrote by itself (no user): a mail sent, a date set by a service.
+SYSTEM_REASON = "Système"
+
+
+def automatic_fields(model):
+    """Fields nobody types: automatic dates (``auto_now``, ``auto_now_add``) and those no form edits
+    (``editable=False``: search index, calendar sequence, reference…). Noise in any version's changes."""
+    return {
+        field.name
+        for field in model._meta.concrete_fields
+        if not field.primary_key
+        and (not field.editable or getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+    }
+
+
+def system_fields(model):
+    """The fields the system sets, never a person: left out of what a person's version changed.
+
+    The automatic fields, and those a model names in ``history_system_fields`` (e.g. the dates
+    the mail service writes when a mail has gone, in a version of its own: ``record_system_change``).
+    """
+    return automatic_fields(model) | set(getattr(model, "history_system_fields", ()))
+
+
+def record_system_change(instance):
+    """A version of ``instance`` as it is now, credited to the system (no user, reason « Système »).
+
+    For a service that writes fields with ``QuerySet.update()`` (no signal, no version): without
+    it, the change would show in the next person's version as theirs.
+    """
+    instance._history_user = None
+    instance._change_reason = SYSTEM_REASON
+    try:
+        type(instance).history.bulk_history_create([instance], update=True)
+    finally:
+        del instance._history_user, instance._change_reason
+
+
+@contextmanager
+def one_version(instance):
+    """Relations set inside the block go into the instance's last version instead of one version each.
+
+    Creating an action with its themes, audiences and partners is one change for the person who
+    made it: the admin (``save_model`` then ``save_related``) and the initial content save the
+    object (one version), then set its relations, each of which would add a version of its own.
+    Inside the block they add none; after it, the last version's relations are those of now.
+    """
+    instance.skip_history_when_saving = True
+    try:
+        yield
+    finally:
+        del instance.skip_history_when_saving
+    records = getattr(type(instance), "_history_records", None)
+    if records is None or not records.m2m_fields:
+        return
+    version = instance.history.order_by("-history_date", "-history_id").first()
+    if version is None:
+        return
+    for field in version._history_m2m_fields:
+        records.m2m_models[field].objects.filter(history=version).delete()
+    records.create_historical_record_m2ms(version, instance)
 
 
 def _version_names(model):
@@ -35,6 +98,10 @@ def _lazily(func):
 
 
 class FrenchHistoricalRecords(HistoricalRecords):
+    def contribute_to_class(self, cls, name):
+        super().contribute_to_class(cls, name)
+        cls._history_records = self  # for one_version(), which rewrites a version's relations
+
     def get_meta_options(self, model):
         meta = super().get_meta_options(model)
         if not self.user_set_verbose_name:

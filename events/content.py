@@ -27,7 +27,7 @@ from django.utils.text import slugify
 
 from actions.enums import ActionKind
 from actions.models import Action, Audience, Neighbourhood
-from core.history import CHANGE_REASON
+from core.history import CHANGE_REASON, one_version
 
 from .enums import Registration
 from .models import Event, Place
@@ -328,8 +328,9 @@ def create_places():
         place.full_clean()
         place._change_reason = CHANGE_REASON
         place.save()
-        # An action an editor has deleted since is skipped.
-        place.actions.set(Action.objects.filter(slug__in=row.get("actions", [])))
+        # An action an editor has deleted since is skipped. The place and its actions: one version.
+        with one_version(place):
+            place.actions.set(Action.objects.filter(slug__in=row.get("actions", [])))
         created += 1
     return created, existing
 
@@ -371,6 +372,7 @@ def create_events(today):
         event.full_clean()
         event._change_reason = CHANGE_REASON
         event.save()
-        event.audiences.set([audiences[key] for key in row.get("audiences", []) if key in audiences])
+        with one_version(event):
+            event.audiences.set([audiences[key] for key in row.get("audiences", []) if key in audiences])
         created += 1
     return created, len(planned) - created

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.history import one_version
 from core.slugs import unique_slug
 
 from .enums import EventStatus
@@ -126,6 +127,7 @@ def event_duplicate(*, event, days, user=None):
             copy._change_reason = reason
             copy.save()
             if audiences:
-                copy.audiences.set(audiences)
+                with one_version(copy):  # the copy and its audiences: one version
+                    copy.audiences.set(audiences)
             copies.append(copy)
     return copies

@@ -514,6 +514,8 @@ class InterestRequest(models.Model):
 
     objects = InterestRequestQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["submission_token"])
+    # Written by the mail service (its own « Système » version), never by an agent (core.history).
+    history_system_fields = ("confirmation_sent_at", "notification_sent_at")
 
     class Meta:
         verbose_name = "demande d’information mutuelle"

@@ -30,6 +30,7 @@ from two_factor import views as two_factor_views
 from core.admin_params import checked_view
 
 from .groups import in_mutuelle_group
+from .journal import can_view_journal, journal_view
 from .wording import FrenchWordingAdminMixin
 
 
@@ -120,6 +121,15 @@ class CreteilClsAdminSite(admin.AdminSite):
                 {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__},
             )
         super().register(model_or_iterable, admin_class, **options)
+
+    def get_urls(self):
+        journal = self.admin_view(partial(journal_view, admin_site=self))
+        return [path("journal/", journal, name="journal"), *super().get_urls()]
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        context["can_view_journal"] = can_view_journal(request.user)
+        return context
 
     def has_permission(self, request):
         """Django's rule (active staff), plus a session verified by a token where one is needed."""

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from core.history import record_system_change
 from core.site_settings import get_site_settings
 
 from ..enums import RequestSource
@@ -140,8 +141,9 @@ def request_send_mails_by_pk(*, pk):
 def request_send_mails(*, interest_request):
     """Send the applicant's confirmation and the team's notification if they have not gone yet.
 
-    Each mail is sent on its own; on success its date is set with a queryset update (no history
-    row). A failure of the mail server is logged with the reference only, and the mail stays due.
+    Each mail is sent on its own; on success its date is set with a queryset update and a version
+    of its own credited to the system (``core.history.record_system_change``). A failure of the
+    mail server is logged with the reference only, and the mail stays due.
     """
     result = MailResult()
     if interest_request.anonymised_at is not None:
@@ -214,3 +216,4 @@ def _mark_sent(interest_request, field):
     now = timezone.now()
     InterestRequest.objects.filter(pk=interest_request.pk).update(**{field: now})
     setattr(interest_request, field, now)
+    record_system_change(interest_request)  # the system's version, not the next agent's

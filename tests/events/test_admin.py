@@ -12,7 +12,7 @@ from events.enums import EventStatus, Registration
 from events.models import Event, Place
 from tests.actions.factories import ActionFactory, AudienceFactory, NeighbourhoodFactory, axis
 from tests.events.factories import EventFactory, PlaceFactory
-from tests.helpers import admin_url, assert_refused_page, h1s_of, paris_datetime, title_of
+from tests.helpers import admin_url, assert_refused_page, h1s_of, paris_datetime, squash, title_of
 from tests.staff.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -387,7 +387,7 @@ def test_reschedule_and_publish_actions(editor_client, editor):
     assert (event.status, event.published, event.sequence) == (EventStatus.SCHEDULED, True, 1)
     assert event.history.first().history_user == editor
     history = editor_client.get(admin_url(Event, "history", event.pk))
-    assert "<strong>Statut :</strong> Annulé → Programmé" in history.text
+    assert "Statut : Annulé → Programmé" in squash(history.text)
 
 
 def test_bulk_actions_are_offered_in_french(editor_client):

@@ -81,7 +81,14 @@ def test_request_create_saves_the_request_with_consent_and_a_reference(django_ca
     assert interest_request.consent_at >= before
     assert interest_request.created_by is None
     assert interest_request.submission_token == "jeton-de-test-0123456789abcdefghijklmnop"
-    assert interest_request.history.count() == 1  # the mail dates are set without a history row
+    # The request's version, then one per mail sent, credited to the system (no user).
+    versions = list(interest_request.history.order_by("history_date", "history_id"))
+    assert [(v.history_type, v.history_user, v.history_change_reason) for v in versions] == [
+        ("+", None, None),
+        ("~", None, "Système"),
+        ("~", None, "Système"),
+    ]
+    assert versions[-1].confirmation_sent_at == interest_request.confirmation_sent_at
 
 
 def test_request_create_by_an_agent_records_who_and_the_source(django_capture_on_commit_callbacks):
@@ -96,7 +103,7 @@ def test_request_create_by_an_agent_records_who_and_the_source(django_capture_on
     assert interest_request.source == RequestSource.PHONE
     assert interest_request.consent_at is None
     assert interest_request.submission_token is None
-    assert interest_request.history.get().history_user == agent
+    assert interest_request.history.earliest().history_user == agent  # then the mails: the system's
 
 
 def test_request_create_twice_with_the_same_token_returns_the_same_request(django_capture_on_commit_callbacks):
