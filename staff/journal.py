@@ -7,19 +7,23 @@ permission to create). It reads the versions django-simple-history keeps for eve
 common columns, sorted and cut in SQL (a count and a page), then the page's versions read back
 model by model (one query per kind present on the page). Bounded whatever the amount of history.
 
-Exports of personal data have no log model of their own: the mutuelle's « droit d’accès » export
-writes an entry in the admin log, not a version, so it is not listed here.
+Exports of personal data have no version of their own: whoever exports them (the mutuelle's list
+export and « droit d’accès ») writes an entry in Django's admin log (``LogEntry``) whose message
+starts with ``EXPORT_MESSAGE_PREFIX``. Those entries join the same ``UNION ALL`` as one more kind
+(``EXPORTS``), shown as « Export », filterable like the others; the admin's other log entries
+(edits, already kept as versions) are left out.
 """
 
 import datetime
 
 from django import forms
 from django.apps import apps
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import IntegerField, Value
+from django.db.models import F, IntegerField, Value
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -27,6 +31,25 @@ from django.utils.text import capfirst
 
 PER_PAGE = 50
 OPERATIONS = {"+": "création", "~": "modification", "-": "suppression"}
+
+# The start of the admin log message of every export of personal data (written by the apps that
+# export, e.g. mutuelle/services/journal.py): how the journal tells them from the other entries.
+EXPORT_MESSAGE_PREFIX = "Export de données personnelles : "
+# The journal's kind for those exports (the other kinds are content type ids, never 0) and its
+# value in the kind filter.
+EXPORTS = 0
+EXPORTS_CHOICE = "exports"
+EXPORTS_LABEL = "Exports de données personnelles"
+
+
+def export_message(text):
+    """The admin log message of an export of personal data: ``text`` says what, never who it is about."""
+    return f"{EXPORT_MESSAGE_PREFIX}{text}"
+
+
+def export_entries():
+    """The admin log entries of exports of personal data."""
+    return LogEntry.objects.filter(change_message__startswith=EXPORT_MESSAGE_PREFIX)
 
 
 def can_view_journal(user):
@@ -51,33 +74,51 @@ class JournalFilterForm(forms.Form):
     person = forms.ModelChoiceField(
         label="Personne", queryset=get_user_model().objects.none(), required=False, empty_label="Toutes"
     )
-    kind = forms.TypedChoiceField(label="Type d’élément", required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label="Type d’élément", required=False)
     since = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = get_user_model().objects.filter(is_staff=True).order_by("username")
-        self.fields["kind"].choices = [("", "Tous"), *((ct.pk, capfirst(label)) for ct, label in kinds)]
+        choices = [(str(ct.pk), capfirst(label)) for ct, label in kinds] + [(EXPORTS_CHOICE, EXPORTS_LABEL)]
+        self.fields["kind"].choices = [("", "Tous"), *sorted(choices, key=lambda choice: choice[1].casefold())]
 
 
-def journal_rows(*, models_by_type, person=None, since=None, until=None):
-    """Every version of ``models_by_type`` ({content type id: model}), newest first, as light rows."""
+def _filtered(queryset, *, user_field, date_field, person, since, until):
     tz, midnight = timezone.get_default_timezone(), datetime.time()
+    if person is not None:
+        queryset = queryset.filter(**{user_field: person})
+    if since:
+        queryset = queryset.filter(**{f"{date_field}__gte": datetime.datetime.combine(since, midnight, tzinfo=tz)})
+    if until:
+        day_after = until + datetime.timedelta(days=1)
+        queryset = queryset.filter(**{f"{date_field}__lt": datetime.datetime.combine(day_after, midnight, tzinfo=tz)})
+    return queryset
+
+
+def journal_rows(*, models_by_type, exports=True, person=None, since=None, until=None):
+    """Every version of ``models_by_type`` ({content type id: model}), and every export of personal
+    data if ``exports``, newest first, as light rows (id, date, kind)."""
+    filters = {"person": person, "since": since, "until": until}
     parts = []
     for type_id, model in models_by_type.items():
-        versions = history_model(model).objects.order_by()
-        if person is not None:
-            versions = versions.filter(history_user=person)
-        if since:
-            versions = versions.filter(history_date__gte=datetime.datetime.combine(since, midnight, tzinfo=tz))
-        if until:
-            day_after = until + datetime.timedelta(days=1)
-            versions = versions.filter(history_date__lt=datetime.datetime.combine(day_after, midnight, tzinfo=tz))
+        versions = _filtered(
+            history_model(model).objects.order_by(), user_field="history_user", date_field="history_date", **filters
+        )
         parts.append(
             versions.annotate(journal_kind=Value(type_id, output_field=IntegerField())).values_list(
                 "history_id", "history_date", "journal_kind"
             )
+        )
+    if exports:
+        entries = _filtered(export_entries().order_by(), user_field="user", date_field="action_time", **filters)
+        parts.append(  # under the versions' column names, so that the union sorts them alike
+            entries.annotate(
+                history_id=F("id"),
+                history_date=F("action_time"),
+                journal_kind=Value(EXPORTS, output_field=IntegerField()),
+            ).values_list("history_id", "history_date", "journal_kind")
         )
     if not parts:
         return []
@@ -96,12 +137,19 @@ def page_entries(rows, models_by_type):
         wanted.setdefault(type_id, []).append(history_id)
     found = {}
     for type_id, ids in wanted.items():
+        if type_id == EXPORTS:
+            for entry in export_entries().filter(pk__in=ids).select_related("user", "content_type"):
+                found[type_id, entry.pk] = (None, entry)
+            continue
         model = models_by_type[type_id]
         for version in history_model(model).objects.filter(history_id__in=ids).select_related("history_user"):
             found[type_id, version.history_id] = (model, version)
     entries = []
     for history_id, _date, type_id in rows:
         model, version = found[type_id, history_id]
+        if type_id == EXPORTS:
+            entries.append(export_row(version))
+            continue
         try:
             history_url = reverse(
                 f"admin:{model._meta.app_label}_{model._meta.model_name}_history", args=[version.history_object.pk]
@@ -122,6 +170,19 @@ def page_entries(rows, models_by_type):
     return entries
 
 
+def export_row(entry):
+    """An export of personal data as a journal row: who, when, what (a reference, never a name)."""
+    return {
+        "date": entry.action_time,
+        "user": entry.user,
+        "reason": entry.change_message.removeprefix(EXPORT_MESSAGE_PREFIX),
+        "kind": "Export",
+        "object": entry.object_repr,
+        "operation": "export",
+        "history_url": entry.get_admin_url() or None,  # content type joined: no query
+    }
+
+
 def journal_view(request, admin_site):
     if not can_view_journal(request.user):
         raise PermissionDenied
@@ -131,10 +192,14 @@ def journal_view(request, admin_site):
     models_by_type = {types[model].pk: model for model in models}
     form = JournalFilterForm(request.GET or None, kinds=kinds)
     filters = form.cleaned_data if form.is_valid() else {}
-    if filters.get("kind"):
-        models_by_type = {filters["kind"]: models_by_type[filters["kind"]]}
+    kind, exports = filters.get("kind"), True
+    if kind == EXPORTS_CHOICE:
+        models_by_type = {}
+    elif kind:
+        models_by_type, exports = {int(kind): models_by_type[int(kind)]}, False
     rows = journal_rows(
         models_by_type=models_by_type,
+        exports=exports,
         person=filters.get("person"),
         since=filters.get("since"),
         until=filters.get("until"),

@@ -3,11 +3,14 @@
 Written in Django's admin log (``LogEntry``, beside the agents' other changes): one entry per
 request whose data went into a file or onto a page — who (the user), when (the entry's time),
 what (the request, the kind of export and the size of the file). An entry carries the request's
-reference, never a name, a phone number or an address.
+reference, never a name, a phone number or an address. Its message starts as every export's does
+(``staff.journal.export_message``), so the administrator's journal lists it among the exports.
 """
 
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+
+from staff.journal import export_message
 
 # How many entries of a request's journal its change page shows (newest first).
 JOURNAL_LENGTH = 30
@@ -23,7 +26,7 @@ def requests_export_journal(*, user, interest_requests, file_format):
         user_id=user.pk,
         queryset=objs,
         action_flag=CHANGE,
-        change_message=f"Exportée dans la liste des demandes ({file_format}, {len(objs)} demande(s)).",
+        change_message=export_message(f"liste des demandes ({file_format}, {len(objs)} demande(s))."),
     )
     return len(objs)
 
@@ -34,7 +37,7 @@ def request_access_journal(*, user, interest_request, what):
         user_id=user.pk,
         queryset=[interest_request],
         action_flag=CHANGE,
-        change_message=f"Données de la personne exportées (droit d’accès) : {what}.",
+        change_message=export_message(f"droit d’accès, {what}."),
         single_object=True,
     )
 

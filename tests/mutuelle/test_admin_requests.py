@@ -575,14 +575,15 @@ def test_every_export_is_journaled_per_request(agent_client, agent):
         assert sorted(entry.object_id for entry in entries) == sorted(str(obj.pk) for obj in exported)
         for entry in entries:
             assert entry.user == agent and entry.action_time >= before
-            assert entry.get_change_message() == f"Exportée dans la liste des demandes ({title}, 2 demande(s))."
+            message = f"Export de données personnelles : liste des demandes ({title}, 2 demande(s))."
+            assert entry.get_change_message() == message
             assert entry.object_repr in {obj.reference for obj in exported}
     assert not LogEntry.objects.filter(object_id=str(other.pk)).exists()
     # The request's change page shows its journal: who exported it, when, in which file.
     page = agent_client.get(change_url(exported[0]))
     journal = page.text.split("Journal : qui a consulté, exporté ou modifié cette demande")[1]
-    assert "Exportée dans la liste des demandes (XLSX, 2 demande(s))." in journal
-    assert "Exportée dans la liste des demandes (CSV, 2 demande(s))." not in journal  # deleted above
+    assert "Export de données personnelles : liste des demandes (XLSX, 2 demande(s))." in journal
+    assert "Export de données personnelles : liste des demandes (CSV, 2 demande(s))." not in journal  # deleted above
     assert "Awa Konaté" in journal
 
 
@@ -641,7 +642,7 @@ def test_access_page_to_print_shows_everything_held_on_the_person(agent_client, 
     assert response.context["CCAS_PHONE"] in body  # whom to call, from the site's settings
     [entry] = LogEntry.objects.filter(object_id=str(obj.pk))
     assert entry.user == agent
-    assert entry.get_change_message() == "Données de la personne exportées (droit d’accès) : page à imprimer."
+    assert entry.get_change_message() == "Export de données personnelles : droit d’accès, page à imprimer."
     assert "Dupont" not in entry.object_repr + entry.change_message
 
 
@@ -671,7 +672,7 @@ def test_access_file_downloads_everything_held_on_the_person(agent_client, agent
     assert data["historique de la demande"][0]["valeurs"]["nom"] == "Dupont"
     entry = LogEntry.objects.get(object_id=str(obj.pk))
     assert entry.user == agent
-    assert entry.get_change_message() == "Données de la personne exportées (droit d’accès) : fichier JSON."
+    assert entry.get_change_message() == "Export de données personnelles : droit d’accès, fichier JSON."
     assert "Dupont" not in entry.object_repr + entry.change_message
 
 
