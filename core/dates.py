@@ -11,11 +11,17 @@ month, and always read in the site's time zone (Europe/Paris), whatever zone is 
 - ``french_datetime(datetime)``: « 1er mars 2026 à 10 h 30 »;
 - ``french_month(year, month)``: « mars 2026 ».
 
+And the working days of a French office: ``french_public_holidays(year)``, ``is_working_day(day)``,
+``add_working_days(day, count)`` (Monday to Friday, public holidays of metropolitan France off).
+
 The template filters are in ``core/templatetags/dates.py`` (``{% load dates %}``).
 """
 
 import datetime
+import functools
 
+from dateutil.easter import easter
+from dateutil.relativedelta import relativedelta
 from django.utils import formats, timezone, translation
 
 
@@ -87,3 +93,33 @@ def week_days():
     monday = datetime.date(2024, 1, 1)
     days = [monday + datetime.timedelta(days=offset) for offset in range(7)]
     return [(weekday_name(day), weekday_abbreviation(day)) for day in days]
+
+
+# Working days ------------------------------------------------------------------------------------
+
+
+@functools.cache
+def french_public_holidays(year):
+    """The eleven public holidays of metropolitan France (Alsace-Moselle has two more)."""
+    easter_day = easter(year)
+    fixed = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]
+    movable = [easter_day + relativedelta(days=days) for days in (1, 39, 50)]  # lundi de Pâques, Ascension, Pentecôte
+    return frozenset({datetime.date(year, month, day) for month, day in fixed} | set(movable))
+
+
+def is_working_day(day):
+    """Monday to Friday, except a public holiday."""
+    return day.weekday() < 5 and day not in french_public_holidays(day.year)
+
+
+def add_working_days(day, count):
+    """The ``count``-th working day after ``day`` (``day`` itself never counts, whatever it is).
+
+    Received on a Friday, « 5 jours ouvrés » end on the next Friday; received on a Saturday, on
+    the Friday after too; a public holiday on the way adds a day.
+    """
+    while count > 0:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day

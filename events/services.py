@@ -7,12 +7,12 @@ daylight-saving change, even though its UTC time moves by an hour.
 
 import datetime
 
-from dateutil.easter import easter
 from dateutil.relativedelta import relativedelta, weekdays
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.dates import french_public_holidays  # noqa: F401 (the agenda's date rules use it from here)
 from core.history import one_version
 from core.slugs import unique_slug
 
@@ -60,14 +60,6 @@ def monthly_dates(first, count, *, same_weekday):
         else:
             dates.append(add_months(first, offset))
     return dates
-
-
-def french_public_holidays(year):
-    """The eleven public holidays of metropolitan France (Alsace-Moselle has two more)."""
-    easter_day = easter(year)
-    fixed = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]
-    movable = [easter_day + relativedelta(days=days) for days in (1, 39, 50)]  # lundi de Pâques, Ascension, Pentecôte
-    return {datetime.date(year, month, day) for month, day in fixed} | set(movable)
 
 
 # Events ------------------------------------------------------------------------------------

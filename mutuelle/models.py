@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
 
-from core.dates import french_date
+from core.dates import add_working_days, french_date
 from core.history import FrenchHistoricalRecords as HistoricalRecords
 from core.phones import FrenchPhoneNumberModelField, search_prefix
 from core.rich_text import HELP_TEXT as RICH_TEXT_HELP
@@ -41,6 +41,12 @@ from .enums import (
 class OfferQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
+
+    def prices_to_check(self, today=None):
+        """Offers whose prices were not checked with the insurer since the last yearly update of
+        1 April (``last_scale_update_day``), or never: the team is asked to check them."""
+        update = last_scale_update_day(today or timezone.localdate())
+        return self.filter(Q(prices_checked_on__isnull=True) | Q(prices_checked_on__lt=update))
 
 
 class Offer(models.Model):
@@ -384,7 +390,56 @@ REFERENCE_LIKE = re.compile(r"[A-Z0-9]{4,}")
 SEARCH_FIELDS = ("reference", "last_name", "first_name", "phone", "email")
 
 
+# The promise made to every applicant (the form, its confirmation page and mail): an agent calls
+# them back within this many working days (Monday to Friday, French public holidays off) of the day
+# the request is received, in Europe/Paris. The one home of that rule: the queue's « délai de
+# rappel » filter and the dashboard ask the queryset below.
+CALL_BACK_WORKING_DAYS = 5
+
+
+def call_back_deadline(received_on):
+    """The last day to call back a request received on ``received_on`` (a date in Europe/Paris)."""
+    return add_working_days(received_on, CALL_BACK_WORKING_DAYS)
+
+
+def _received_days_due(today):
+    """(first, after): requests received on a day in [first, after) are due ``today``; those received
+    before ``first`` are past their deadline. The deadline never decreases with the day received,
+    and a few weeks back always reach a deadline before today: a bounded walk over the calendar."""
+    first = today
+    while call_back_deadline(first - datetime.timedelta(days=1)) >= today:
+        first -= datetime.timedelta(days=1)
+    after = first
+    while call_back_deadline(after) == today:
+        after += datetime.timedelta(days=1)
+    return first, after
+
+
+def _paris_midnight(day):
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_default_timezone())
+
+
 class InterestRequestQuerySet(models.QuerySet):
+    def waiting_first_call(self):
+        """The requests nobody has dealt with yet (« nouvelle »)."""
+        return self.filter(status=RequestStatus.NEW)
+
+    def call_back_overdue(self, today=None):
+        """New requests past the promised call-back time on ``today`` (their last day was before it)."""
+        first, _after = _received_days_due(today or timezone.localdate())
+        return self.waiting_first_call().filter(created_at__lt=_paris_midnight(first))
+
+    def call_back_due_today(self, today=None):
+        """New requests whose promised call-back time ends ``today``: the last day to call them.
+
+        The requests hold no agreed date of call-back (only the preferred time of day and the date of
+        the last contact): the promise made to every applicant is the one date each request has.
+        """
+        first, after = _received_days_due(today or timezone.localdate())
+        return self.waiting_first_call().filter(
+            created_at__gte=_paris_midnight(first), created_at__lt=_paris_midnight(after)
+        )
+
     def closed(self):
         return self.filter(status__in=CLOSED_STATUSES)
 

@@ -38,7 +38,7 @@ from ..permissions import can_erase_personal_data, can_export_personal_data, is_
 from ..resources import FrenchExcelCSV, InterestRequestResource
 from ..services.followup import check_assignee, note_add, request_assign, request_set_status
 from ..services.journal import request_access_journal, request_journal, requests_export_journal
-from ..services.requests import request_prepare_agent_entry
+from ..services.requests import CALL_BACK_DELAY, request_prepare_agent_entry
 from ..services.retention import ERASE_REASON, request_erase, request_personal_data
 from .forms import (
     CONTACT_FIELDS,
@@ -86,6 +86,28 @@ class StatusFilter(admin.SimpleListFilter):
         if value not in RequestStatus.values:
             return queryset.none()
         return queryset.filter(status=value)
+
+
+class CallBackFilter(admin.SimpleListFilter):
+    """New requests by the promised call-back time (InterestRequest.objects: the rule's one home)."""
+
+    title = "délai de rappel (nouvelles demandes)"
+    parameter_name = "rappel"
+    OVERDUE, DUE_TODAY = "en-retard", "aujourd-hui"
+
+    def lookups(self, request, model_admin):
+        return [
+            (self.OVERDUE, f"Délai de {CALL_BACK_DELAY} dépassé"),
+            (self.DUE_TODAY, "À rappeler aujourd’hui (dernier jour du délai)"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case self.OVERDUE:
+                return queryset.call_back_overdue()
+            case self.DUE_TODAY:
+                return queryset.call_back_due_today()
+        return None
 
 
 class AssignedToFilter(admin.SimpleListFilter):
@@ -213,6 +235,7 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
     list_filter = [
         MyRequestsFilter,
         StatusFilter,
+        CallBackFilter,
         "source",
         AssignedToFilter,
         ("created_at", admin.DateFieldListFilter),

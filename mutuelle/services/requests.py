@@ -23,13 +23,13 @@ from core.history import record_system_change
 from core.site_settings import get_site_settings
 
 from ..enums import RequestSource
-from ..models import PUBLIC_FORM_FIELDS, InterestRequest
+from ..models import CALL_BACK_WORKING_DAYS, PUBLIC_FORM_FIELDS, InterestRequest
 
 logger = logging.getLogger(__name__)
 
 # Attempts at a fresh reference when one is already taken (40 random bits: in practice never).
 REFERENCE_ATTEMPTS = 3
-CALL_BACK_DELAY = "5 jours ouvrés"
+CALL_BACK_DELAY = f"{CALL_BACK_WORKING_DAYS} jours ouvrés"
 MAIL_KINDS = {"confirmation": "l’accusé de réception", "notification": "l’avis à l’équipe"}
 
 
