@@ -24,8 +24,8 @@ from simple_history.utils import get_m2m_reverse_field_name
 from core import dates
 from core.admin_params import is_valid_value
 from core.glossary import GlossaryTerm
-from core.history import automatic_fields, one_version, system_fields
-from core.publication import DRAFT_LABEL, PUBLISHED_HELP, PUBLISHED_LABEL
+from core.history import automatic_fields, changed_by_q, one_version, system_fields
+from core.publication import DRAFT_LABEL, PUBLISHED_HELP, PUBLISHED_LABEL, draft_q, scheduled_change_q
 from core.search import clean_query
 from core.site_settings import SiteSettings
 from core.slugs import unique_slug
@@ -272,12 +272,41 @@ class PublishActionsMixin:
 # The glossary (core/glossary.py), edited by the « Rédaction » group.
 
 
+class PublicationFilter(admin.SimpleListFilter):
+    """What waits for the editors (the dashboard's links lead here): drafts, theirs, scheduled changes."""
+
+    title = "à suivre"
+    parameter_name = "publication"
+    DRAFTS, MY_DRAFTS, SCHEDULED = "brouillons", "mes-brouillons", "programmes"
+
+    def lookups(self, request, model_admin):
+        return [
+            (self.DRAFTS, "Brouillons"),
+            (self.MY_DRAFTS, "Mes brouillons (créés ou modifiés par moi)"),
+            (self.SCHEDULED, "Publication ou retrait programmé"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case self.DRAFTS:
+                return queryset.filter(draft_q())
+            case self.MY_DRAFTS:
+                return queryset.filter(draft_q(), changed_by_q(queryset.model, request.user))
+            case self.SCHEDULED:
+                return queryset.filter(scheduled_change_q())
+        return None
+
+
 class PublicationChoiceMixin:
     """The publication of an action, event, partner or place as a plain choice, and its state in the list.
 
     « Brouillon (pas visible sur le site) » or « Publié », as two radio buttons: a new object is a
-    draft until the editor chooses. The rule itself is the model's (core/publication.py).
+    draft until the editor chooses. The rule itself is the model's (core/publication.py). The list
+    gets the « à suivre » filter (``PublicationFilter``) after its own.
     """
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), PublicationFilter]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "published":

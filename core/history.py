@@ -7,6 +7,7 @@ partners « version des partenaires d’une action »: that is how a user's perm
 
 from contextlib import contextmanager
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils.functional import lazy
 from simple_history.models import HistoricalRecords
 
@@ -16,6 +17,16 @@ from core.grammar import Noun
 CHANGE_REASON = "Contenu initial"
 # The reason of a version the system wrote by itself (no user): a mail sent, a date set by a service.
 SYSTEM_REASON = "Système"
+
+
+def changed_by_q(model, user):
+    """The rows of ``model`` that ``user`` created or changed (one of their versions is theirs), as a ``Q``.
+
+    One ``EXISTS`` subquery on the model's history: a list stays bounded whatever its length.
+    """
+    manager = getattr(model, model._meta.simple_history_manager_attribute)
+    pk_name = model._meta.pk.attname
+    return Q(Exists(manager.model.objects.filter(**{pk_name: OuterRef("pk")}, history_user=user)))
 
 
 def automatic_fields(model):

@@ -7,9 +7,12 @@ An object is visible on the site when the editor chose « Publié » and, if dat
 
 ``publication_q()`` is that rule for querysets (each app's ``published()`` uses it),
 ``Publishable.is_public`` the same rule for one object in memory (templates, detail views).
+``draft_q()`` and ``scheduled_change_q(now)`` find what waits for the editors (the admin's
+dashboard and the lists' « publication » filter); ``publishable_models()`` the models concerned.
 New objects are drafts: ``published`` defaults to False on every model that uses it.
 """
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -63,6 +66,23 @@ def publication_q(now=None, prefix=""):
         & (Q(**{f"{prefix}publish_at__isnull": True}) | Q(**{f"{prefix}publish_at__lte": now}))
         & (Q(**{f"{prefix}unpublish_at__isnull": True}) | Q(**{f"{prefix}unpublish_at__gt": now}))
     )
+
+
+def draft_q():
+    """Drafts: not chosen « Publié » (nobody sees them on the site, whatever their dates)."""
+    return Q(published=False)
+
+
+def scheduled_change_q(now=None):
+    """Published objects that will appear (``publish_at``) or disappear (``unpublish_at``) after ``now``."""
+    now = now or timezone.now()
+    return Q(published=True) & (Q(publish_at__gt=now) | Q(unpublish_at__gt=now))
+
+
+def publishable_models():
+    """The installed models with a publication (``Publishable``), by their French name."""
+    models_ = [model for model in apps.get_models() if issubclass(model, Publishable)]
+    return sorted(models_, key=lambda model: str(model._meta.verbose_name_plural).casefold())
 
 
 def to_the_minute(moment):

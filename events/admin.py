@@ -123,6 +123,31 @@ class WhenFilter(admin.SimpleListFilter):
         return None
 
 
+class ToCompleteFilter(admin.SimpleListFilter):
+    """The events of the next 30 days an editor must complete (the dashboard's links lead here)."""
+
+    title = "à compléter (30 prochains jours)"
+    parameter_name = "a-completer"
+    PLACE, REGISTRATION, ANY = "lieu", "inscription", "tout"
+
+    def lookups(self, request, model_admin):
+        return [
+            (self.ANY, "Sans lieu ou sans moyen de s’inscrire"),
+            (self.PLACE, "Sans lieu"),
+            (self.REGISTRATION, "Inscription sans lien, ni téléphone, ni CCAS"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case self.ANY:
+                return queryset.starting_soon().incomplete()
+            case self.PLACE:
+                return queryset.starting_soon().without_place()
+            case self.REGISTRATION:
+                return queryset.starting_soon().without_registration_details()
+        return None
+
+
 HIDDEN_BY_ACTION = "Masqué : action non publiée"
 
 
@@ -172,6 +197,7 @@ class EventAdmin(
         "published",
         HiddenByActionFilter,
         "is_free",
+        ToCompleteFilter,
     ]
     search_fields = ["title", "slug", "description", "place__name", "action__title"]
     ordering = ["-start", "-pk"]

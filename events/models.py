@@ -28,6 +28,13 @@ from core.site_settings import get_site_settings
 from .enums import AccessibilityNeed, EventStatus, Registration
 from .periods import period_days
 
+# The events an editor is asked to complete start within this many days (the admin's dashboard).
+SOON_DAYS = 30
+# Registrations taken, and no link, no phone, not with the CCAS (EventQuerySet.without_registration_details).
+_NO_WAY_TO_REGISTER = ~Q(registration=Registration.NONE) & Q(
+    registration_url="", registration_phone="", registration_with_ccas=False
+)
+
 
 class PlaceQuerySet(SearchableQuerySet):
     def published(self, now=None):
@@ -179,6 +186,31 @@ class EventQuerySet(SearchableQuerySet):
     def for_cards(self):
         return self.select_related("place", "action", "action__axis")
 
+    # What an editor must complete before the day (the admin's dashboard and « à compléter » filter).
+
+    def starting_soon(self, now=None, days=SOON_DAYS):
+        """Events starting within ``days`` days from ``now`` and not cancelled, soonest first."""
+        now = now or timezone.now()
+        return (
+            self.filter(start__gte=now, start__lt=now + datetime.timedelta(days=days))
+            .exclude(status=EventStatus.CANCELLED)
+            .order_by("start", "pk")
+        )
+
+    def without_place(self):
+        return self.filter(place__isnull=True)
+
+    def without_registration_details(self):
+        """Events that take registrations but give no way to register: no link, no phone, not with the
+        CCAS. The database refuses this for « inscription obligatoire » (constraint
+        ``event_required_registration_has_details``); « inscription conseillée » may be saved so, and
+        the resident is then told to register without being told how."""
+        return self.filter(_NO_WAY_TO_REGISTER)
+
+    def incomplete(self):
+        """Events without a place, or without a way to register when they take registrations."""
+        return self.filter(Q(place__isnull=True) | _NO_WAY_TO_REGISTER)
+
     def neighbourhoods(self):
         """The quartiers where these events take place, by name."""
         return Neighbourhood.objects.filter(places__events__in=self.order_by().values("pk")).distinct().order_by("name")
@@ -302,6 +334,13 @@ class Event(Publishable, SearchableModel):
 
     def __str__(self):
         return f"{self.title} ({timezone.localtime(self.start):%d/%m/%Y})"
+
+    @property
+    def lacks_registration_details(self):
+        """The rule of ``EventQuerySet.without_registration_details`` for one event in memory."""
+        return self.registration != Registration.NONE and not (
+            self.registration_url or self.registration_phone or self.registration_with_ccas
+        )
 
     def save(self, *args, **kwargs):
         if self.pk:

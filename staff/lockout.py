@@ -4,6 +4,8 @@ After ``AXES_FAILURE_LIMIT`` failed logins for one username from one address, th
 locked for ``AXES_COOLOFF_TIME`` (settings; docs/comptes.md).
 """
 
+import datetime
+
 from axes.admin import AccessAttemptAdmin, AccessLogAdmin
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from axes.models import AccessAttempt, AccessLog
@@ -46,6 +48,34 @@ def lockout_response(request, original_response=None, credentials=None):
     return render(request, "axes/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
 
 
+# The administrator's dashboard lists the lockouts of the last days (staff/dashboard.py).
+RECENT_LOCKOUT_DAYS = 7
+
+
+def recent_lockouts(now=None):
+    """The username and address pairs locked out (``AXES_FAILURE_LIMIT`` failures reached) whose
+    failures started in the last ``RECENT_LOCKOUT_DAYS`` days; a successful login deletes the pair."""
+    now = now or timezone.now()
+    return AccessAttempt.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=now - datetime.timedelta(days=RECENT_LOCKOUT_DAYS),
+    )
+
+
+class RecentLockoutFilter(admin.SimpleListFilter):
+    title = "blocages récents"
+    parameter_name = "blocage"
+    RECENT = "recent"
+
+    def lookups(self, request, model_admin):
+        return [(self.RECENT, f"Bloqués, dans les {RECENT_LOCKOUT_DAYS} derniers jours")]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.RECENT:
+            return queryset.filter(pk__in=recent_lockouts().values("pk"))
+        return None
+
+
 def register_lockout_admin(site):
     """Login attempts and logins in the admin, for superusers only (addresses and usernames)."""
 
@@ -64,7 +94,7 @@ def register_lockout_admin(site):
             return request.user.is_active and request.user.is_superuser
 
     class LockoutAttemptAdmin(SuperuserOnlyMixin, AccessAttemptAdmin):
-        pass
+        list_filter = [RecentLockoutFilter, *AccessAttemptAdmin.list_filter]
 
     class LoginLogAdmin(SuperuserOnlyMixin, AccessLogAdmin):
         def has_delete_permission(self, request, obj=None):
