@@ -8,6 +8,7 @@ class EventsConfig(AppConfig):
     def ready(self):
         from core.cache import register_content_models
 
+        from . import dashboard  # noqa: F401 (its block joins the admin's first page)
         from .models import Event, Place
 
         # The public content: a change empties the page cache (core/cache.py).

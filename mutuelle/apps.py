@@ -8,6 +8,7 @@ class MutuelleConfig(AppConfig):
     def ready(self):
         from core.cache import register_content_models
 
+        from . import dashboard  # noqa: F401 (its blocks join the admin's first page)
         from .models import CssCeiling, CssContribution, CssScale, Formula, FormulaPrice, Offer
 
         # The offer and the CSS scale are public content: a change empties the page cache

@@ -126,6 +126,12 @@ class CreteilClsAdminSite(admin.AdminSite):
         journal = self.admin_view(partial(journal_view, admin_site=self))
         return [path("journal/", journal, name="journal"), *super().get_urls()]
 
+    def index(self, request, extra_context=None):
+        """Django's list of models, under the dashboard of the person's roles (staff/dashboard.py)."""
+        from .dashboard import build_dashboard  # the apps' blocks are registered once every app is ready
+
+        return super().index(request, {"dashboard": build_dashboard(request), **(extra_context or {})})
+
     def each_context(self, request):
         context = super().each_context(request)
         context["can_view_journal"] = can_view_journal(request.user)
