@@ -78,7 +78,7 @@ class Section:
 
 SECTIONS = {
     EDITORS: ("Rédaction", "Ce qui attend l’équipe de rédaction."),
-    MUTUELLE: ("Mutuelle communale", "Les demandes d’information à traiter."),
+    MUTUELLE: ("Mutuelle communale", "Les demandes d’information à traiter et les données de référence."),
     ADMINISTRATION: ("Administration", "Les comptes et les données de référence à surveiller."),
 }
 
