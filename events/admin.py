@@ -23,11 +23,12 @@ from core.admin import (
     ViewOnSiteColumnMixin,
     plural_fr,
 )
+from core.dates import french_public_holidays
 
 from .enums import AccessibilityNeed, EventStatus
 from .forms import DuplicateEventForm, dates_list
 from .models import Event, Place
-from .services import event_duplicate, french_public_holidays
+from .services import event_duplicate
 
 
 def french_datetime(value, all_day=False):

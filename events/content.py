@@ -27,11 +27,12 @@ from django.utils.text import slugify
 
 from actions.enums import ActionKind
 from actions.models import Action, Audience, Neighbourhood
+from core.dates import french_public_holidays
 from core.history import CHANGE_REASON, one_version
 
 from .enums import Registration
 from .models import Event, Place
-from .services import LAST, add_months, french_public_holidays, nth_weekday
+from .services import LAST, add_months, nth_weekday
 
 WINDOW_MONTHS = 3
 

@@ -1,4 +1,4 @@
-"""Writes on events and the date rules they need (monthly recurrences, French public holidays).
+"""Writes on events and the date rules they need (monthly recurrences; French public holidays are core.dates').
 
 Dates are computed as calendar dates, then combined with the time of day in the site's time
 zone (Europe/Paris): a Café psycho at 19 h stays at 19 h on the wall clock after the
@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from core.dates import french_public_holidays  # noqa: F401 (the agenda's date rules use it from here)
 from core.history import one_version
 from core.slugs import unique_slug
 

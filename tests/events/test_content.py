@@ -7,10 +7,11 @@ from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
+from core.dates import french_public_holidays
 from events import content
 from events.enums import EventStatus, Registration
 from events.models import Event, Place
-from events.services import LAST, french_public_holidays
+from events.services import LAST
 from tests.helpers import paris_datetime
 
 pytestmark = pytest.mark.django_db

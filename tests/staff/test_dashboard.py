@@ -294,3 +294,36 @@ def test_the_dashboard_makes_a_bounded_number_of_queries(client, editor, role, d
     with django_assert_max_num_queries(len(many.captured_queries)):
         response = client.get(INDEX)
     assert response.status_code == 200
+
+
+# The lists the figures lead to -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["actions.action", "events.event", "events.place", "partners.partner"])
+@pytest.mark.parametrize("value", ["brouillons", "mes-brouillons", "programmes", "n-importe-quoi"])
+def test_every_publishable_list_has_the_filter_and_bad_values_give_no_error(admin_client, model, value):
+    app_label, model_name = model.split(".")
+    response = admin_client.get(reverse(f"admin:{app_label}_{model_name}_changelist"), {"publication": value})
+    assert response.status_code in (200, 302, 400)
+    if value != "n-importe-quoi":
+        assert response.status_code == 200
+        assert "Mes brouillons (créés ou modifiés par moi)" in response.text
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("events_event", {"a-completer": "n-importe-quoi"}),
+        ("axes_accessattempt", {"blocage": "n-importe-quoi"}),
+        ("mutuelle_interestrequest", {"rappel": "\x00"}),
+    ],
+)
+def test_bad_filter_values_give_no_error(admin_client, name, params):
+    assert admin_client.get(reverse(f"admin:{name}_changelist"), params).status_code in (200, 302, 400)
+
+
+def test_drafts_filter_shows_only_drafts(editor_client):
+    draft = ActionFactory(published=False)
+    ActionFactory(published=True)
+    response = editor_client.get(reverse("admin:actions_action_changelist"), {"publication": "brouillons"})
+    assert list(response.context["cl"].result_list) == [draft]
