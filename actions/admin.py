@@ -3,6 +3,7 @@ from django.db.models import Count
 
 from core.admin import (
     ContentHistoryAdmin,
+    PreviewAdminMixin,
     PublicationChoiceMixin,
     PublishActionsMixin,
     SearchableAdminMixin,
@@ -11,6 +12,7 @@ from core.admin import (
 )
 
 from .models import Action, Audience, Axis, Neighbourhood, Objective, Theme
+from .views import ActionDetailView, AxisDetailView
 
 
 class ActionCountMixin:
@@ -27,7 +29,7 @@ class ActionCountMixin:
 
 
 @admin.register(Axis)
-class AxisAdmin(ActionCountMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin):
+class AxisAdmin(ActionCountMixin, PreviewAdminMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin):
     """The five axes come from a data migration: their texts can change, not their number or address."""
 
     list_display = ["number", "name", "action_count", "view_on_site_link"]
@@ -36,6 +38,7 @@ class AxisAdmin(ActionCountMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin):
     readonly_fields = ["number", "slug"]
     fields = ["number", "name", "slug", "summary", "description"]
     save_on_top = True
+    preview_view_class = AxisDetailView
 
     def has_add_permission(self, request):
         return False
@@ -74,7 +77,12 @@ class NeighbourhoodAdmin(TaxonomyAdmin):
 
 @admin.register(Action)
 class ActionAdmin(
-    PublicationChoiceMixin, SearchableAdminMixin, PublishActionsMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin
+    PublicationChoiceMixin,
+    PreviewAdminMixin,
+    SearchableAdminMixin,
+    PublishActionsMixin,
+    ViewOnSiteColumnMixin,
+    ContentHistoryAdmin,
 ):
     list_display = [
         "title",
@@ -93,6 +101,7 @@ class ActionAdmin(
     autocomplete_fields = ["axis", "lead_partner", "partners", "themes", "audiences", "neighbourhoods"]
     readonly_fields = ["created_at", "updated_at", "withdrawal_warning"]
     save_on_top = True
+    preview_view_class = ActionDetailView
     fieldsets = [
         ("Présentation", {"fields": ["title", "slug", "axis", "summary", "body", "how_to_join"]}),
         (

@@ -6,7 +6,12 @@ from django_filters.views import FilterView
 
 from core.cache import PublicPageMixin
 from core.publication import publication_q
-from core.views import BreadcrumbsMixin, ForgivingPaginationMixin, PublishedOrStaffPreviewMixin
+from core.views import (
+    BreadcrumbsMixin,
+    ForgivingPaginationMixin,
+    PreviewableViewMixin,
+    PublishedOrStaffPreviewMixin,
+)
 
 from .filters import ActionFilter
 from .models import Action, Axis
@@ -14,7 +19,7 @@ from .models import Action, Axis
 UPCOMING_EVENTS_ON_ACTION = 10
 
 
-class AxisDetailView(PublicPageMixin, BreadcrumbsMixin, ForgivingPaginationMixin, ListView):
+class AxisDetailView(PublicPageMixin, PreviewableViewMixin, BreadcrumbsMixin, ForgivingPaginationMixin, ListView):
     """One axis of the contract and its published actions, paginated as the list of all actions is."""
 
     template_name = "actions/axis_detail.html"
@@ -24,6 +29,11 @@ class AxisDetailView(PublicPageMixin, BreadcrumbsMixin, ForgivingPaginationMixin
     def get(self, request, *args, **kwargs):
         self.axis = get_object_or_404(Axis, slug=kwargs["slug"])
         return super().get(request, *args, **kwargs)
+
+    def show_object(self, obj, chosen):
+        """The preview of the axis's unsaved texts, with its saved actions."""
+        self.axis = obj
+        self.object_list = self.get_queryset()
 
     def get_queryset(self):
         return Action.objects.published().filter(axis=self.axis).for_cards()
@@ -61,7 +71,9 @@ class ActionListView(PublicPageMixin, BreadcrumbsMixin, ForgivingPaginationMixin
         return [("Actions", None)]
 
 
-class ActionDetailView(PublicPageMixin, BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView):
+class ActionDetailView(
+    PublicPageMixin, PreviewableViewMixin, BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView
+):
     model = Action
     template_name = "actions/action_detail.html"
 

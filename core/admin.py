@@ -2,7 +2,7 @@
 
 Mixins for the apps' own ``admin.py``: a « Voir sur le site » column, accent-insensitive search,
 bulk publish / unpublish actions that leave a history record per object, « Enregistrer comme
-nouvel élément » with a free slug, and the history in French.
+nouvel élément » with a free slug, « Prévisualiser » the unsaved changes, and the history in French.
 """
 
 import datetime
@@ -11,9 +11,15 @@ import re
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db import transaction
 from django.db.models import ManyToManyField, Q
-from django.http import Http404
+from django.forms.formsets import all_valid
+from django.http import Http404, HttpResponseNotAllowed
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.cache import patch_cache_control
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -23,8 +29,10 @@ from simple_history.utils import get_m2m_reverse_field_name
 
 from core import dates
 from core.admin_params import is_valid_value
+from core.cache import changes_no_content
 from core.glossary import GlossaryTerm
 from core.history import automatic_fields, changed_by_q, one_version, system_fields
+from core.preview import chosen_relations
 from core.publication import DRAFT_LABEL, PUBLISHED_HELP, PUBLISHED_LABEL, draft_q, scheduled_change_q
 from core.search import clean_query
 from core.site_settings import SiteSettings
@@ -192,6 +200,102 @@ class SaveAsNewMixin:
                 f"« {renamed[1]} ». Vous pouvez la changer.",
                 messages.INFO,
             )
+
+
+class PreviewAdminMixin:
+    """« Prévisualiser » on the change and add forms: the public page with the form's unsaved changes.
+
+    ``preview_view_class`` is the public page's view (``core.views.PreviewableViewMixin``). The
+    button (templates/admin/submit_line.html) posts the form, in a new tab named « apercu », to
+    ``<id>/apercu/`` (``apercu/`` from the add form): the form and its inlines are validated as a
+    save would validate them, nothing is saved (core/preview.py), and the tab shows the public
+    page, or what to correct in the form. For who may change the object (add one, from the add
+    form); POST only, with the form's CSRF token. The page is never cached, nor indexed.
+    """
+
+    preview_view_class = None
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_preview"
+        view = self.admin_site.admin_view(changes_no_content(self.preview_view))
+        return [
+            path("apercu/", view, name=name),
+            path("<path:object_id>/apercu/", view, name=name),
+            *super().get_urls(),
+        ]
+
+    def preview_url(self, obj=None):
+        args = [] if obj is None or obj.pk is None else [quote(obj.pk)]
+        name = f"admin:{self.opts.app_label}_{self.opts.model_name}_preview"
+        return reverse(name, args=args, current_app=self.admin_site.name)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        allowed = self.has_change_permission(request, obj) if obj is not None else self.has_add_permission(request)
+        if allowed and not context.get("is_popup"):
+            context["preview_url"] = self.preview_url(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def preview_view(self, request, object_id=None):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = None
+        if object_id is None:
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+        else:
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None:
+                raise Http404("Élément inconnu")
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        change = obj is not None
+        # The files sent with the form are not read: the preview writes none (the saved image shows).
+        form = self.get_form(request, obj, change=change)(request.POST, instance=obj)
+        formsets, _inlines = self._create_formsets(request, form.instance, change=change)
+        form_valid = form.is_valid()
+        if all_valid(formsets) and form_valid:
+            response = self.preview_view_class.render_preview(
+                request,
+                form.instance,
+                chosen_relations(form),
+                unsaved_preview={"files_ignored": any(request.FILES.values())},
+            )
+        else:
+            response = self.preview_errors_response(request, obj, form, formsets)
+        response["X-Robots-Tag"] = "noindex"
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    def preview_errors_response(self, request, obj, form, formsets):
+        """What to correct in the form before it can be previewed (the page in the preview tab)."""
+        problems = [*self._form_problems(form)]
+        for formset in formsets:
+            name = capfirst(formset.model._meta.verbose_name)
+            problems.extend((name, error) for error in formset.non_form_errors())
+            for number, inline_form in enumerate(formset.forms, start=1):
+                problems.extend(self._form_problems(inline_form, f"{name} n° {number} – "))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Aperçu impossible : le formulaire contient des erreurs",
+            "subtitle": None,
+            "opts": self.opts,
+            "original": obj,
+            "problems": problems,
+            "has_view_permission": self.has_view_permission(request, obj),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/preview_errors.html", context)
+
+    @staticmethod
+    def _form_problems(form, prefix=""):
+        """[(what, message)] of ``form``'s errors, each under its field's label."""
+        for name, errors in form.errors.items():
+            field = form.fields.get(name)
+            what = capfirst(field.label) if field is not None and field.label else "Formulaire"
+            if name == NON_FIELD_ERRORS:
+                what = "Formulaire"
+            for error in errors:
+                yield f"{prefix}{what}", error
 
 
 class ViewOnSiteColumnMixin:

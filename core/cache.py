@@ -19,8 +19,9 @@ How it works (``PageCacheMiddleware``, last in ``MIDDLEWARE``):
   many-to-many change of a content model (each app registers its public models with
   ``register_content_models`` in its ``ready()``) and any POST to a content model's admin
   (bulk actions that use ``QuerySet.update()`` send no signal) writes a new generation, so the
-  next request renders again. The generation lives in the ``pages`` cache: shared by every
-  worker (a directory on disk) and every instance (Redis when ``REDIS_URL`` is set).
+  next request renders again; the preview of unsaved changes (``@changes_no_content``) does
+  not. The generation lives in the ``pages`` cache: shared by every worker (a directory on
+  disk) and every instance (Redis when ``REDIS_URL`` is set).
 - Scheduled publication: an object that appears or disappears at its « publier le » / « retirer le »
   minute (core/publication.py) is saved long before, so no signal comes then. Each worker keeps,
   per content generation, the next such moment across the content models (one query per
@@ -94,6 +95,20 @@ class PublicPageMixin:
     """The same declaration for a class-based view or a syndication feed."""
 
     page_cacheable = True
+
+
+def changes_no_content(view):
+    """Decorator of an admin view that a POST reaches without changing any content (the preview).
+
+    A POST to a content model's admin otherwise writes a new content generation (see above).
+    """
+
+    @functools.wraps(view)
+    def reading_view(*args, **kwargs):
+        return view(*args, **kwargs)
+
+    reading_view.changes_no_content = True
+    return reading_view
 
 
 def is_public_page(view_func):
@@ -271,7 +286,12 @@ class PageCacheMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        if request.method == "POST" and match.namespace == "admin" and is_content_admin_view(match.url_name or ""):
+        if (
+            request.method == "POST"
+            and match.namespace == "admin"
+            and is_content_admin_view(match.url_name or "")
+            and not getattr(view_func, "changes_no_content", False)
+        ):
             request._page_cache_admin_post = True
             return None
         timeout = settings.PAGE_CACHE_SECONDS

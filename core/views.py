@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.http import Http404, QueryDict
 
+from core.preview import load_as_posted
+
 
 def can_preview(request):
     """Whether ``request`` may see unpublished content: the admin's own rule, and only it.
@@ -48,6 +50,27 @@ class PublishedOrStaffPreviewMixin:
         if not obj.is_public and not can_preview(self.request):
             raise Http404("Contenu non publié")
         return obj
+
+
+class PreviewableViewMixin:
+    """A public page that can also show an object it did not load: the admin's preview of unsaved changes.
+
+    ``render_preview()`` renders the page with the view's own ``get_context_data`` and template
+    (core/preview.py), so that a preview cannot drift from the public page. Detail views show the
+    object with the relations their ``get_queryset()`` loads; another view says how it shows an
+    object by overriding ``show_object()``.
+    """
+
+    @classmethod
+    def render_preview(cls, request, obj, chosen, **context):
+        """The page of ``obj`` (unsaved, in memory), its many-to-many as ``chosen`` (``{name: queryset}``)."""
+        view = cls()
+        view.setup(request, slug=obj.slug)
+        view.show_object(obj, chosen)
+        return view.render_to_response(view.get_context_data(**context))
+
+    def show_object(self, obj, chosen):
+        self.object = load_as_posted(obj, self.get_queryset(), chosen)
 
 
 class BreadcrumbsMixin:

@@ -16,6 +16,7 @@ from actions.admin import ActionAdmin
 from core import dates
 from core.admin import (
     ContentHistoryAdmin,
+    PreviewAdminMixin,
     PublicationChoiceMixin,
     PublishActionsMixin,
     SaveAsNewMixin,
@@ -29,6 +30,7 @@ from .enums import AccessibilityNeed, EventStatus
 from .forms import DuplicateEventForm, dates_list
 from .models import Event, Place
 from .services import event_duplicate
+from .views import EventDetailView, PlaceDetailView
 
 
 def french_datetime(value, all_day=False):
@@ -42,7 +44,9 @@ def french_datetime(value, all_day=False):
 
 
 @admin.register(Place)
-class PlaceAdmin(PublicationChoiceMixin, PublishActionsMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin):
+class PlaceAdmin(
+    PublicationChoiceMixin, PreviewAdminMixin, PublishActionsMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin
+):
     list_display = ["name", "neighbourhood", "accessibility_summary", "publication_state", "view_on_site_link"]
     list_select_related = ["neighbourhood"]
     list_filter = [
@@ -55,6 +59,7 @@ class PlaceAdmin(PublicationChoiceMixin, PublishActionsMixin, ViewOnSiteColumnMi
     autocomplete_fields = ["neighbourhood", "actions"]
     readonly_fields = ["created_at", "updated_at"]
     save_on_top = True
+    preview_view_class = PlaceDetailView
     fieldsets = [
         ("Identité", {"fields": ["name", "slug", "neighbourhood", "description"]}),
         ("Infos pratiques", {"fields": ["address", "phone", "opening_hours", "actions"]}),
@@ -170,6 +175,7 @@ class HiddenByActionFilter(admin.SimpleListFilter):
 @admin.register(Event)
 class EventAdmin(
     PublicationChoiceMixin,
+    PreviewAdminMixin,
     SaveAsNewMixin,
     SearchableAdminMixin,
     PublishActionsMixin,
@@ -206,6 +212,7 @@ class EventAdmin(
     autocomplete_fields = ["action", "place", "audiences"]
     readonly_fields = ["uid", "sequence", "created_at", "updated_at"]
     save_on_top = True
+    preview_view_class = EventDetailView
     # Django 6 will assume https for a typed address without a scheme: opt in now (no warning).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [

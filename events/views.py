@@ -22,7 +22,13 @@ from django_filters.views import FilterView
 from core import dates
 from core.cache import PublicPageMixin, public_page
 from core.rich_text import plain_text
-from core.views import BreadcrumbsMixin, ForgivingPaginationMixin, PublishedOrStaffPreviewMixin, can_preview
+from core.views import (
+    BreadcrumbsMixin,
+    ForgivingPaginationMixin,
+    PreviewableViewMixin,
+    PublishedOrStaffPreviewMixin,
+    can_preview,
+)
 from partners.models import Partner
 
 from . import formatting
@@ -343,7 +349,9 @@ def json_ld_script_content(data):
     return mark_safe(text)  # noqa: S308 — JSON whose <, > and & are escaped above.
 
 
-class EventDetailView(PublicPageMixin, BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView):
+class EventDetailView(
+    PublicPageMixin, PreviewableViewMixin, BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView
+):
     """``/agenda/<slug>/``: what, when, where, for whom, how to join; JSON-LD and Open Graph."""
 
     template_name = "events/event_detail.html"
@@ -392,7 +400,9 @@ class EventDetailView(PublicPageMixin, BreadcrumbsMixin, PublishedOrStaffPreview
         return [("Agenda", reverse("events:list")), (self.object.title, None)]
 
 
-class PlaceDetailView(PublicPageMixin, BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView):
+class PlaceDetailView(
+    PublicPageMixin, PreviewableViewMixin, BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView
+):
     """``/lieux/<slug>/``: where it is, how to get there, its accessibility, its next events."""
 
     template_name = "events/place_detail.html"

@@ -3,6 +3,7 @@ from django.db import models
 
 from core.admin import (
     ContentHistoryAdmin,
+    PreviewAdminMixin,
     PublicationChoiceMixin,
     PublishActionsMixin,
     SearchableAdminMixin,
@@ -10,11 +11,17 @@ from core.admin import (
 )
 
 from .models import Partner
+from .views import PartnerDetailView
 
 
 @admin.register(Partner)
 class PartnerAdmin(
-    PublicationChoiceMixin, SearchableAdminMixin, PublishActionsMixin, ViewOnSiteColumnMixin, ContentHistoryAdmin
+    PublicationChoiceMixin,
+    PreviewAdminMixin,
+    SearchableAdminMixin,
+    PublishActionsMixin,
+    ViewOnSiteColumnMixin,
+    ContentHistoryAdmin,
 ):
     list_display = [
         "name",
@@ -33,6 +40,7 @@ class PartnerAdmin(
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
     save_on_top = True
+    preview_view_class = PartnerDetailView
     # Django 6 will assume https for a typed address without a scheme: opt in now (no warning).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [

@@ -3,7 +3,12 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from core.cache import PublicPageMixin
-from core.views import BreadcrumbsMixin, ForgivingPaginationMixin, PublishedOrStaffPreviewMixin
+from core.views import (
+    BreadcrumbsMixin,
+    ForgivingPaginationMixin,
+    PreviewableViewMixin,
+    PublishedOrStaffPreviewMixin,
+)
 
 from .models import Partner
 
@@ -28,7 +33,9 @@ class PartnerListView(PublicPageMixin, BreadcrumbsMixin, ForgivingPaginationMixi
         return [("Partenaires", None)]
 
 
-class PartnerDetailView(PublicPageMixin, BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView):
+class PartnerDetailView(
+    PublicPageMixin, PreviewableViewMixin, BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView
+):
     model = Partner
     template_name = "partners/partner_detail.html"
 

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from html.parser import HTMLParser
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -50,3 +51,62 @@ def assert_refused_page(response):
     """A 403 that shows the site's French « accès refusé » page (templates/403.html)."""
     assert response.status_code == 403
     assert h1s_of(response.content.decode()) == ["Vous n’avez pas accès à cette page"]
+
+
+class _FormReader(HTMLParser):
+    """What a browser would post from the ``<form id=form_id>`` of a page (see ``form_data``)."""
+
+    def __init__(self, form_id):
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.in_form, self.data = form_id, False, {}
+        self.select = self.textarea = None
+
+    def add(self, name, value):
+        self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.in_form = attrs.get("id") == self.form_id
+        if not self.in_form or "disabled" in attrs:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self.add(name, attrs.get("value", "on"))
+            elif kind not in ("submit", "button", "file", "image", "reset"):
+                self.add(name, attrs.get("value", ""))
+        elif tag == "select" and name:
+            self.select = name
+            self.data.setdefault(name, [])
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.add(self.select, attrs.get("value", ""))
+        elif tag == "textarea" and name:
+            self.textarea = name
+            self.add(name, "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea" and self.textarea:
+            # Browsers drop a textarea's first newline (Django's template writes one).
+            self.data[self.textarea][-1] = self.data[self.textarea][-1].removeprefix("\n")
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.data[self.textarea][-1] += data
+
+
+def form_data(html, form_id):
+    """``{name: [values]}`` that the form ``form_id`` of ``html`` posts as it stands (the test client takes lists).
+
+    Inputs, checked boxes, selected options and textareas, as a browser sends them; no button.
+    """
+    reader = _FormReader(form_id)
+    reader.feed(html)
+    return reader.data
