@@ -46,7 +46,8 @@ class FrenchHistoryContextHelper(HistoricalRecordContextHelper):
     « oui » / « non » rather than True / False, choice labels rather than stored codes, French
     dates in Paris time (``core.dates``: an event moved from 14 h to 14 h 30 reads so, winter and
     summer alike), « — » for an empty value. Values are whole (never cut), the words that changed
-    in a text marked (``<del>`` / ``<ins>``); a relation reads « Ajouté : Seniors ; retiré : Parents ».
+    in a text marked (``<del>`` / ``<ins>``); a relation reads « Ajouté : « Seniors » ; retiré : « Parents » »
+    (each name quoted: « Parents, enfants » is one name).
     """
 
     def context_for_delta_changes(self, delta):
