@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import ManyToManyField, Q
 from django.forms.formsets import all_valid
 from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.cache import patch_cache_control
@@ -33,7 +34,14 @@ from core.cache import changes_no_content
 from core.glossary import GlossaryTerm
 from core.history import automatic_fields, changed_by_q, one_version, system_fields
 from core.preview import chosen_relations
-from core.publication import DRAFT_LABEL, PUBLISHED_HELP, PUBLISHED_LABEL, draft_q, scheduled_change_q
+from core.publication import (
+    DRAFT_LABEL,
+    PUBLISHED_HELP,
+    PUBLISHED_LABEL,
+    draft_q,
+    not_public_after_publishing,
+    scheduled_change_q,
+)
 from core.search import clean_query
 from core.site_settings import SiteSettings
 from core.slugs import unique_slug
@@ -51,7 +59,8 @@ class FrenchHistoryContextHelper(HistoricalRecordContextHelper):
     « oui » / « non » rather than True / False, choice labels rather than stored codes, French
     dates in Paris time (``core.dates``: an event moved from 14 h to 14 h 30 reads so, winter and
     summer alike), « — » for an empty value. Values are whole (never cut), the words that changed
-    in a text marked (``<del>`` / ``<ins>``); a relation reads « Ajouté : Seniors ; retiré : Parents ».
+    in a text marked (``<del>`` / ``<ins>``); a relation reads « Ajouté : « Seniors » ; retiré : « Parents » »
+    (each name quoted: « Parents, enfants » is one name).
     """
 
     def context_for_delta_changes(self, delta):
@@ -356,7 +365,7 @@ class PublishActionsMixin:
         update_fields = ["published", *(f.name for f in opts.concrete_fields if getattr(f, "auto_now", False))]
         reason = "Publication groupée" if published else "Dépublication groupée"
         field_label = str(opts.get_field("published").verbose_name)
-        changed = 0
+        changed = []
         with transaction.atomic():
             for obj in queryset.filter(published=not published):
                 obj.published = published
@@ -364,13 +373,32 @@ class PublishActionsMixin:
                 obj._change_reason = reason
                 obj.save(update_fields=update_fields)
                 self.log_change(request, obj, [{"changed": {"fields": [field_label]}}])
-                changed += 1
-        if not changed:
+                changed.append(obj)
+        # « Publié » with a « retirer le » passed or a « publier le » to come: not on the site (yet).
+        hidden = not_public_after_publishing(queryset) if published else []
+        hidden_pks = {obj.pk for obj, _ in hidden}
+        visible = [obj for obj in changed if obj.pk not in hidden_pks]
+        if visible:
+            singular, plural = self.published_messages if published else self.unpublished_messages
+            self.message_user(request, plural_fr(len(visible), singular, plural), messages.SUCCESS)
+        if hidden:
+            self.message_user(request, self.hidden_message(hidden), messages.WARNING)
+        elif not changed:
             already = "déjà publiée" if published else "déjà hors ligne"
             self.message_user(request, f"Rien n’a changé : la sélection était {already}.", messages.INFO)
-            return
-        singular, plural = self.published_messages if published else self.unpublished_messages
-        self.message_user(request, plural_fr(changed, singular, plural), messages.SUCCESS)
+
+    @staticmethod
+    def hidden_message(hidden):
+        names = " ; ".join(f"« {obj} » ({state[0].lower()}{state[1:]})" for obj, state in hidden)
+        return (
+            plural_fr(
+                len(hidden),
+                "{count} élément choisi n’est pas visible sur le site à cause de ses dates : ",
+                "{count} éléments choisis ne sont pas visibles sur le site à cause de leurs dates : ",
+            )
+            + names
+            + ". Changez « publier le » ou « retirer le » sur leur fiche pour les montrer."
+        )
 
 
 # The glossary (core/glossary.py), edited by the « Rédaction » group.
@@ -442,8 +470,9 @@ class GlossaryTermAdmin(ContentHistoryAdmin):
 class SiteSettingsAdmin(ContentHistoryAdmin):
     """The site's settings: one row, edited in place; never added twice, never deleted.
 
-    The list stays a list (of one row), as every admin list is: the generic checks of the admin
-    pages open it like the others.
+    The admin's link (« Réglages du site ») opens the form itself: the list of one row redirects
+    to that row's form, or to the add form while no one has saved the settings yet (the pages
+    show the defaults until then). The list's own filters and popups have nothing to offer here.
     """
 
     list_display = ["__str__", "city_name", "ccas_name", "updated_at"]
@@ -477,6 +506,19 @@ class SiteSettingsAdmin(ContentHistoryAdmin):
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not SiteSettings.objects.exists()
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        row = SiteSettings.objects.only("pk").first()
+        if row is not None:
+            return redirect(self._admin_url("change", row.pk))
+        if self.has_add_permission(request):
+            return redirect(self._admin_url("add"))
+        return super().changelist_view(request, extra_context)
+
+    def _admin_url(self, view, *args):
+        return reverse(f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_{view}", args=args)
 
     def has_delete_permission(self, request, obj=None):
         return False

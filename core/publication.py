@@ -125,6 +125,17 @@ class Publishable:
             raise ValidationError({"unpublish_at": UNPUBLISH_BEFORE_PUBLISH})
 
 
+def not_public_after_publishing(objects, now=None):
+    """Those of ``objects`` that « Publié » does not put on the site now, each with why.
+
+    The rule of the change form: « publier le » still to come keeps an object off the site until
+    that minute, « retirer le » passed keeps it off for good (until the editor changes the date).
+    Returns ``[(object, publication_state), …]``, e.g. ``(action, "Retiré le 01/11/2026 à 10 h 00")``.
+    """
+    now = now or timezone.now()
+    return [(obj, obj.publication_state(now)) for obj in objects if obj.published and not obj.is_public_at(now)]
+
+
 def _local(moment):
     return f"{timezone.localtime(moment):%d/%m/%Y à %H h %M}"
 

@@ -16,6 +16,7 @@ class StaffConfig(AppConfig):
         from .wording import name_permissions_in_french
 
         name_models_in_french()
+        name_link_tables_in_french()
         # After django.contrib.auth's own receiver (auth comes first in INSTALLED_APPS), which
         # creates the permissions that this one names.
         post_migrate.connect(name_permissions_in_french, dispatch_uid="cls_name_permissions_in_french")
@@ -86,8 +87,28 @@ THIRD_PARTY_NAMES = {
 }
 
 
+# Django's names for what the packages' models print (``__str__``: « Access Log for admin @
+# 2026-12-01 00:11:34.567763+00:00 » as a page's title), in French and in Paris time.
+
+
+def _attempt_label(what):
+    def label(self):
+        from core.dates import french_datetime
+
+        return f"{what} de « {self.username} » le {french_datetime(self.attempt_time)}"
+
+    return label
+
+
+THIRD_PARTY_STR = {
+    "axes.AccessAttempt": _attempt_label("Tentative de connexion"),
+    "axes.AccessLog": _attempt_label("Connexion"),
+    "axes.AccessFailureLog": _attempt_label("Échec de connexion"),
+}
+
+
 def name_models_in_french():
-    """French names for the packages' models (where they have none), and their genders."""
+    """French names for the packages' models (where they have none), their genders and what they print."""
     for label, (singular, plural, gender) in THIRD_PARTY_NAMES.items():
         try:
             model = apps.get_model(label)
@@ -97,3 +118,33 @@ def name_models_in_french():
             model._meta.verbose_name = singular
             model._meta.verbose_name_plural = plural
         model.grammatical_gender = gender
+        if label in THIRD_PARTY_STR:
+            model.__str__ = THIRD_PARTY_STR[label]
+
+
+# The link tables Django creates for each many-to-many field (« Action-theme relationship »,
+# rows printed « Action_themes object (12) »): what a deletion's summary lists when it removes an
+# action's themes or a user's groups. Named « lien action – thème », each row by what it links to.
+
+
+def _link_label(to_field):
+    def label(self):
+        return str(getattr(self, to_field))
+
+    return label
+
+
+def name_link_tables_in_french():
+    for model in apps.get_models(include_auto_created=True):
+        opts = model._meta
+        if not opts.auto_created:
+            continue
+        from_field, to_field = (field for field in opts.fields if field.is_relation)
+        # A link between two objects of one model names its fields from_… and to_….
+        if to_field.name.startswith("from_"):
+            from_field, to_field = to_field, from_field
+        origin, target = from_field.related_model._meta, to_field.related_model._meta
+        opts.verbose_name = f"lien {origin.verbose_name} – {target.verbose_name}"
+        opts.verbose_name_plural = f"liens {origin.verbose_name} – {target.verbose_name}"
+        model.grammatical_gender = "m"
+        model.__str__ = _link_label(to_field.name)

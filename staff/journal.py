@@ -130,8 +130,24 @@ def journal_rows(*, models_by_type, exports=True, person=None, since=None, until
     )
 
 
-def page_entries(rows, models_by_type):
-    """The page's versions read back, one query per kind on the page, in the page's order."""
+def admin_opener(request, admin_site):
+    """``can_open(model)``: whether the reader may open that model's pages in the admin (its
+    history, a request's page). A reader of the journal who may not (the administrator's deputy
+    without the mutuelle's permission) sees the object's name without a link to a 403."""
+    answers = {}
+
+    def can_open(model):
+        if model not in answers:
+            model_admin = admin_site._registry.get(model)
+            answers[model] = bool(model_admin and model_admin.has_view_or_change_permission(request))
+        return answers[model]
+
+    return can_open
+
+
+def page_entries(rows, models_by_type, can_open=lambda model: True):
+    """The page's versions read back, one query per kind on the page, in the page's order; the
+    links only to the pages ``can_open`` lets the reader open."""
     wanted = {}
     for history_id, _date, type_id in rows:
         wanted.setdefault(type_id, []).append(history_id)
@@ -148,14 +164,10 @@ def page_entries(rows, models_by_type):
     for history_id, _date, type_id in rows:
         model, version = found[type_id, history_id]
         if type_id == EXPORTS:
-            entries.append(export_row(version))
+            exported_model = version.content_type.model_class() if version.content_type else None
+            entries.append(export_row(version, linked=exported_model is not None and can_open(exported_model)))
             continue
-        try:
-            history_url = reverse(
-                f"admin:{model._meta.app_label}_{model._meta.model_name}_history", args=[version.history_object.pk]
-            )
-        except NoReverseMatch:
-            history_url = None
+        history_url = _history_url(model, version) if can_open(model) else None
         entries.append(
             {
                 "date": version.history_date,
@@ -170,7 +182,16 @@ def page_entries(rows, models_by_type):
     return entries
 
 
-def export_row(entry):
+def _history_url(model, version):
+    try:
+        return reverse(
+            f"admin:{model._meta.app_label}_{model._meta.model_name}_history", args=[version.history_object.pk]
+        )
+    except NoReverseMatch:
+        return None
+
+
+def export_row(entry, linked=True):
     """An export of personal data as a journal row: who, when, what (a reference, never a name)."""
     return {
         "date": entry.action_time,
@@ -179,7 +200,8 @@ def export_row(entry):
         "kind": "Export",
         "object": entry.object_repr,
         "operation": "export",
-        "history_url": entry.get_admin_url() or None,  # content type joined: no query
+        # The request's page, for who may open it (content type joined: no query).
+        "history_url": (entry.get_admin_url() or None) if linked else None,
     }
 
 
@@ -212,7 +234,7 @@ def journal_view(request, admin_site):
         "title": "Journal des modifications",
         "form": form,
         "page_obj": page,
-        "entries": page_entries(page.object_list, models_by_type),
+        "entries": page_entries(page.object_list, models_by_type, admin_opener(request, admin_site)),
         "page_range": page.paginator.get_elided_page_range(page.number),
         "query": query.urlencode(),
     }

@@ -88,8 +88,21 @@ def test_relations_read_as_names_added_and_removed(admin_client):
 
     text = squash(history_text(admin_client, event))
 
-    assert "Publics : Ajouté : Seniors ; retiré : Parents" in text
+    assert "Publics : Ajouté : « Seniors » ; retiré : « Parents »" in text
     assert f"[{parents.pk}" not in text
+
+
+def test_names_with_commas_stay_readable_in_a_relation_change(admin_client):
+    """« Parents, enfants » is one name, not two: each name between quotes, whatever it holds."""
+    parents, seniors, youth = (AudienceFactory(name=n) for n in ("Parents, enfants", "Seniors", "Jeunes, étudiants"))
+    event = EventFactory(audiences=[youth])
+    event.save()
+    with one_version(event):
+        event.audiences.set([parents, seniors])
+
+    text = squash(history_text(admin_client, event))
+
+    assert "Publics : Ajouté : « Parents, enfants », « Seniors » ; retiré : « Jeunes, étudiants »" in text
 
 
 # What the system sets is the system's ------------------------------------------------------------
@@ -183,7 +196,7 @@ def test_changing_an_action_and_its_relations_is_one_version_with_both(editor_cl
     assert action.history.count() == 2
     text = squash(history_text(editor_client, action))
     assert "Titre : Cafés psycho → Cafés psycho 2026" in text
-    assert "Publics : Ajouté : Seniors ; retiré : Parents" in text
+    assert "Publics : Ajouté : « Seniors » ; retiré : « Parents »" in text
 
 
 def test_the_initial_content_makes_one_version_per_object():

@@ -281,3 +281,41 @@ def test_drafts_do_not_renew_the_cache(client, clock, page_cache_on):
     client.get("/actions/")
     clock(PUBLISH + MINUTE)
     assert client.get("/actions/")["X-Cache"] == "HIT"
+
+
+# The bulk « Publier la sélection »: the same rule as the form, said truly -----------------------
+
+
+def test_the_rule_names_what_publishing_leaves_off_the_site(clock):
+    from core.publication import not_public_after_publishing
+
+    now = clock(PUBLISH + datetime.timedelta(days=30))
+    withdrawn = PartnerFactory.build(name="Retiré", published=True, unpublish_at=UNPUBLISH)
+    scheduled = PartnerFactory.build(name="Programmé", published=True, publish_at=now + datetime.timedelta(days=1))
+    assert scheduled.publish_at == paris_datetime(2027, 1, 1, 9, 30)
+    online = PartnerFactory.build(name="En ligne", published=True, publish_at=PUBLISH)
+    draft = PartnerFactory.build(name="Brouillon", published=False)
+    assert not_public_after_publishing([withdrawn, scheduled, online, draft], now) == [
+        (withdrawn, "Retiré le 15/12/2026 à 18 h 00"),
+        (scheduled, "Programmé : en ligne le 01/01/2027 à 09 h 30"),
+    ]
+
+
+def test_publishing_the_selection_says_which_ones_stay_off_the_site_because_of_their_dates(editor_client):
+    past = timezone.now() - datetime.timedelta(days=2)
+    withdrawn = ActionFactory(title="Campagne finie", published=False, unpublish_at=past)
+    already = ActionFactory(title="Ancienne campagne", published=True, publish_at=past - MINUTE, unpublish_at=past)
+    draft = ActionFactory(title="Nouvelle campagne", published=False)
+    response = editor_client.post(
+        admin_url(Action, "changelist"),
+        {"action": "publish_selected", "_selected_action": [withdrawn.pk, already.pk, draft.pk]},
+        follow=True,
+    )
+    messages = [str(message) for message in response.context["messages"]]
+    assert messages[0] == "1 action publiée sur le site."  # only the one the public sees now
+    assert messages[1].startswith("2 éléments choisis ne sont pas visibles sur le site à cause de leurs dates : ")
+    assert "« Campagne finie » (retiré le " in messages[1]
+    assert "« Ancienne campagne » (retiré le " in messages[1]
+    assert "Nouvelle campagne" not in messages[1]
+    withdrawn.refresh_from_db()
+    assert withdrawn.published and not withdrawn.is_public  # the form's rule: the date passed wins

