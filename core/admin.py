@@ -26,6 +26,8 @@ from core.admin_params import is_valid_value
 from core.glossary import GlossaryTerm
 from core.history import automatic_fields, one_version, system_fields
 from core.publication import DRAFT_LABEL, PUBLISHED_HELP, PUBLISHED_LABEL
+from core.rich_text import plain_text
+from core.rich_text_fields import RichTextField
 from core.search import clean_query
 from core.site_settings import SiteSettings
 from core.slugs import unique_slug
@@ -76,6 +78,9 @@ class FrenchHistoryContextHelper(HistoricalRecordContextHelper):
             return "oui" if value else "non"
         if field.choices:
             return dict(field.flatchoices).get(value, value)
+        if isinstance(field, RichTextField):
+            # The words the editor typed, not the HTML the editor stores (« <p>… »).
+            return plain_text(value) or "—"
         if isinstance(value, datetime.datetime):
             return dates.french_datetime(value)
         if isinstance(value, datetime.date):
