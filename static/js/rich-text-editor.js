@@ -37,6 +37,20 @@ function labelOf(textarea) {
   return label;
 }
 
+// In a tabular inline (the formulas of the mutuelle offer) the field has no <label>: its
+// column's heading names it.
+function columnOf(textarea) {
+  const cell = textarea.closest("td");
+  const column = cell && [...cell.classList].find((name) => name.startsWith("field-"));
+  const heading = column && cell.closest("table").querySelector(`th.column-${CSS.escape(column.slice(6))}`);
+  return heading ? heading.textContent.trim() : "";
+}
+
+function nameOf(textarea) {
+  const label = labelOf(textarea);
+  return (label ? label.textContent : columnOf(textarea)).trim().replace(/\s*:$/, "");
+}
+
 // The buttons that stay pressed while their formatting applies (the others act once).
 const TOGGLES = new Set(["bold", "italic", "bulletList", "orderedList"]);
 
@@ -46,6 +60,8 @@ function editorAttributes(textarea) {
   const attributes = { "aria-multiline": "true" };
   if (label) {
     attributes["aria-labelledby"] = label.id;
+  } else if (nameOf(textarea)) {
+    attributes["aria-label"] = nameOf(textarea);
   }
   if (help) {
     attributes["aria-describedby"] = help.id;
@@ -67,12 +83,12 @@ function describeHelp(textarea) {
 }
 
 function describeMenu(editor, textarea, wrapper) {
-  const label = labelOf(textarea);
   const menu = wrapper.querySelector(".prose-menubar");
   if (menu) {
     const name = gettext("Formatting");
+    const field = nameOf(textarea);
     menu.setAttribute("role", "group");
-    menu.setAttribute("aria-label", label ? `${name} : ${label.textContent.trim().replace(/\s*:$/, "")}` : name);
+    menu.setAttribute("aria-label", field ? `${name} : ${field}` : name);
   }
   const buttons = [...wrapper.querySelectorAll(".prose-menubar__button")];
   for (const button of buttons) {
