@@ -39,16 +39,16 @@ function labelOf(textarea) {
 
 // In a tabular inline (the formulas of the mutuelle offer) the field has no <label>: its
 // column's heading names it.
-function columnOf(textarea) {
+function headingOf(textarea) {
   const cell = textarea.closest("td");
   const column = cell && [...cell.classList].find((name) => name.startsWith("field-"));
-  const heading = column && cell.closest("table").querySelector(`th.column-${CSS.escape(column.slice(6))}`);
-  return heading ? heading.textContent.trim() : "";
+  return column ? cell.closest("table").querySelector(`th.column-${CSS.escape(column.slice(6))}`) : null;
 }
 
 function nameOf(textarea) {
   const label = labelOf(textarea);
-  return (label ? label.textContent : columnOf(textarea)).trim().replace(/\s*:$/, "");
+  const heading = label ? null : headingOf(textarea);
+  return (label ? label.textContent : heading ? heading.textContent : "").trim().replace(/\s*:$/, "");
 }
 
 // The buttons that stay pressed while their formatting applies (the others act once).
@@ -69,16 +69,32 @@ function editorAttributes(textarea) {
   return attributes;
 }
 
+function withEditorHelp(text, textarea) {
+  // The editor makes HTML unnecessary: the help about typing it gives way to the buttons'
+  // (a field's own advice, « En mots simples… », stays).
+  const typing = textarea.dataset.richTextHelpWithout;
+  return text.includes(typing)
+    ? text.replace(typing, textarea.dataset.richTextHelp)
+    : `${text.trim()} ${textarea.dataset.richTextHelp}`;
+}
+
 function describeHelp(textarea) {
+  if (!textarea.dataset.richTextHelp) {
+    return;
+  }
   const help = document.getElementById(`${textarea.id}_helptext`);
-  if (help && textarea.dataset.richTextHelp) {
-    // The editor makes HTML unnecessary: the help about typing it gives way to the buttons'
-    // (a field's own advice, « En mots simples… », stays).
+  if (help) {
     const text = help.firstElementChild || help;
-    const typing = textarea.dataset.richTextHelpWithout;
-    text.textContent = text.textContent.includes(typing)
-      ? text.textContent.replace(typing, textarea.dataset.richTextHelp)
-      : `${text.textContent.trim()} ${textarea.dataset.richTextHelp}`;
+    text.textContent = withEditorHelp(text.textContent, textarea);
+    return;
+  }
+  // A tabular inline gives the help once, as the tooltip of its column's heading.
+  const heading = headingOf(textarea);
+  const icon = heading && heading.querySelector("img.help-tooltip");
+  if (icon && !icon.dataset.richTextHelp) {
+    icon.dataset.richTextHelp = "1";
+    icon.title = withEditorHelp(icon.title, textarea);
+    icon.alt = `(${icon.title})`;
   }
 }
 

@@ -13,10 +13,12 @@ from playwright.sync_api import expect
 
 from actions.models import Action
 from core.rich_text import EDITOR_HELP_TEXT, HELP_TEXT
+from mutuelle.models import Formula, Offer
 from tests.actions.factories import ActionFactory
 from tests.browser.test_accessibility import AXE_OPTIONS
 from tests.browser.test_mutuelle_journey import admin_login, staff_user
 from tests.helpers import admin_url
+from tests.partners.factories import PartnerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -138,3 +140,23 @@ def test_without_javascript_the_text_area_and_its_html_help_stay(new_context, si
     expect(page).to_have_url(re.compile(r"/admin/actions/action/$"))
     action.refresh_from_db()
     assert action.body == "<p>Premier paragraphe.</p>\n\n<p><strong>Important</strong> : venez à jeun.</p>"
+
+
+def test_in_a_tabular_inline_the_editor_is_named_by_its_column(page, site_url):
+    """The offer's formulas: no <label> per row, the column's heading names the editor and its help."""
+    offer = Offer.objects.create(
+        insurer=PartnerFactory(name="Just"),
+        summary="Une mutuelle.",
+        who_can_join="Les habitants.",
+        coverage="Les soins.",
+        how_to_join="Un rendez-vous.",
+    )
+    Formula.objects.create(offer=offer, name="Essentielle", description="Les soins courants.")
+    admin_login(page, site_url, staff_user("claire.martin", "Rédaction"))
+    page.goto(site_url(admin_url(Offer, "change", offer.pk)))
+    expect(page.get_by_role("group", name="Mise en forme : Garanties principales")).to_have_count(1)
+    expect(page.get_by_role("textbox", name="Garanties principales")).to_have_text("Les soins courants.")
+    expect(page.locator("th.column-description img.help-tooltip")).to_have_attribute("title", EDITOR_HELP_TEXT)
+    # A new row gets its editor too.
+    page.locator(".add-row a").click()
+    expect(page.get_by_role("textbox", name="Garanties principales")).to_have_count(2)
