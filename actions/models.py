@@ -14,6 +14,7 @@ from core.publication import (
     unpublish_at_field,
 )
 from core.rich_text import HELP_TEXT as RICH_TEXT_HELP
+from core.rich_text_fields import RichTextField
 from core.search import SearchableModel, SearchableQuerySet
 from partners.models import Partner
 
@@ -31,7 +32,7 @@ class Axis(models.Model):
         "adresse de la page", max_length=200, unique=True, help_text="La fin de l’adresse web de la page de l’axe."
     )
     summary = models.TextField("résumé", blank=True)
-    description = models.TextField("présentation", blank=True, help_text=RICH_TEXT_HELP)
+    description = RichTextField("présentation", blank=True, help_text=RICH_TEXT_HELP)
 
     history = HistoricalRecords()
 
@@ -181,7 +182,7 @@ class Action(Publishable, SearchableModel):
     summary = models.CharField(
         "résumé", max_length=300, help_text="Une ou deux phrases simples, affichées dans les listes."
     )
-    body = models.TextField("description", blank=True, help_text=RICH_TEXT_HELP)
+    body = RichTextField("description", blank=True, help_text=RICH_TEXT_HELP)
     keywords = models.CharField(
         "mots-clés de la recherche",
         max_length=300,
@@ -189,7 +190,7 @@ class Action(Publishable, SearchableModel):
         help_text="Des mots que les habitants peuvent taper pour trouver cette action sans qu’ils soient "
         "dans le texte, séparés par des virgules (par exemple « dentiste, caries »). Non affichés.",
     )
-    how_to_join = models.TextField("comment participer", blank=True, help_text=RICH_TEXT_HELP)
+    how_to_join = RichTextField("comment participer", blank=True, help_text=RICH_TEXT_HELP)
     kind = models.CharField("type d’action", max_length=20, choices=ActionKind.choices, default=ActionKind.PROGRAMME)
     campaign_month = models.PositiveSmallIntegerField(
         "mois de la campagne", choices=Month.choices, null=True, blank=True

@@ -42,6 +42,8 @@ from core.publication import (
     not_public_after_publishing,
     scheduled_change_q,
 )
+from core.rich_text import plain_text
+from core.rich_text_fields import RichTextField
 from core.search import clean_query
 from core.site_settings import SiteSettings
 from core.slugs import unique_slug
@@ -93,6 +95,9 @@ class FrenchHistoryContextHelper(HistoricalRecordContextHelper):
             return "oui" if value else "non"
         if field.choices:
             return dict(field.flatchoices).get(value, value)
+        if isinstance(field, RichTextField):
+            # The words the editor typed, not the HTML the editor stores (« <p>… »).
+            return plain_text(value) or "—"
         if isinstance(value, datetime.datetime):
             return dates.french_datetime(value)
         if isinstance(value, datetime.date):

@@ -31,6 +31,7 @@ from django.utils.html import escape
 
 from core.cache import CACHE_ERRORS
 from core.history import FrenchHistoricalRecords as HistoricalRecords
+from core.rich_text_fields import RichTextField
 
 VARIANT_SEPARATOR = ","
 # The URL name of the glossary page (``/glossaire/``), given to it by the project's URLconf.
@@ -78,7 +79,7 @@ class GlossaryTerm(models.Model):
         blank=True,
         help_text="D’autres façons de l’écrire, séparées par des virgules (Laep, CAMI). Majuscules respectées.",
     )
-    definition = models.TextField(
+    definition = RichTextField(
         "explication", help_text="En mots simples : ce que c’est, à quoi cela sert pour un habitant."
     )
     updated_at = models.DateTimeField("modifié le", auto_now=True)

@@ -1,4 +1,4 @@
-"""Helpers for migrations that only make sense on PostgreSQL (full-text search)."""
+"""Helpers for migrations: full-text search on PostgreSQL, group permissions, editors' texts as HTML."""
 
 from django.db import migrations
 
@@ -76,3 +76,33 @@ def grant_group_permissions(group_name, app_label, model_names):
         )
 
     return migrations.RunPython(forwards, migrations.RunPython.noop)
+
+
+def convert_rich_texts(apps, app_label, fields_by_model):
+    """Store :func:`core.rich_text.stored_html` of the editors' long texts typed before the editor.
+
+    Plain text with blank lines becomes the paragraphs the page already showed, so that the
+    rich-text editor opens them as they read (it would join them into one paragraph otherwise);
+    the page's HTML stays the same. Rows are updated in place: no new version in the history, no
+    « modifié le » changed, for a change of storage that no one made.
+    """
+    from core.rich_text import stored_html
+
+    for model_name, fields in fields_by_model.items():
+        manager = apps.get_model(app_label, model_name)._base_manager
+        for row in manager.values("pk", *fields).iterator():
+            changes = {name: stored_html(row[name]) for name in fields if row[name]}
+            changes = {name: value for name, value in changes.items() if value != row[name]}
+            if changes:
+                manager.filter(pk=row["pk"]).update(**changes)
+
+
+def rich_texts_as_html(app_label, fields_by_model):
+    """A RunPython operation running :func:`convert_rich_texts` (nothing to undo: HTML reads the same)."""
+
+    def forwards(apps, schema_editor):
+        convert_rich_texts(apps, app_label, fields_by_model)
+
+    operation = migrations.RunPython(forwards, migrations.RunPython.noop)
+    operation.rich_text_fields = {app_label: fields_by_model}  # for the test that every field is converted
+    return operation

@@ -26,6 +26,11 @@ reader announces them as links like any other, and nothing needs to warn of a ne
 markup, for what is not HTML: meta descriptions, JSON-LD, iCalendar files, card excerpts.
 
 The template filters are thin wrappers in ``core/templatetags/rich_text.py``.
+
+In the admin these texts are typed in a rich-text editor (django-prose-editor, Tiptap): its
+toolbar offers exactly this subset, and :class:`core.rich_text_fields.RichTextField` stores
+:func:`stored_html` of whatever is sent, so the database only ever holds what nh3 let through.
+Without JavaScript the field stays a plain text area where the rules above apply as written.
 """
 
 import html
@@ -47,10 +52,18 @@ HELP_TEXT = (
     "dit où ils mènent. Tout le reste (titres, styles, scripts, images…) est retiré."
 )
 
+# What the admin says under these fields once the editor has started (JavaScript on): no HTML to type.
+EDITOR_HELP_TEXT = (
+    "Mettez en forme avec les boutons au-dessus du texte : gras, italique, listes à puces ou "
+    "numérotées, lien (sélectionnez d’abord les mots qui le portent ; adresse en https, http, "
+    "mailto ou tel). Entrée commence un nouveau paragraphe, Maj+Entrée va à la ligne."
+)
+
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     clean_content_tags={"script", "style"},
-    attributes=ALLOWED_ATTRIBUTES,
+    # No attribute on every tag: without ``"*"`` nh3 keeps ``title`` and ``lang`` anywhere.
+    attributes={**ALLOWED_ATTRIBUTES, "*": set()},
     url_schemes=URL_SCHEMES,
     link_rel=LINK_REL,
     strip_comments=True,
@@ -61,6 +74,11 @@ _HEADING_TAG = re.compile(r"<(/?)h[1-6]\b[^>]*>", re.IGNORECASE)
 _BLOCK_TAG = re.compile(r"</?(?:%s)\b" % "|".join(BLOCK_TAGS), re.IGNORECASE)  # noqa: UP031
 # nh3's output is serialised by html5ever: links are exactly ``<a …>…</a>``, never nested.
 _LINK = re.compile(r"<a(?P<attributes>[^>]*)>(?P<content>.*?)</a>", re.DOTALL)
+# A list item's only paragraph, before the item's end or a list inside it.
+_LIST_ITEM_PARAGRAPH = re.compile(
+    r"<li>\s*<p>(?P<text>(?:(?!</?(?:p|li)>).)*?)</p>(?=\s*(?:</li>|<ul>|<ol>))", re.DOTALL
+)
+_EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|<br>)*</p>")
 _HREF = re.compile(r'\bhref="(?P<href>[^"]*)"')
 
 
@@ -97,9 +115,27 @@ def clean_html(value):
         return ""
     cleaned = _cleaner.clean(_paragraphs(str(value)))
     unwrapped = _LINK.sub(_unwrap_nameless_links, cleaned)
+    # The editor writes each list item as a paragraph (``<li><p>…</p></li>``): the item's text
+    # alone reads the same, keeps lists tight and gives plain_text « - item » lines.
+    unwrapped = _LIST_ITEM_PARAGRAPH.sub(r"<li>\g<text>", unwrapped)
+    # Enter pressed twice in the editor leaves an empty paragraph: nothing to show.
+    unwrapped = _EMPTY_PARAGRAPH.sub("", unwrapped)
     # Unwrapping only removes tags from nh3's output; cleaning again keeps the guarantee that
     # what is returned is exactly what nh3 produces.
     return _cleaner.clean(unwrapped) if unwrapped != cleaned else cleaned
+
+
+def stored_html(value):
+    """What is stored for an editor's text: :func:`clean_html`, or ``""`` when no text is left.
+
+    Plain text with blank lines becomes paragraphs, so that the editor opens it as the reader
+    sees it; HTML from the editor keeps only the allowed subset. Applying it twice changes
+    nothing, and the page shows the same with the text before or after it.
+    """
+    cleaned = clean_html(value)
+    if not html.unescape(strip_tags(cleaned)).strip():
+        return ""
+    return cleaned
 
 
 def _link_as_text(match):

@@ -23,7 +23,6 @@ import contextlib
 import contextvars
 import difflib
 import functools
-import html
 import operator
 from dataclasses import dataclass, field
 
@@ -31,9 +30,9 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, models
 from django.db.models import F, Func, Q, Value
 from django.db.models.expressions import RawSQL
-from django.utils.html import strip_tags
 
 from core.cache import kept_for_generation
+from core.rich_text import plain_text
 from core.words import STOPWORDS, normalize, strip_accents, words_of
 
 SEARCH_CONFIG = "french_unaccent"
@@ -448,8 +447,9 @@ class SearchableModel(models.Model):
         """The text of each part, as written (tags of the editors' rich text removed)."""
         parts = [str(getattr(self, name) or "") for name in self.search_fields]
         parts += [" ".join(self._related_values(path)) for path in self.search_related]
-        # Editors' texts may hold a little HTML (|rich_text): its tags are not words to find.
-        return [html.unescape(strip_tags(text)) for text in parts]
+        # Editors' texts are HTML (|rich_text): its tags are not words to find, and two paragraphs
+        # or list items the editor writes side by side (``<li>a</li><li>b</li>``) are two words.
+        return [plain_text(text) for text in parts]
 
     def get_search_text(self):
         return " ".join(self.raw_search_parts())

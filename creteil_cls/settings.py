@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "import_export",
+    # The editors' long texts: the rich-text editor's static files and French labels (core/rich_text_fields.py).
+    "django_prose_editor",
     # Staff accounts: two-factor authentication (TOTP + backup codes) and login lockout; the
     # packages' apps under French names (staff/apps.py).
     "django_otp",

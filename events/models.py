@@ -22,6 +22,7 @@ from core.publication import (
     unpublish_at_field,
 )
 from core.rich_text import HELP_TEXT as RICH_TEXT_HELP
+from core.rich_text_fields import RichTextField
 from core.search import SearchableModel, SearchableQuerySet
 from core.site_settings import get_site_settings
 
@@ -63,9 +64,9 @@ class Place(Publishable, SearchableModel):
     )
     latitude = models.DecimalField("latitude", max_digits=8, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("longitude", max_digits=9, decimal_places=6, null=True, blank=True)
-    description = models.TextField("présentation", blank=True, help_text=RICH_TEXT_HELP)
-    public_transport = models.TextField("venir en transports en commun", blank=True, help_text=RICH_TEXT_HELP)
-    accessibility_notes = models.TextField("informations d’accessibilité", blank=True, help_text=RICH_TEXT_HELP)
+    description = RichTextField("présentation", blank=True, help_text=RICH_TEXT_HELP)
+    public_transport = RichTextField("venir en transports en commun", blank=True, help_text=RICH_TEXT_HELP)
+    accessibility_notes = RichTextField("informations d’accessibilité", blank=True, help_text=RICH_TEXT_HELP)
     serves_auditif = models.BooleanField(AccessibilityNeed.HEARING.label, default=False)
     serves_visuel = models.BooleanField(AccessibilityNeed.VISUAL.label, default=False)
     serves_psychique = models.BooleanField(AccessibilityNeed.PSYCHIC.label, default=False)
@@ -234,7 +235,7 @@ class Event(Publishable, SearchableModel):
     start = models.DateTimeField("début")
     end = models.DateTimeField("fin")
     all_day = models.BooleanField("toute la journée", default=False)
-    description = models.TextField("description", blank=True, help_text=RICH_TEXT_HELP)
+    description = RichTextField("description", blank=True, help_text=RICH_TEXT_HELP)
     image = SanitizedImageField(
         "image", upload_to="events/", blank=True, help_text="Sans image, la page montre celle de l’action."
     )

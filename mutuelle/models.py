@@ -18,6 +18,7 @@ from core.dates import add_working_days, french_date
 from core.history import FrenchHistoricalRecords as HistoricalRecords
 from core.phones import FrenchPhoneNumberModelField, search_prefix
 from core.rich_text import HELP_TEXT as RICH_TEXT_HELP
+from core.rich_text_fields import RichTextField
 from core.search import clean_query
 from partners.models import Partner
 
@@ -58,11 +59,11 @@ class Offer(models.Model):
     insurer = models.ForeignKey(
         Partner, verbose_name="assureur", on_delete=models.PROTECT, related_name="mutuelle_offers"
     )
-    summary = models.TextField("en quelques mots", help_text=RICH_TEXT_HELP)
-    who_can_join = models.TextField("pour qui", help_text=RICH_TEXT_HELP)
-    coverage = models.TextField("ce qui est couvert", help_text=RICH_TEXT_HELP)
-    how_to_join = models.TextField("comment adhérer", help_text=RICH_TEXT_HELP)
-    prices_note = models.TextField(
+    summary = RichTextField("en quelques mots", help_text=RICH_TEXT_HELP)
+    who_can_join = RichTextField("pour qui", help_text=RICH_TEXT_HELP)
+    coverage = RichTextField("ce qui est couvert", help_text=RICH_TEXT_HELP)
+    how_to_join = RichTextField("comment adhérer", help_text=RICH_TEXT_HELP)
+    prices_note = RichTextField(
         "remarque sur les tarifs",
         blank=True,
         help_text="Par exemple : tarifs mensuels par personne, valables jusqu’au… " + RICH_TEXT_HELP,
@@ -98,7 +99,7 @@ class Formula(models.Model):
     offer = models.ForeignKey(Offer, verbose_name="offre", on_delete=models.CASCADE, related_name="formulas")
     name = models.CharField("nom de la formule", max_length=100)
     order = models.PositiveSmallIntegerField("ordre", default=1)
-    description = models.TextField("garanties principales", blank=True, help_text=RICH_TEXT_HELP)
+    description = RichTextField("garanties principales", blank=True, help_text=RICH_TEXT_HELP)
 
     history = HistoricalRecords()
 

@@ -14,6 +14,7 @@ from core.publication import (
     unpublish_at_field,
 )
 from core.rich_text import HELP_TEXT as RICH_TEXT_HELP
+from core.rich_text_fields import RichTextField
 from core.search import SearchableModel, SearchableQuerySet
 
 from .enums import PartnerKind
@@ -37,8 +38,8 @@ class Partner(Publishable, SearchableModel):
     is_signatory = models.BooleanField(
         "signataire du CLS", default=False, help_text="Cochez si le partenaire a signé le contrat de 2022."
     )
-    description = models.TextField("présentation", blank=True, help_text=RICH_TEXT_HELP)
-    role_in_cls = models.TextField("rôle dans le CLS", blank=True, help_text=RICH_TEXT_HELP)
+    description = RichTextField("présentation", blank=True, help_text=RICH_TEXT_HELP)
+    role_in_cls = RichTextField("rôle dans le CLS", blank=True, help_text=RICH_TEXT_HELP)
     website = models.URLField("site internet", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
     email = models.EmailField("adresse électronique", blank=True)

@@ -169,7 +169,8 @@ class TestOnTheInitialContent:
         assert action.summary == "Texte revu par la rédaction."
         assert not action.published
         assert not action.themes.exists()
-        assert Partner.objects.get(slug="just").description == "Présentation revue."
+        # Stored as the editor stores it (core/rich_text_fields.py), and kept.
+        assert Partner.objects.get(slug="just").description == "<p>Présentation revue.</p>"
         assert Objective.objects.get(number=1).text == "Objectif reformulé."
 
     def test_deleted_rows_come_back_and_a_renamed_slug_is_not_duplicated(self):

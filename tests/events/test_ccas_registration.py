@@ -17,7 +17,7 @@ from django.utils import timezone
 from core.glossary import GlossaryTerm
 from core.site_settings import SiteSettings, get_site_settings
 from events.enums import Registration
-from events.models import Event
+from events.models import Event, Place
 from tests.events.factories import EventFactory, PlaceFactory
 from tests.helpers import admin_url, count_queries, squash
 
@@ -193,6 +193,12 @@ def test_the_migration_turns_the_copies_into_the_ccas_mode_and_leaves_the_rest(s
         accessibility_notes=old_notes,
     )
     edited = PlaceFactory(accessibility_notes=old_notes + " Rampe à l’entrée.")
+    # Stored as plain text, as before the rich-text editor (whose field now stores paragraphs).
+    Place.objects.filter(pk=habette.pk).update(
+        description="".join(migration.OLD_DESCRIPTIONS["laep-la-habette"]).format(phone=OLD),
+        accessibility_notes=old_notes,
+    )
+    Place.objects.filter(pk=edited.pk).update(accessibility_notes=old_notes + " Rampe à l’entrée.")
 
     migration.forwards(apps, None)
 
