@@ -183,6 +183,11 @@ def bench_one(n, args, env, workdir):
         if not args.keep:
             recreate_database(args.postgres, database, drop_only=True)
         return {**result, "search": measures["search"]}
+    lighthouse_pages = None
+    if args.lighthouse:
+        from bench import lighthouse
+
+        lighthouse_pages = lighthouse.pages(env)  # before the measures: it may add an action's image
     measures = json.loads(run([PYTHON, "-m", "bench.measure"], env, capture_output=True, text=True).stdout)
     result["search"] = measures["search"]
 
@@ -234,10 +239,8 @@ def bench_one(n, args, env, workdir):
             )
             print(f"  {page['name']:<24} {figures['rps']:>6.0f} req/s, {rows[-1]['minimal_ratio']:.2f}", flush=True)
         result["pages"] = rows
-        if args.lighthouse:
-            from bench import lighthouse
-
-            result["lighthouse"] = lighthouse.run_all(base_url, env)
+        if lighthouse_pages:
+            result["lighthouse"] = lighthouse.run_all(base_url, lighthouse_pages)
     finally:
         stop(server)
         stop(minimal)
