@@ -112,12 +112,14 @@ LOAD_FAULT_ARGS ?=
 load-fault: $(STAMP)
 	$(PY) bench/load_and_fault.py $(LOAD_FAULT_ARGS)
 
-# Benchmark on demand (never in CI): PostgreSQL on 127.0.0.1, wrk from Debian; see bench/run.py.
-# e.g. make bench N="10 1000 10000" BENCH_ARGS="--duration 10"
+# Benchmark on demand (never in CI): PostgreSQL and Redis on 127.0.0.1, wrk from Debian, Lighthouse
+# from npm (bench/lighthouse, installed here on first use) driving /usr/bin/chromium; see bench/run.py.
+# e.g. make bench N="10 1000 10000" BENCH_ARGS="--duration 10 --ports 18100-18199"
 N ?= 1000
 BENCH_ARGS ?=
 .PHONY: bench
 bench: $(STAMP)
+	@[ -x bench/lighthouse/node_modules/.bin/lighthouse ] || npm ci --prefix bench/lighthouse --no-audit --no-fund
 	$(PY) -m bench.run $(N) $(BENCH_ARGS)
 
 clean:

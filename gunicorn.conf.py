@@ -26,12 +26,26 @@ graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 # nginx keeps connections to the upstream open a little.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 
-# Recycle workers now and then so that a slow leak never grows for ever.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
+# Worker recycling: on memory, not on a request count (issue 13, docs/performances.md).
+# A worker is replaced after the request during which its resident memory went past
+# GUNICORN_MAX_WORKER_MEMORY_MB (checked every MEMORY_CHECK_EVERY requests: one read of
+# /proc/self/statm), so that a slow leak never grows for ever. A worker holds about 90 MB.
+# The request count stays as a backstop only, very high: a new worker imports Django and the
+# whole project again (about a second of processor), and with the former max_requests = 1000
+# each worker restarted about every second under load: a third of the processor went to
+# restarts, the p99 reached 100–400 ms. 200 000 requests (± 20 000, so that the workers do not
+# restart together) is at least several minutes at full load, hours on an ordinary day.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "200000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "20000"))
+MAX_WORKER_MEMORY_MB = int(os.environ.get("GUNICORN_MAX_WORKER_MEMORY_MB", "400"))  # 0: no check
+MEMORY_CHECK_EVERY = 256
 
-# Access and error logs on stdout/stderr, collected by systemd or the container runtime.
-accesslog = "-"
+# Error log on stderr, collected by systemd or the container runtime. No access log by default:
+# nginx writes one already, without the query strings (deploy/nginx-cls-portail.conf), and
+# gunicorn's — a formatted, filtered JSON line per request through Python's logging — cost a
+# tenth of the throughput of a cached page (docs/performances.md). GUNICORN_ACCESS_LOG=- turns
+# it on, on stdout (a deployment without nginx), with the fields below.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
@@ -65,3 +79,30 @@ def post_worker_init(worker):
     translation.deactivate()
     gc.collect()
     gc.freeze()
+
+
+_PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def resident_memory_mb():
+    """This process's resident memory in MB (Linux), or None where /proc/self/statm does not exist."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE_BYTES / 1024 / 1024
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def post_request(worker, req, environ, resp):
+    """Every MEMORY_CHECK_EVERY requests, replace the worker if it has grown past MAX_WORKER_MEMORY_MB.
+
+    ``worker.alive = False`` is what gunicorn's own ``max_requests`` does: the worker finishes this
+    request, exits, and the arbiter starts a new one.
+    """
+    worker.cls_requests = getattr(worker, "cls_requests", 0) + 1
+    if not MAX_WORKER_MEMORY_MB or worker.cls_requests % MEMORY_CHECK_EVERY:
+        return
+    memory = resident_memory_mb()
+    if memory is not None and memory > MAX_WORKER_MEMORY_MB:
+        worker.log.info("Worker remplacé : %.0f Mo de mémoire résidente (plus de %s Mo)", memory, MAX_WORKER_MEMORY_MB)
+        worker.alive = False

@@ -28,6 +28,7 @@ It prints the figures and exits 1 on any violation (2 when it could not run at a
 """
 
 import argparse
+import json
 import sys
 import threading
 import time
@@ -42,6 +43,7 @@ import requests
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from tests.scaleout import servers  # noqa: E402
 from tests.scaleout.servers import (  # noqa: E402
     REQUEST_DONE_PATH,
     Instance,
@@ -55,6 +57,8 @@ from tests.scaleout.servers import (  # noqa: E402
     submit,
 )
 
+# Issue 13, target 5: interest requests accepted per second across the two instances.
+MIN_RATE = 200
 MARKER = "Charge"  # last names are « Charge <letters> », one per simulated resident
 # What a resident's HTTP client reports when the server went away under it.
 CONNECTION_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
@@ -82,12 +86,30 @@ class Run:
     def _other(self, instance):
         return self.instances[1] if instance is self.instances[0] else self.instances[0]
 
-    def resident(self, number):
+    def form(self, number):
+        """A resident opens the form (first phase): (outcome, session, page, form); page None if refused."""
         instance = self.instances[number % 2]
         outcome = Outcome(number=number, marker=f"{MARKER} {letters(number)}", first_instance=instance.name)
         session = requests.Session()
+        # The form: asked again of the other instance if this one does not answer.
+        for attempt in (instance, self._other(instance)):
+            try:
+                page, form = self._attempt(attempt, lambda a=attempt: interest_form(session, a.url))
+                return outcome, session, page, form
+            except CONNECTION_ERRORS:
+                continue
+            except requests.HTTPError as error:
+                outcome.told = f"HTTP {error.response.status_code} (formulaire)"
+                return outcome, session, None, None
+        outcome.told = "connexion (formulaire)"
+        return outcome, session, None, None
+
+    def submit(self, opened):
+        """The resident sends the form (second phase, during which instance A is killed)."""
+        outcome, session, page, form = opened
         try:
-            self._submit(session, instance, outcome)
+            if page is not None:
+                self._submit(session, page, form, outcome)
         finally:
             session.close()
             with self.lock:
@@ -105,21 +127,9 @@ class Run:
             with self.lock:
                 self.in_flight[instance.name] -= 1
 
-    def _submit(self, session, instance, outcome):
+    def _submit(self, session, page, form, outcome):
         values = interest_form_values(outcome.marker)
-        # The form: asked again of the other instance if this one does not answer.
-        for attempt in (instance, self._other(instance)):
-            try:
-                page, form = self._attempt(attempt, lambda a=attempt: interest_form(session, a.url))
-                break
-            except CONNECTION_ERRORS:
-                continue
-            except requests.HTTPError as error:
-                outcome.told = f"HTTP {error.response.status_code} (formulaire)"
-                return
-        else:
-            outcome.told = "connexion (formulaire)"
-            return
+        instance = self.instances[outcome.number % 2]
         # The submission; after a connection error, the same form once more on the other instance.
         for target in (instance, self._other(instance)):
             outcome.retried = target is not instance
@@ -197,16 +207,26 @@ def check(outcomes, stored):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--submissions", type=int, default=200, help="demandes simultanées (200)")
+    parser.add_argument("--submissions", type=int, default=600, help="demandes envoyées (600)")
+    parser.add_argument(
+        "--concurrency", type=int, default=48, help="habitants qui envoient leur demande au même moment (48)"
+    )
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432", help="serveur PostgreSQL")
     parser.add_argument("--database", default="cls_load_fault", help="base créée pour l’essai, puis supprimée")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/4", help="base Redis vidée avant et après")
     parser.add_argument("--workers", type=int, default=2, help="processus gunicorn par instance (2)")
     parser.add_argument("--threads", type=int, default=4, help="fils par processus gunicorn (4)")
     parser.add_argument("--keep", action="store_true", help="garder la base après l’essai")
+    parser.add_argument("--ports", help="plage de ports des deux instances, e.g. 18100-18199")
+    parser.add_argument("--json", help="écrire aussi les chiffres dans ce fichier (make bench)")
     args = parser.parse_args(argv)
+    if args.ports:
+        low, _, high = args.ports.partition("-")
+        servers.PORT_RANGE = range(int(low), int(high) + 1)
     if not 1 <= args.submissions <= 2000:
         parser.error("--submissions : entre 1 et 2000")
+    if not 1 <= args.concurrency <= 200:
+        parser.error("--concurrency : entre 1 et 200")
     if not args.database.replace("_", "").isalnum():
         parser.error("--database : lettres, chiffres et _ seulement")
     if "127.0.0.1" not in args.postgres and "localhost" not in args.postgres:
@@ -223,8 +243,14 @@ def main(argv=None):
         database_url=database_url,
         redis_url=args.redis_url,
         key_prefix="cls-load-fault",
+        # Every simulated resident comes from 127.0.0.1: both ceilings of one address raised for the run.
         MUTUELLE_FORM_RATE="100000/h",
+        MUTUELLE_FORM_FLOOD_RATE="100000/h",
+        # As production (settings: 60 s), not the scale-out tests' 0: a new PostgreSQL connection,
+        # and a new server process behind it, for every request would be measured instead.
+        DJANGO_CONN_MAX_AGE="60",
     )
+    env["DJANGO_SETTINGS_MODULE"] = "bench.load_settings"
     instances = [
         Instance(name=name, port=port, env=env, log_dir=log_dir, workers=args.workers, threads=args.threads)
         for name, port in zip("AB", free_ports(2), strict=True)
@@ -240,7 +266,10 @@ def main(argv=None):
         for instance in instances:
             instance.wait_ready()
         print(f"Instances A {instances[0].url} et B {instances[1].url} prêtes.", flush=True)
-        return run(args, instances, database_url)
+        code, figures = run(args, instances, database_url)
+        if args.json:
+            Path(args.json).write_text(json.dumps(figures, ensure_ascii=False))
+        return code
     finally:
         for instance in instances:
             instance.kill()
@@ -267,11 +296,17 @@ def run(args, instances, database_url):
         victim.wait_ready()
         fault["back_after"] = time.monotonic() - started
 
-    started = time.monotonic()
+    # First phase: every resident opens the form (a page, not an interest request: not counted).
+    opening = time.monotonic()
+    with ThreadPoolExecutor(max_workers=args.concurrency, thread_name_prefix="formulaire") as pool:
+        opened = list(pool.map(load.form, range(args.submissions)))
+    forms_duration = time.monotonic() - opening
+    # Second phase: they send it, ``concurrency`` at a time; instance A is killed after a third.
     chaos = threading.Thread(target=kill_and_restart, name="panne")
     chaos.start()
-    with ThreadPoolExecutor(max_workers=args.submissions, thread_name_prefix="habitant") as pool:
-        outcomes = list(pool.map(load.resident, range(args.submissions)))
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=args.concurrency, thread_name_prefix="habitant") as pool:
+        outcomes = list(pool.map(load.submit, opened))
     duration = time.monotonic() - started
     chaos.join(timeout=180)
 
@@ -285,8 +320,20 @@ def run(args, instances, database_url):
     accepted = [o for o in outcomes if o.accepted]
     refused = [o for o in outcomes if not o.accepted]
     told = Counter(o.told for o in refused)
+    lost = sum(1 for o in accepted if stored.get(o.marker, 0) == 0)
+    duplicated = sum(1 for c in stored.values() if c > 1)
+    rate = len(accepted) / duration if duration else 0.0
     print()
+    print(
+        f"Formulaires ouverts               : {len(opened)} en {forms_duration:.1f} s "
+        f"({len(opened) / forms_duration:.0f}/s, {args.concurrency} à la fois)"
+    )
     print(f"Demandes envoyées                 : {len(outcomes)} en {duration:.1f} s, moitié vers A, moitié vers B")
+    verdict = "atteint" if rate >= MIN_RATE else "NON atteint"
+    print(
+        f"Débit                             : {rate:.0f} demandes acceptées par seconde "
+        f"(objectif {MIN_RATE} : {verdict})"
+    )
     print(
         f"Panne                             : instance A tuée (SIGKILL) après {fault.get('finished', '?')} "
         f"demandes terminées, {fault.get('in_flight', {}).get('A', 0)} en cours sur A ; "
@@ -302,16 +349,26 @@ def run(args, instances, database_url):
         "déjà enregistrés par le premier essai (reconnus grâce au jeton, pas de doublon)"
     )
     print(f"Lignes enregistrées               : {sum(stored.values())} ({len(stored)} marqueurs distincts)")
-    print(f"Enregistrées en double            : {sum(1 for c in stored.values() if c > 1)}")
-    lost = sum(1 for o in accepted if stored.get(o.marker, 0) == 0)
+    print(f"Enregistrées en double            : {duplicated}")
     print(f"Perdues (acceptées, non enregistrées) : {lost}")
+    figures = {
+        "submissions": len(outcomes),
+        "accepted": len(accepted),
+        "duration": duration,
+        "rate": rate,
+        "forms_duration": forms_duration,
+        "lost": lost,
+        "duplicated": duplicated,
+        "violations": len(violations),
+        "concurrency": args.concurrency,
+    }
     if violations:
         print(f"\nÉCHEC : {len(violations)} anomalie(s)")
         for violation in violations[:50]:
             print(f"  - {violation}")
-        return 1
+        return 1, figures
     print("\nOK : chaque demande acceptée est enregistrée une fois, chaque refus a été signalé, aucune perte.")
-    return 0
+    return 0, figures
 
 
 if __name__ == "__main__":

@@ -177,11 +177,51 @@ def measure_search():
     }
 
 
+def lighthouse_pages():
+    """(name, path) of the pages Lighthouse opens: home, agenda, an event, an action with an image, the form.
+
+    If no published action has an image, the one with the most events gets a 1600 × 1000 photo-like
+    JPEG, through the model field (checked and re-encoded like an upload: core/images.py).
+    """
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db.models import Count
+    from PIL import Image, ImageDraw
+
+    from actions.models import Action
+    from events.models import Event
+
+    action = Action.objects.published().exclude(image="").order_by("pk").first()
+    if action is None:
+        action = Action.objects.published().annotate(n=Count("events")).order_by("-n", "pk").first()
+        picture = Image.new("RGB", (1600, 1000), (40, 110, 160))
+        draw = ImageDraw.Draw(picture)
+        for step in range(0, 1600, 40):  # some detail, so that the JPEG weighs what a photo does
+            draw.ellipse((step, (step * 7) % 1000, step + 300, (step * 7) % 1000 + 200), fill=(step % 255, 160, 90))
+        buffer = io.BytesIO()
+        picture.save(buffer, "JPEG", quality=85)
+        action.image = SimpleUploadedFile("atelier.jpg", buffer.getvalue(), content_type="image/jpeg")
+        action.image_alt = ""
+        action.save()
+    event = Event.objects.published().upcoming().first()
+    return [
+        ("accueil", "/"),
+        ("agenda", "/agenda/"),
+        ("événement", event.get_absolute_url()),
+        ("action avec image", action.get_absolute_url()),
+        ("formulaire d'intérêt", "/mutuelle/demande/"),
+    ]
+
+
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import django
 
     django.setup()
+    if "--lighthouse-pages" in sys.argv:
+        json.dump(lighthouse_pages(), sys.stdout, ensure_ascii=False)
+        return
     if "--search-only" in sys.argv:
         json.dump({"search": measure_search()}, sys.stdout, ensure_ascii=False)
         return

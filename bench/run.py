@@ -1,16 +1,27 @@
 """The portal's benchmark, in one command: ``make bench N=1000`` (or ``N="10 1000 10000"``).
 
-For each N: creates a PostgreSQL database ``cls_bench_<N>``, migrates it, loads the initial
-content and fills it with N actions, N events and N partners (bench/fill.py); measures inside
-Django the SQL queries and the weight of each page, and the search latency (bench/measure.py);
-starts gunicorn with the production settings (gunicorn.conf.py, ``bench.settings``: the same
-plus a bare view) on a free port in 18000–18099; loads each page with wrk (16 connections),
-the bare view before and after them; prints the figures and PASS/FAIL per target; stops
-gunicorn and drops the database (``--keep`` keeps it).
+For each N: creates a PostgreSQL database ``<prefix>_<N>`` (``--database-prefix``, ``cls_bench``),
+migrates it, loads the initial content and fills it with N actions, N events and N partners
+(bench/fill.py); measures inside Django the SQL queries and the weight of each page, and the
+search latency (bench/measure.py); starts, on free ports of ``--ports`` (18000–18099):
+
+- the portal with the production ``gunicorn.conf.py`` as shipped (``bench.settings``: the same
+  settings plus a bare view), at ``--workers`` (2) workers, nothing else changed unless
+  ``--gunicorn-env`` says so (e.g. ``GUNICORN_MAX_REQUESTS=1000`` to measure the former policy);
+- the minimal Django app of bench/minimal/ (the seven default middleware, a constant 20 KB page),
+  with gunicorn at as many workers, its yardstick (issue 13).
+
+It loads each page with wrk (16 connections), the minimal app and the bare view just before it
+(on a shared machine the load drifts during a run), prints the figures, then runs the load and
+fault test of the interest form (bench/load_and_fault.py) and Lighthouse (bench/lighthouse.py),
+and prints one table of targets, each with its figure and PASS/FAIL (``TARGETS`` below: one
+function per target, that returns its rows). Stops the servers and drops the database
+(``--keep`` keeps it).
 
 wrk comes from Debian: ``sudo apt-get install -y wrk``. PostgreSQL is reached as ``postgres``
 on 127.0.0.1:5432 unless ``--postgres postgres://user@host:port`` says otherwise.
-Run on demand only: never in CI, never in the test suite.
+Run on demand only: never in CI, never in the test suite (tests/performance/test_bench.py
+tests the parsing and the verdicts, not the timings).
 """
 
 import argparse
@@ -33,8 +44,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-PORTS = range(18000, 18100)
+PORTS = "18000-18099"
 BARE_URL = "/bench/nu/"
+MINIMAL_URL = "/"
+# Issue 13, target 1: cached anonymous pages against the minimal Django app, same run.
+MIN_MINIMAL_RATIO = 0.8
+MAX_CACHED_P99_MS = 25.0
 # Targets of issue 5, as ratios within one run.
 MIN_RATIO = 0.5
 MAX_P99_MS = 50.0
@@ -43,15 +58,25 @@ MAX_HOME_KB = 150
 MAX_SEARCH_P95_MS = 30.0
 
 
-def free_port():
-    for port in PORTS:
+def port_range(text):
+    """``18100-18199`` → range(18100, 18200)."""
+    match = re.fullmatch(r"(\d+)-(\d+)", text.strip())
+    if not match or int(match.group(1)) > int(match.group(2)):
+        raise argparse.ArgumentTypeError("une plage de ports : 18000-18099")
+    return range(int(match.group(1)), int(match.group(2)) + 1)
+
+
+def free_port(ports, taken=()):
+    for port in ports:
+        if port in taken:
+            continue
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
                 continue
             return port
-    raise SystemExit("Aucun port libre entre 18000 et 18099.")
+    raise SystemExit(f"Aucun port libre entre {ports.start} et {ports.stop - 1}.")
 
 
 def run(command, env, **kwargs):
@@ -70,14 +95,14 @@ def recreate_database(postgres, name, *, drop_only=False):
     connection.close()
 
 
-def wait_until_up(base_url, timeout=60):
+def wait_until_up(base_url, path="/sante/", timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), urllib.request.urlopen(base_url + "/sante/", timeout=2) as response:
+        with contextlib.suppress(OSError), urllib.request.urlopen(base_url + path, timeout=2) as response:
             if response.status == 200:
                 return
         time.sleep(0.3)
-    raise SystemExit("gunicorn ne répond pas sur /sante/.")
+    raise SystemExit(f"gunicorn ne répond pas sur {base_url}{path}.")
 
 
 def to_ms(value):
@@ -92,6 +117,11 @@ def wrk(url, *, duration, connections, threads):
         text=True,
         check=True,
     ).stdout
+    return parse_wrk(output)
+
+
+def parse_wrk(output):
+    """req/s, p50 and p99 in ms, non-2xx/3xx answers and socket errors of ``wrk --latency``'s report."""
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(r"Socket errors: (.*)", output)
     return {
@@ -103,8 +133,37 @@ def wrk(url, *, duration, connections, threads):
     }
 
 
-def bench_one(n, args, env, static_root, workdir):
-    database = f"cls_bench_{n}"
+def start_gunicorn(command, env, log_path):
+    """gunicorn in its own process group (stopped with its workers by ``stop``)."""
+    return subprocess.Popen(
+        command,
+        env=env,
+        cwd=ROOT,
+        stdout=open(log_path, "w"),  # noqa: SIM115 (closed with the process)
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def stop(server):
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def selected(pages, wanted):
+    """The pages whose name or URL contains one of ``wanted`` (all of them when empty)."""
+    if not wanted:
+        return pages
+    return [page for page in pages if any(w in page["name"] or w in page["url"] for w in wanted)]
+
+
+def bench_one(n, args, env, workdir):
+    database = f"{args.database_prefix}_{n}"
     env = {
         **env,
         "DATABASE_URL": f"{args.postgres}/{database}",
@@ -116,75 +175,101 @@ def bench_one(n, args, env, static_root, workdir):
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env)
     run([PYTHON, "manage.py", "load_cls_content"], env, **quiet)
     run([PYTHON, "-m", "bench.fill", str(n)], env)
+    result = {"n": n, "pages": [], "search": None, "lighthouse": None}
     if args.search_only:
         measures = json.loads(
             run([PYTHON, "-m", "bench.measure", "--search-only"], env, capture_output=True, text=True).stdout
         )
         if not args.keep:
             recreate_database(args.postgres, database, drop_only=True)
-        return {"n": n, "pages": [], "search": measures["search"]}
-    measures = json.loads(run([PYTHON, "-m", "bench.measure"], env, capture_output=True, text=True).stdout)
+        return {**result, "search": measures["search"]}
+    lighthouse_pages = None
+    if args.lighthouse:
+        from bench import lighthouse
 
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
-        # Worker recycling off: after ~1000 requests each, every worker would restart at the same
-        # moment and the figures would measure Django's start-up instead of the pages.
-        env={
-            **env,
-            "GUNICORN_BIND": f"127.0.0.1:{port}",
-            "GUNICORN_LOG_LEVEL": "warning",
-            "GUNICORN_MAX_REQUESTS": "0",
-        },
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=open(workdir / f"gunicorn-{n}.log", "w"),  # noqa: SIM115 (closed with the process)
+        lighthouse_pages = lighthouse.pages(env)  # before the measures: it may add an action's image
+    measures = json.loads(run([PYTHON, "-m", "bench.measure"], env, capture_output=True, text=True).stdout)
+    result["search"] = measures["search"]
+
+    port = free_port(args.ports)
+    minimal_port = free_port(args.ports, taken={port})
+    base_url, minimal_url = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{minimal_port}"
+    workers = str(args.workers)
+    # The portal with gunicorn.conf.py as shipped: only the address and the number of workers.
+    portal_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": workers, **args.gunicorn_env}
+    server = start_gunicorn(
+        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py"], portal_env, workdir / f"gunicorn-{n}.log"
+    )
+    minimal = start_gunicorn(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            *("-c", "bench/minimal/gunicorn.conf.py", "--no-control-socket", "-b", f"127.0.0.1:{minimal_port}"),
+        ],
+        {**env, "DJANGO_SETTINGS_MODULE": "bench.minimal.settings", "GUNICORN_WORKERS": workers},
+        workdir / f"minimal-{n}.log",
     )
     try:
         wait_until_up(base_url)
+        wait_until_up(minimal_url, MINIMAL_URL)
         load = {"connections": args.connections, "duration": args.duration, "threads": args.threads}
-        wrk(base_url + BARE_URL, **{**load, "duration": 2})  # every worker started and warm
+        warm = {**load, "duration": 2}
+        wrk(base_url + BARE_URL, **warm)  # every worker started and warm
+        wrk(minimal_url + MINIMAL_URL, **warm)
         rows = []
-        for page in measures["pages"]:
+        for page in selected(measures["pages"], args.pages):
             url = base_url + page["url"]
             with urllib.request.urlopen(url, timeout=30) as response:  # the first visit fills the cache
                 response.read()
             # One second of load first, so that every worker has the page in its memory, as a
             # server that has been running for a while has: the figures measure the steady state.
             wrk(url, **{**load, "duration": 1})
-            # The bare view just before each page: on a shared machine the load drifts during a run.
+            # The yardsticks just before each page: on a shared machine the load drifts during a run.
+            yardstick = wrk(minimal_url + MINIMAL_URL, **load)
             bare = wrk(base_url + BARE_URL, **load)
             figures = wrk(url, **load)
-            rows.append({**page, **figures, "bare": bare, "ratio": figures["rps"] / bare["rps"]})
+            rows.append(
+                {
+                    **page,
+                    **figures,
+                    "minimal": yardstick,
+                    "bare": bare,
+                    "minimal_ratio": figures["rps"] / yardstick["rps"],
+                    "ratio": figures["rps"] / bare["rps"],
+                }
+            )
+            print(f"  {page['name']:<24} {figures['rps']:>6.0f} req/s, {rows[-1]['minimal_ratio']:.2f}", flush=True)
+        result["pages"] = rows
+        if lighthouse_pages:
+            result["lighthouse"] = lighthouse.run_all(base_url, lighthouse_pages)
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
+        stop(server)
+        stop(minimal)
         if not args.keep:
             recreate_database(args.postgres, database, drop_only=True)
-    return {"n": n, "pages": rows, "search": measures["search"]}
+    return result
 
 
 def print_run(result):
     print(f"\nN = {result['n']} (actions, événements, partenaires générés, en plus du contenu initial)")
     if not result["pages"]:  # --search-only
-        search = result["search"]
-        print(search_line(search))
+        print(search_line(result["search"]))
         return
-    print("ratio : débit de la page / débit de la vue nue mesuré juste avant elle, sur le même serveur")
+    print(
+        "pages en cache, visiteur sans session ; « / min. » : débit de la page / débit de l'appli Django minimale "
+        "(bench/minimal/) mesuré juste avant ; « / nue » : / débit de la vue nue du portail"
+    )
     header = (
-        f"{'page':<24} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'nue req/s':>9} {'nue p50':>7} {'nue p99':>7} "
-        f"{'ratio':>6} {'SQL':>4} {'rendu ms':>8} {'poids Ko':>8}"
+        f"{'page':<24} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'min. req/s':>10} {'/ min.':>6} "
+        f"{'nue req/s':>9} {'/ nue':>6} {'SQL':>4} {'rendu ms':>8} {'poids Ko':>8}"
     )
     print(header)
     print("-" * len(header))
     for row in result["pages"]:
         errors = f"  {row['errors']} réponses non 2xx/3xx" if row["errors"] else ""
-        bare = row["bare"]
         print(
-            f"{row['name']:<24} {row['rps']:>7.0f} {row['p50']:>7.1f} {row['p99']:>7.1f} {bare['rps']:>9.0f} "
-            f"{bare['p50']:>7.1f} {bare['p99']:>7.1f} {row['ratio']:>6.2f} {row['queries']:>4} "
-            f"{row['render_ms']:>8.1f} {row['weight'] / 1024:>8.1f}{errors}"
+            f"{row['name']:<24} {row['rps']:>7.0f} {row['p50']:>7.1f} {row['p99']:>7.1f} "
+            f"{row['minimal']['rps']:>10.0f} {row['minimal_ratio']:>6.2f} {row['bare']['rps']:>9.0f} "
+            f"{row['ratio']:>6.2f} {row['queries']:>4} {row['render_ms']:>8.1f} {row['weight'] / 1024:>8.1f}{errors}"
         )
     print(search_line(result["search"]))
 
@@ -204,16 +289,16 @@ def markdown_tables(results):
         lines += [
             f"**N = {result['n']:,}**".replace(",", "\u202f"),
             "",
-            "| page | req/s | p50 ms | p99 ms | vue nue req/s | vue nue p99 ms | ratio | SQL | calcul sans cache ms "
-            "| poids Ko |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| page | req/s | p50 ms | p99 ms | appli minimale req/s | ratio / minimale | vue nue req/s | ratio / nue "
+            "| SQL | calcul sans cache ms | poids Ko |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for row in result["pages"]:
-            bare = row["bare"]
             lines.append(
-                f"| {row['name']} | {row['rps']:.0f} | {row['p50']:.1f} | {row['p99']:.1f} | {bare['rps']:.0f} "
-                f"| {bare['p99']:.1f} | {row['ratio']:.2f} | {row['queries']} | {row['render_ms']:.1f} "
-                f"| {row['weight'] / 1024:.1f} |"
+                f"| {row['name']} | {row['rps']:.0f} | {row['p50']:.1f} | {row['p99']:.1f} "
+                f"| {row['minimal']['rps']:.0f} | {row['minimal_ratio']:.2f} | {row['bare']['rps']:.0f} "
+                f"| {row['ratio']:.2f} | {row['queries']} "
+                f"| {row['render_ms']:.1f} | {row['weight'] / 1024:.1f} |"
             )
         failing = [f"{row['name']} ({row['errors']})" for row in result["pages"] if row["errors"]]
         if failing:
@@ -223,8 +308,46 @@ def markdown_tables(results):
     return "\n".join(lines)
 
 
-def verdicts(results):
-    """(target, passed, detail) for each target of issue 5."""
+# --- Targets -------------------------------------------------------------------------------------
+# Each function takes the results of the run (a list, one per N, plus ``extra``: the load and fault
+# test) and returns rows (target, passed, figure): passed is True, False or None (not measured).
+# A new target is one more function in TARGETS.
+
+
+def target_cached_vs_minimal(results, extra):
+    """Issue 13, target 1: cached pages ≥ 0.8 of the minimal app, p99 ≤ 25 ms at 16 connections."""
+    rows = []
+    for result in results:
+        pages = result["pages"]
+        if not pages:
+            continue
+        n = result["n"]
+        worst = min(pages, key=lambda r: r["minimal_ratio"])
+        slow = [f"{r['name']} {r['minimal_ratio']:.2f}" for r in pages if r["minimal_ratio"] < MIN_MINIMAL_RATIO]
+        rows.append(
+            (
+                f"N={n} pages en cache ≥ {MIN_MINIMAL_RATIO} × l'appli Django minimale (même exécution)",
+                not slow and not any(r["errors"] for r in pages),
+                (", ".join(slow[:6]) + (" …" if len(slow) > 6 else ""))
+                or f"ratio min {worst['minimal_ratio']:.2f} ({worst['name']})",
+            )
+        )
+        late = [f"{r['name']} {r['p99']:.1f} ms" for r in pages if r["p99"] > MAX_CACHED_P99_MS]
+        latest = max(pages, key=lambda r: r["p99"])
+        rows.append(
+            (
+                f"N={n} p99 des pages en cache ≤ {MAX_CACHED_P99_MS:.0f} ms "
+                f"à {extra.get('connections', 16)} connexions",
+                not late,
+                (", ".join(late[:6]) + (" …" if len(late) > 6 else ""))
+                or f"p99 max {latest['p99']:.1f} ms ({latest['name']})",
+            )
+        )
+    return rows
+
+
+def target_issue5(results, extra):
+    """Issue 5: pages ≥ 50 % of the bare view, p99 < 50 ms, home < 150 KB, search p95, constant SQL."""
     out = []
     for result in results:
         n = result["n"]
@@ -238,8 +361,8 @@ def verdicts(results):
                     ", ".join(slow) or f"ratio min {min(r['ratio'] for r in cached):.2f}",
                 )
             )
-            late = [f"{r['name']} {r['p99']:.1f} ms" for r in result["pages"] if r["p99"] >= MAX_P99_MS]
-            worst = max(result["pages"], key=lambda r: r["p99"])
+            late = [f"{r['name']} {r['p99']:.1f} ms" for r in cached if r["p99"] >= MAX_P99_MS]
+            worst = max(cached, key=lambda r: r["p99"])
             out.append(
                 (
                     f"N={n} p99 < {MAX_P99_MS:.0f} ms à 16 connexions",
@@ -247,14 +370,15 @@ def verdicts(results):
                     ", ".join(late) or f"p99 max {worst['p99']:.1f} ms ({worst['name']})",
                 )
             )
-            home = next(r for r in result["pages"] if r["url"] == "/")
-            out.append(
-                (
-                    f"N={n} accueil < {MAX_HOME_KB} Ko (HTML gzip + CSS + JS)",
-                    home["weight"] / 1024 < MAX_HOME_KB,
-                    f"{home['weight'] / 1024:.1f} Ko",
+            home = next((r for r in cached if r["url"] == "/"), None)
+            if home:
+                out.append(
+                    (
+                        f"N={n} accueil < {MAX_HOME_KB} Ko (HTML gzip + CSS + JS)",
+                        home["weight"] / 1024 < MAX_HOME_KB,
+                        f"{home['weight'] / 1024:.1f} Ko",
+                    )
                 )
-            )
         search = result["search"]
         out.append(
             (
@@ -278,15 +402,116 @@ def verdicts(results):
     return out
 
 
+def target_load_fault(results, extra):
+    """Issue 13, target 5: ≥ 200 interest requests accepted per second on two instances, one killed."""
+    from bench.load_and_fault import MIN_RATE
+
+    fault = extra.get("load_fault")
+    name = f"demandes d'intérêt ≥ {MIN_RATE} acceptées/s sur deux instances, une tuée, 0 perdue, 0 doublon"
+    if fault is None:
+        return [(name, None, "non mesuré (--no-load-fault)")]
+    if "error" in fault:
+        return [(name, False, fault["error"])]
+    return [
+        (
+            name,
+            fault["rate"] >= MIN_RATE and fault["lost"] == 0 and fault["duplicated"] == 0 and not fault["violations"],
+            f"{fault['rate']:.0f}/s ({fault['accepted']} acceptées en {fault['duration']:.1f} s), "
+            f"{fault['lost']} perdue(s), {fault['duplicated']} doublon(s), {fault['violations']} anomalie(s)",
+        )
+    ]
+
+
+def target_lighthouse(results, extra):
+    """Issue 13, target 6: Lighthouse scores, LCP and weight of the pages a phone user opens first."""
+    from bench import lighthouse
+
+    rows = []
+    for result in results:
+        if result.get("lighthouse") is not None:
+            rows += lighthouse.target_rows(result["lighthouse"], prefix=f"N={result['n']} ")
+    if not rows and any(result["pages"] for result in results):
+        rows.append(("Lighthouse (mobile)", None, "non mesuré (--no-lighthouse)"))
+    return rows
+
+
+TARGETS = [target_cached_vs_minimal, target_issue5, target_load_fault, target_lighthouse]
+
+
+def verdicts(results, extra=None):
+    """(target, passed, detail) for every target."""
+    extra = extra or {}
+    return [row for target in TARGETS for row in target(results, extra)]
+
+
+def verdict_lines(rows):
+    """The printed table: « PASS  target : figure », FAIL, or « —» when not measured."""
+    lines = []
+    for target, passed, detail in rows:
+        label = "PASS" if passed else ("—   " if passed is None else "FAIL")
+        lines.append(f"{label}  {target} : {detail}")
+    return lines
+
+
+def load_fault(args, workdir):
+    """Run bench/load_and_fault.py with its own database and Redis; its figures as a dict."""
+    output = workdir / "load-fault.json"
+    command = [
+        PYTHON,
+        "bench/load_and_fault.py",
+        "--postgres",
+        args.postgres,
+        "--database",
+        f"{args.database_prefix}_load_fault",
+        "--redis-url",
+        args.load_fault_redis,
+        "--ports",
+        f"{args.ports.start}-{args.ports.stop - 1}",
+        "--json",
+        str(output),
+    ]
+    print("\n=== Essai de charge et de panne du formulaire d'intérêt (bench/load_and_fault.py)", flush=True)
+    completed = subprocess.run(command, cwd=ROOT, check=False)
+    if not output.exists():
+        return {"error": f"l'essai n'a pas pu tourner (code {completed.returncode})"}
+    return json.loads(output.read_text())
+
+
+def key_value(text):
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError("NOM=valeur")
+    return key, value
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Banc de mesure du portail (make bench N=1000).")
     parser.add_argument("n", nargs="+", type=int, help="nombre(s) d’actions, d’événements et de partenaires")
     parser.add_argument("--duration", type=int, default=5, help="secondes de charge par page (5)")
     parser.add_argument("--connections", type=int, default=16, help="connexions simultanées de wrk (16)")
     parser.add_argument("--threads", type=int, default=2, help="fils de wrk (2)")
+    parser.add_argument("--workers", type=int, default=2, help="processus gunicorn du portail et de l'appli minimale")
+    parser.add_argument(
+        "--gunicorn-env",
+        type=key_value,
+        action="append",
+        default=[],
+        metavar="NOM=valeur",
+        help="variable d'environnement du gunicorn du portail, e.g. GUNICORN_MAX_REQUESTS=1000 (répétable)",
+    )
+    parser.add_argument("--pages", nargs="*", default=[], help="seulement les pages dont le nom ou l'adresse contient…")
+    parser.add_argument(
+        "--ports", type=port_range, default=os.environ.get("BENCH_PORTS", PORTS), help=f"plage de ports ({PORTS})"
+    )
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432", help="serveur PostgreSQL")
+    parser.add_argument("--database-prefix", default="cls_bench", help="préfixe des bases créées (cls_bench)")
     parser.add_argument("--redis", default="", help="REDIS_URL pour le cache partagé (par défaut : aucun)")
-    parser.add_argument("--keep", action="store_true", help="garder les bases cls_bench_<N>")
+    parser.add_argument(
+        "--load-fault-redis", default="redis://127.0.0.1:6379/4", help="base Redis de l'essai de charge et de panne"
+    )
+    parser.add_argument("--no-load-fault", dest="load_fault", action="store_false", help="sans l'essai de panne")
+    parser.add_argument("--no-lighthouse", dest="lighthouse", action="store_false", help="sans Lighthouse")
+    parser.add_argument("--keep", action="store_true", help="garder les bases <préfixe>_<N>")
     parser.add_argument("--json", help="écrire aussi les résultats dans ce fichier")
     parser.add_argument("--markdown", help="écrire aussi les tableaux de docs/performances.md dans ce fichier")
     parser.add_argument(
@@ -295,8 +520,15 @@ def main(argv=None):
         help="mesurer seulement la recherche (p50/p95/p99 dans Django), sans gunicorn ni wrk",
     )
     args = parser.parse_args(argv)
+    if isinstance(args.ports, str):
+        args.ports = port_range(args.ports)
+    args.gunicorn_env = dict(args.gunicorn_env)
+    if not args.database_prefix.replace("_", "").isalnum():
+        parser.error("--database-prefix : lettres, chiffres et _ seulement")
     if shutil.which("wrk") is None and not args.search_only:
         raise SystemExit("wrk est introuvable : installez-le avec « sudo apt-get install -y wrk » (paquet Debian).")
+    if args.search_only:
+        args.load_fault = args.lighthouse = False
 
     workdir = Path(tempfile.mkdtemp(prefix="cls-bench-"))
     static_root = workdir / "static"
@@ -308,6 +540,7 @@ def main(argv=None):
             "DJANGO_DEBUG": "0",
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "DJANGO_STATIC_ROOT": str(static_root),
+            "DJANGO_MEDIA_ROOT": str(workdir / "media"),
             "DJANGO_LOG_LEVEL": "WARNING",
             "PYTHONPATH": str(ROOT),
         }
@@ -318,40 +551,45 @@ def main(argv=None):
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
 
     started = datetime.datetime.now(datetime.UTC)
-    load_before = os.getloadavg()[0]
+    load_before = os.getloadavg()
     results = []
+    extra = {"connections": args.connections}
     try:
         for n in args.n:
-            result = bench_one(n, args, env, static_root, workdir)
+            result = bench_one(n, args, env, workdir)
             print_run(result)
             results.append(result)
+        if args.load_fault:
+            extra["load_fault"] = load_fault(args, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
-    workers = os.environ.get("GUNICORN_WORKERS") or os.environ.get("WEB_CONCURRENCY") or os.cpu_count() * 2 + 1
+    load_after = os.getloadavg()
     print(
         f"\nMesuré le {started:%Y-%m-%d %H:%M} UTC sur {platform.node()} : {os.cpu_count()} cœurs, "
         f"Python {platform.python_version()}, "
         + (
             "recherche seulement (--search-only). "
             if args.search_only
-            else f"gunicorn {workers} processus, wrk {args.threads} fils × {args.connections} connexions × "
+            else f"gunicorn {args.workers} processus pour le portail (gunicorn.conf.py"
+            + (f" avec {' '.join(f'{k}={v}' for k, v in args.gunicorn_env.items())}" if args.gunicorn_env else "")
+            + f") et pour l'appli minimale, wrk {args.threads} fils × {args.connections} connexions × "
             f"{args.duration} s par page, cache des pages {'Redis' if args.redis else 'fichiers locaux'}. "
         )
-        + "Charge moyenne de la machine (1 min) : "
-        f"{load_before:.1f} au début, {os.getloadavg()[0]:.1f} à la fin (au-delà du nombre de cœurs, "
-        "d'autres programmes se partageaient le processeur : les débits absolus en pâtissent)."
+        + "Charge moyenne de la machine (1, 5, 15 min) : "
+        f"{' '.join(f'{x:.1f}' for x in load_before)} au début, {' '.join(f'{x:.1f}' for x in load_after)} à la fin "
+        "(au-delà du nombre de cœurs, d'autres programmes se partageaient le processeur : les débits absolus en "
+        "pâtissent, les ratios d'une même exécution beaucoup moins)."
     )
-    failed = False
-    for target, passed, detail in verdicts(results):
-        label = "PASS" if passed else ("—   " if passed is None else "FAIL")
-        failed |= passed is False
-        print(f"{label}  {target} : {detail}")
+    rows = verdicts(results, extra)
+    print("\nObjectifs")
+    for line in verdict_lines(rows):
+        print(line)
     if args.json:
-        Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=2))
+        Path(args.json).write_text(json.dumps({"results": results, "extra": extra}, ensure_ascii=False, indent=2))
     if args.markdown:
-        Path(args.markdown).write_text(markdown_tables(results))
-    return 1 if failed else 0
+        Path(args.markdown).write_text(markdown_tables(results) + "\n" + "\n".join(verdict_lines(rows)) + "\n")
+    return 1 if any(passed is False for _, passed, _ in rows) else 0
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Server-side cache of the public pages, for visitors without a session, invalidated on every content change.
 
-How it works (``PageCacheMiddleware``, last in ``MIDDLEWARE``):
+How it works (``CachedPageMiddleware`` early in ``MIDDLEWARE``, ``PageCacheMiddleware`` last):
 
 - Only GET and HEAD requests for the views that declare themselves public pages are looked up
   (``@public_page`` on a function, ``PublicPageMixin`` on a class-based view or a feed), and only
@@ -35,6 +35,16 @@ How it works (``PageCacheMiddleware``, last in ``MIDDLEWARE``):
   ``PAGE_CACHE_MAX_QUERY_PAGES`` per lifetime window and only if the query string is at most
   ``MAX_QUERY_STRING_LENGTH`` characters; beyond that they are rendered, not stored. The
   ``pages`` cache without Redis is a directory capped at ``MAX_ENTRIES`` files.
+- Served early: ``CachedPageMiddleware`` sits right after the middleware that add the security
+  headers (SecurityMiddleware, CSP, Permissions-Policy) and WhiteNoise. It looks a GET or HEAD of
+  a visitor without a session up before the session, locale, CSRF, authentication, OTP, messages,
+  history and axes middleware run: none of them has anything to do for such a visitor, and they
+  cost as much as the page (docs/performances.md). A page is stored there too, on its way out,
+  once those middleware have added their own headers (X-Frame-Options, Content-Language, Vary):
+  a cached page then carries exactly the headers of a computed one, the outer middleware adding
+  the security headers to both. ``PageCacheMiddleware``, innermost, says which views are public
+  pages and which requests may be stored (it alone sees the resolved view), and still serves and
+  stores by itself when ``CachedPageMiddleware`` is not in ``MIDDLEWARE``.
 - Browsers are told nothing more than the view says (a copy in a browser could not be
   invalidated); cached pages get an ETag, so a browser revalidating gets a 304, and the
   calendars' and feeds' own conditional GET (ETag, Last-Modified) keeps working on cache hits.
@@ -276,7 +286,10 @@ class PageCacheMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         try:
-            if getattr(request, "_page_cache_prefix", None):
+            if getattr(request, "_page_cache_early", None) is not None:
+                # Stored by CachedPageMiddleware, under a key that varies on what the view said.
+                request._page_cache_vary = response.get("Vary")
+            elif getattr(request, "_page_cache_prefix", None):
                 self._store(request, response)
             elif getattr(request, "_page_cache_admin_post", False) and response.status_code < 400:
                 bump_generation()
@@ -303,30 +316,21 @@ class PageCacheMiddleware:
             or CookieStorage.cookie_name in request.COOKIES
         ):
             return None
-        try:
-            prefix = f"{settings.PAGE_CACHE_KEY_PREFIX}.{generation_for_schedule()}.{timezone.localdate():%Y%m%d}"
-            response = self._fetch(request, prefix, local_pages)
-            if response is None:
-                response = self._fetch(request, prefix, page_cache())
-                if response is not None:
-                    self._keep(request, response, prefix, local_pages, min(timeout, LOCAL_SECONDS))
-        except CACHE_ERRORS as error:
-            # One line per request, no traceback: during a Redis outage every page comes here.
-            logger.warning("Cache des pages injoignable (%s) : page calculée sans cache", type(error).__name__)
-            return None
-        if response is None:
+        early = getattr(request, "_page_cache_early", None)
+        if early is not None:
+            # CachedPageMiddleware looked the page up already (a miss): it stores it on its way out.
             if request.method == "GET":
+                request._page_cache_prefix = early
+            return None
+        prefix, response = lookup(request)
+        if response is None:
+            if prefix and request.method == "GET":
                 request._page_cache_prefix = prefix
             return None
-        response["X-Cache"] = "HIT"
-        return get_conditional_response(
-            request,
-            etag=response.get("ETag"),
-            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
-            response=response,
-        )
+        return serve_hit(request, response)
 
-    def _store(self, request, response):
+    @staticmethod
+    def _store(request, response):
         timeout = settings.PAGE_CACHE_SECONDS
         cache_control = response.get("Cache-Control", "").lower()
         messages = getattr(request, "_messages", None)
@@ -350,8 +354,13 @@ class PageCacheMiddleware:
         response.content = response.content
         if not response.has_header("ETag"):
             set_response_etag(response)
-        self._keep(request, response, request._page_cache_prefix, page_cache(), timeout)
-        self._keep(request, response, request._page_cache_prefix, local_pages, min(timeout, LOCAL_SECONDS))
+        # The key varies on the headers the view named (its own Vary), not on those the session
+        # middleware adds on the way out (« Cookie », as soon as a context processor looks at the
+        # user): a visitor with some other cookie gets the same copy, as before the early serving.
+        key_of = _VaryOf(getattr(request, "_page_cache_vary", response.get("Vary")))
+        keep = PageCacheMiddleware._keep
+        keep(request, response, request._page_cache_prefix, page_cache(), timeout, key_of)
+        keep(request, response, request._page_cache_prefix, local_pages, min(timeout, LOCAL_SECONDS), key_of)
         response["X-Cache"] = "MISS"
 
     @staticmethod
@@ -360,5 +369,83 @@ class PageCacheMiddleware:
         return cache.get(cache_key) if cache_key else None
 
     @staticmethod
-    def _keep(request, response, prefix, cache, timeout):
-        cache.set(learn_cache_key(request, response, timeout, prefix, cache=cache), response, timeout)
+    def _keep(request, response, prefix, cache, timeout, key_of=None):
+        cache_key = learn_cache_key(request, key_of or response, timeout, prefix, cache=cache)
+        cache.set(cache_key, response, timeout)
+
+
+class _VaryOf:
+    """What ``learn_cache_key`` reads of a response (its Vary header), for a Vary header of our choosing."""
+
+    def __init__(self, vary):
+        self.headers = {"Vary": vary} if vary else {}
+
+    def has_header(self, header):
+        return header in self.headers
+
+
+def may_be_cached(request):
+    """Whether the request may get a cached page, before knowing its view: GET or HEAD, no session."""
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
+def lookup(request):
+    """(key prefix, cached response or None); (None, None) when the page cache cannot be reached."""
+    timeout = settings.PAGE_CACHE_SECONDS
+    try:
+        prefix = f"{settings.PAGE_CACHE_KEY_PREFIX}.{generation_for_schedule()}.{timezone.localdate():%Y%m%d}"
+        response = PageCacheMiddleware._fetch(request, prefix, local_pages)
+        if response is None:
+            response = PageCacheMiddleware._fetch(request, prefix, page_cache())
+            if response is not None:
+                PageCacheMiddleware._keep(request, response, prefix, local_pages, min(timeout, LOCAL_SECONDS))
+    except CACHE_ERRORS as error:
+        # One line per request, no traceback: during a Redis outage every page comes here.
+        logger.warning("Cache des pages injoignable (%s) : page calculée sans cache", type(error).__name__)
+        return None, None
+    return prefix, response
+
+
+def serve_hit(request, response):
+    """The cached response, or a 304 when the browser's copy is still this one."""
+    response["X-Cache"] = "HIT"
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+        response=response,
+    )
+
+
+class CachedPageMiddleware:
+    """Serve a cached public page before the session, auth, CSRF… middleware; store it after them.
+
+    Goes right after SecurityMiddleware, the CSP and Permissions-Policy middleware and WhiteNoise
+    (see the module docstring). A miss goes down the whole stack; ``PageCacheMiddleware`` then
+    marks it storable if its view is a public page, and it is stored here on its way out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not may_be_cached(request):
+            return self.get_response(request)
+        prefix, cached = lookup(request)
+        if cached is not None:
+            return serve_hit(request, cached)
+        if prefix is None:  # the page cache cannot be reached: the page is computed, not stored
+            return self.get_response(request)
+        request._page_cache_early = prefix
+        response = self.get_response(request)
+        if getattr(request, "_page_cache_prefix", None):
+            try:
+                PageCacheMiddleware._store(request, response)
+            except CACHE_ERRORS as error:
+                logger.warning("Cache des pages injoignable (%s) : page servie sans être gardée", type(error).__name__)
+        return response

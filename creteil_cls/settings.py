@@ -85,9 +85,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the header built once (core/middleware.py).
+    "core.middleware.CSPMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A cached public page for a visitor without a session, served here: the middleware above add
+    # the security headers to it; those below (session, CSRF, auth, OTP…) have nothing to do for
+    # it and would cost as much as the page (core/cache.py, docs/performances.md).
+    "core.cache.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,7 +105,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # After the session, auth and OTP middleware, as django-axes asks: a locked-out login → its lockout page.
     "axes.middleware.AxesMiddleware",
-    # Innermost: cached pages still get every header of the middleware above (CSP, security…).
+    # Innermost: it alone sees the resolved view, and marks the public pages that may be stored.
     "core.cache.PageCacheMiddleware",
 ]
 

@@ -386,3 +386,61 @@ def test_clear_page_cache_renders_every_page_again(client, content):
     call_command("clear_page_cache", stdout=io.StringIO())
 
     assert client.get(url)["X-Cache"] == "MISS"
+
+
+SECURITY_HEADERS = [
+    "Content-Security-Policy",
+    "Strict-Transport-Security",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Permissions-Policy",
+    "X-Frame-Options",
+    "Cross-Origin-Opener-Policy",
+]
+
+
+@pytest.mark.parametrize("secure", [True, False])
+def test_a_cached_page_carries_exactly_the_headers_of_a_computed_one(client, settings, content, secure):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    for url in public_urls(content):
+        computed = client.get(url, secure=secure)
+        cached = client.get(url, secure=secure)
+        assert (computed["X-Cache"], cached["X-Cache"]) == ("MISS", "HIT"), url
+        for header in SECURITY_HEADERS:
+            if header == "Strict-Transport-Security" and not secure:
+                assert header not in cached, url  # only over HTTPS, cached or not
+                continue
+            assert cached[header], (url, header)
+        assert {k: v for k, v in cached.items() if k != "X-Cache"} == {
+            k: v for k, v in computed.items() if k != "X-Cache"
+        }, url
+
+
+def test_a_cached_page_is_served_before_the_session_and_auth_middleware(client, content):
+    client.get("/agenda/")
+    hit = client.get("/agenda/")
+    assert hit["X-Cache"] == "HIT"
+    # The session, auth and messages middleware never ran for this request.
+    assert not hasattr(hit.wsgi_request, "session")
+    assert not hasattr(hit.wsgi_request, "user")
+    assert not hasattr(hit.wsgi_request, "_messages")
+
+
+def test_another_cookie_does_not_split_the_cache(client, content, django_assert_num_queries):
+    """The key varies on what the view says, not on the « Vary: Cookie » the session middleware adds."""
+    first = client.get("/actions/")
+    assert "Cookie" in first["Vary"]
+    client.cookies["csrftoken"] = "a" * 32
+    client.cookies["preference"] = "x"
+    with django_assert_num_queries(0):
+        again = client.get("/actions/")
+    assert again["X-Cache"] == "HIT"
+    assert again.content == first.content
+
+
+def test_without_the_early_middleware_the_innermost_one_still_serves_and_stores(client, settings, content):
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "core.cache.CachedPageMiddleware"]
+    assert client.get("/agenda/")["X-Cache"] == "MISS"
+    hit = client.get("/agenda/")
+    assert hit["X-Cache"] == "HIT"
+    assert hit["X-Frame-Options"] == "DENY"

@@ -1,0 +1,172 @@
+"""Lighthouse on the pages a phone user opens first (issue 13, target 6), for ``make bench``.
+
+Lighthouse (npm, pinned in bench/lighthouse/package.json; ``npm ci --prefix bench/lighthouse``
+installs it, node_modules is not committed) drives Debian's Chromium (``CHROME_PATH``,
+/usr/bin/chromium by default), headless, with its default mobile emulation (a mid-range phone,
+slow 4G simulated), on the portal the benchmark started; it needs no network access beyond the
+loopback. For each page: the performance, accessibility and best-practices scores, the Largest
+Contentful Paint and the bytes transferred on a first visit (empty browser cache).
+
+    python -m bench.lighthouse http://127.0.0.1:8000 /  /agenda/     # by hand, on a running portal
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LIGHTHOUSE = ROOT / "bench" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
+CATEGORIES = ("performance", "accessibility", "best-practices")
+MIN_SCORE = 95
+MIN_ACCESSIBILITY = 100
+MAX_HOME_KB = 60
+CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"
+
+
+def pages(env):
+    """(name, path) of the pages Lighthouse opens, chosen in the benchmark's database (bench.measure).
+
+    Gives an image to an action first if none has one (a photo, as an editor would upload it).
+    """
+    output = subprocess.run(
+        [sys.executable, "-m", "bench.measure", "--lighthouse-pages"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output)
+
+
+def parse_report(report):
+    """The figures of one Lighthouse JSON report: scores out of 100, LCP in ms, KB transferred."""
+    categories = report["categories"]
+    audits = report["audits"]
+    images = audits.get("uses-responsive-images", {}).get("details", {}).get("items", [])
+    return {
+        "scores": {
+            name: round(categories[name]["score"] * 100) if categories[name]["score"] is not None else None
+            for name in CATEGORIES
+        },
+        "lcp_ms": audits["largest-contentful-paint"]["numericValue"],
+        "kb": audits["total-byte-weight"]["numericValue"] / 1024,
+        "oversized_images": len(images),
+        "failing_audits": sorted(
+            audit_id
+            for name in CATEGORIES
+            for ref in categories[name]["auditRefs"]
+            if ref["weight"] > 0
+            and (audit_id := ref["id"]) in audits
+            and audits[audit_id]["score"] is not None
+            and audits[audit_id]["score"] < 0.9
+        ),
+    }
+
+
+def run_one(url, workdir):
+    report_path = Path(workdir) / "report.json"
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        "--output=json",
+        f"--output-path={report_path}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        f"--chrome-flags={CHROME_FLAGS}",
+        "--quiet",
+    ]
+    env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180, check=False)
+    if completed.returncode != 0 or not report_path.exists():
+        raise RuntimeError(f"Lighthouse a échoué sur {url} : {completed.stderr.strip()[-300:]}")
+    return parse_report(json.loads(report_path.read_text()))
+
+
+def run_all(base_url, chosen):
+    """{"pages": [{name, path, scores, lcp_ms, kb, …}]}, or {"error": why} when Lighthouse cannot run."""
+    if not LIGHTHOUSE.exists():
+        return {"error": "Lighthouse absent : npm ci --prefix bench/lighthouse"}
+    if shutil.which(os.environ.get("CHROME_PATH", "/usr/bin/chromium")) is None:
+        return {"error": "Chromium absent (CHROME_PATH)"}
+    print("\n=== Lighthouse (mobile)", flush=True)
+    rows = []
+    for name, path in chosen:
+        with tempfile.TemporaryDirectory(prefix="cls-lighthouse-") as workdir:
+            try:
+                figures = run_one(base_url + path, workdir)
+            except (RuntimeError, subprocess.TimeoutExpired) as error:
+                return {"error": str(error), "pages": rows}
+        rows.append({"name": name, "path": path, **figures})
+        print(format_row(rows[-1]), flush=True)
+    return {"pages": rows}
+
+
+def format_row(row):
+    scores = row["scores"]
+    failing = f"  audits sous 0,9 : {', '.join(row['failing_audits'])}" if row["failing_audits"] else ""
+    return (
+        f"  {row['name']:<22} perf {scores['performance']}, accessibilité {scores['accessibility']}, "
+        f"bonnes pratiques {scores['best-practices']}, LCP {row['lcp_ms'] / 1000:.1f} s, "
+        f"{row['kb']:.0f} Ko transférés{failing}"
+    )
+
+
+def target_rows(result, prefix=""):
+    """Rows (target, passed, figure) for the verdict table of bench/run.py."""
+    name = f"{prefix}Lighthouse mobile : scores ≥ {MIN_SCORE}, accessibilité {MIN_ACCESSIBILITY}"
+    if "error" in result:
+        return [(name, False, result["error"])]
+    pages = result["pages"]
+    low = [
+        f"{row['name']} {category} {score}"
+        for row in pages
+        for category, score in row["scores"].items()
+        if score is None or score < (MIN_ACCESSIBILITY if category == "accessibility" else MIN_SCORE)
+    ]
+    worst_lcp = max(pages, key=lambda row: row["lcp_ms"])
+    rows = [
+        (
+            name,
+            not low,
+            ", ".join(low)
+            or "min "
+            + ", ".join(f"{c} {min(r['scores'][c] for r in pages)}" for c in CATEGORIES)
+            + f" ; LCP max {worst_lcp['lcp_ms'] / 1000:.1f} s ({worst_lcp['name']})",
+        )
+    ]
+    home = next((row for row in pages if row["path"] == "/"), None)
+    if home is not None:
+        rows.append(
+            (
+                f"{prefix}accueil ≤ {MAX_HOME_KB} Ko transférés à la première visite (Lighthouse)",
+                home["kb"] <= MAX_HOME_KB,
+                f"{home['kb']:.0f} Ko",
+            )
+        )
+    oversized = [f"{row['name']} ({row['oversized_images']})" for row in pages if row["oversized_images"]]
+    rows.append(
+        (
+            f"{prefix}images à la taille de l'écran (audit « uses-responsive-images »)",
+            not oversized,
+            ", ".join(oversized) or "aucune image trop grande",
+        )
+    )
+    return rows
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        raise SystemExit("python -m bench.lighthouse <adresse du portail> [chemin…]")
+    base_url, paths = argv[0].rstrip("/"), argv[1:] or ["/"]
+    with tempfile.TemporaryDirectory(prefix="cls-lighthouse-") as workdir:
+        for path in paths:
+            print(format_row({"name": path, "path": path, **run_one(base_url + path, workdir)}))
+
+
+if __name__ == "__main__":
+    main()

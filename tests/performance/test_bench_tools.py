@@ -1,0 +1,174 @@
+"""The pure parts of the benchmark (bench/run.py, bench/lighthouse.py) and of gunicorn.conf.py.
+
+No timing is asserted: the figures are made up, only their parsing and the verdicts are tested.
+"""
+
+import runpy
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+
+from bench import lighthouse
+from bench import run as bench
+
+WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:18101/
+  2 threads and 16 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     3.21ms    1.02ms  25.10ms   88.00%
+    Req/Sec     2.51k   120.33     2.80k    70.00%
+  Latency Distribution
+     50%    3.05ms
+     75%    3.60ms
+     90%    4.20ms
+     99%  812.00us
+  25001 requests in 5.00s, 560.12MB read
+  Non-2xx or 3xx responses: 3
+Requests/sec:   5000.20
+Transfer/sec:    112.02MB
+"""
+
+
+def test_wrk_output_is_parsed():
+    figures = bench.parse_wrk(WRK_OUTPUT)
+    assert figures["rps"] == 5000.2
+    assert figures["p50"] == 3.05
+    assert figures["p99"] == 0.812
+    assert figures["errors"] == 3
+
+
+def test_port_range():
+    assert bench.port_range("18100-18199") == range(18100, 18200)
+    with pytest.raises(Exception, match="plage"):
+        bench.port_range("18199-18100")
+
+
+def page(name, rps, p99, minimal_rps, errors=0):
+    return {
+        "name": name,
+        "url": "/" if name == "accueil" else f"/{name}/",
+        "rps": rps,
+        "p99": p99,
+        "errors": errors,
+        "minimal": {"rps": minimal_rps},
+        "minimal_ratio": rps / minimal_rps,
+        "ratio": 1.0,
+        "queries": 3,
+        "weight": 40 * 1024,
+    }
+
+
+def test_cached_pages_target_against_the_minimal_app():
+    passing = [{"n": 10, "pages": [page("accueil", 900, 10.0, 1000), page("agenda", 850, 24.0, 1000)]}]
+    rows = bench.target_cached_vs_minimal(passing, {"connections": 16})
+    assert [passed for _, passed, _ in rows] == [True, True]
+    assert "0.85 (agenda)" in rows[0][2]
+    failing = [{"n": 10, "pages": [page("accueil", 700, 30.0, 1000), page("agenda", 850, 5.0, 1000)]}]
+    rows = bench.target_cached_vs_minimal(failing, {"connections": 16})
+    assert [passed for _, passed, _ in rows] == [False, False]
+    assert "accueil 0.70" in rows[0][2]
+    assert "accueil 30.0 ms" in rows[1][2]
+
+
+def test_verdict_lines_say_pass_fail_or_not_measured():
+    lines = bench.verdict_lines([("a", True, "1"), ("b", False, "2"), ("c", None, "3")])
+    assert lines == ["PASS  a : 1", "FAIL  b : 2", "—     c : 3"]
+
+
+def test_every_target_gives_rows_even_when_not_measured():
+    results = [{"n": 10, "pages": [page("accueil", 900, 10.0, 1000)], "search": {"p50_ms": 1, "p95_ms": 2}}]
+    rows = bench.verdicts(results, {"connections": 16})
+    names = " ".join(name for name, _, _ in rows)
+    assert "l'appli Django minimale" in names
+    assert "demandes d'intérêt" in names
+    assert "Lighthouse" in names
+
+
+def test_load_fault_target():
+    figures = {"rate": 250.0, "accepted": 600, "duration": 2.4, "lost": 0, "duplicated": 0, "violations": 0}
+    [(_, passed, detail)] = bench.target_load_fault([], {"load_fault": figures})
+    assert passed and detail.startswith("250/s")
+    [(_, passed, _)] = bench.target_load_fault([], {"load_fault": {**figures, "rate": 120.0}})
+    assert passed is False
+    [(_, passed, _)] = bench.target_load_fault([], {"load_fault": {**figures, "duplicated": 1}})
+    assert passed is False
+
+
+def lighthouse_report(performance=1.0, accessibility=1.0, practices=1.0, kb=50, oversized=0):
+    audits = {
+        "largest-contentful-paint": {"numericValue": 1200.0, "score": 1},
+        "total-byte-weight": {"numericValue": kb * 1024, "score": 1},
+        "uses-responsive-images": {"score": 1, "details": {"items": [{}] * oversized}},
+        "color-contrast": {"score": accessibility},
+    }
+    return {
+        "categories": {
+            "performance": {"score": performance, "auditRefs": [{"id": "largest-contentful-paint", "weight": 25}]},
+            "accessibility": {"score": accessibility, "auditRefs": [{"id": "color-contrast", "weight": 7}]},
+            "best-practices": {"score": practices, "auditRefs": []},
+        },
+        "audits": audits,
+    }
+
+
+def test_lighthouse_report_and_verdicts():
+    home = {"name": "accueil", "path": "/", **lighthouse.parse_report(lighthouse_report(kb=58))}
+    assert home["scores"] == {"performance": 100, "accessibility": 100, "best-practices": 100}
+    assert home["lcp_ms"] == 1200.0
+    assert [passed for _, passed, _ in lighthouse.target_rows({"pages": [home]})] == [True, True, True]
+    agenda = {"name": "agenda", "path": "/agenda/", **lighthouse.parse_report(lighthouse_report(0.97, 0.96))}
+    assert agenda["failing_audits"] == []  # 0.96 is not under 0.9
+    rows = lighthouse.target_rows({"pages": [home, agenda]})
+    assert rows[0][1] is False and "agenda accessibility 96" in rows[0][2]
+    heavy = {"name": "accueil", "path": "/", **lighthouse.parse_report(lighthouse_report(kb=75, oversized=2))}
+    assert [passed for _, passed, _ in lighthouse.target_rows({"pages": [heavy]})] == [True, False, False]
+    assert lighthouse.target_rows({"error": "Lighthouse absent"})[0][1] is False
+
+
+# --- gunicorn.conf.py -----------------------------------------------------------------------------
+
+GUNICORN_CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+
+
+def test_gunicorn_recycles_on_memory_not_every_thousand_requests(monkeypatch):
+    for name in ("GUNICORN_MAX_REQUESTS", "GUNICORN_MAX_WORKER_MEMORY_MB", "GUNICORN_ACCESS_LOG"):
+        monkeypatch.delenv(name, raising=False)
+    conf = runpy.run_path(str(GUNICORN_CONF))
+    assert conf["max_requests"] >= 100_000
+    assert conf["accesslog"] is None  # nginx writes the access log
+    worker = SimpleNamespace(alive=True, log=SimpleNamespace(info=lambda *args: None))
+    post_request = conf["post_request"]
+    memory = {"mb": 100.0}
+    post_request.__globals__["resident_memory_mb"] = lambda: memory["mb"]
+    for _ in range(conf["MEMORY_CHECK_EVERY"] * 2):
+        post_request(worker, None, None, None)
+    assert worker.alive
+    memory["mb"] = conf["MAX_WORKER_MEMORY_MB"] + 1.0
+    for _ in range(conf["MEMORY_CHECK_EVERY"] - 1):
+        post_request(worker, None, None, None)
+        assert worker.alive  # checked every MEMORY_CHECK_EVERY requests only
+    post_request(worker, None, None, None)
+    assert worker.alive is False
+
+
+def test_gunicorn_access_log_can_be_turned_on(monkeypatch):
+    monkeypatch.setenv("GUNICORN_ACCESS_LOG", "-")
+    assert runpy.run_path(str(GUNICORN_CONF))["accesslog"] == "-"
+
+
+def test_resident_memory_is_read():
+    memory = runpy.run_path(str(GUNICORN_CONF))["resident_memory_mb"]()
+    assert memory is None or memory > 1
+
+
+# --- the CSP header, built once per process -------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_csp_header_follows_a_change_of_the_setting(settings):
+    client = Client()
+    first = client.get("/mentions-legales/")["Content-Security-Policy"]
+    assert "default-src 'self'" in first
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    assert client.get("/mentions-legales/")["Content-Security-Policy"] == "default-src 'none'"
