@@ -328,6 +328,25 @@ class ViewOnSiteColumnMixin:
         )
 
 
+class LabelledListEditableMixin:
+    """The fields of ``list_editable`` named for screen readers, with the row they belong to.
+
+    Django names a list's columns in the table's head only: a screen reader meets « 10, zone de
+    saisie » without knowing what it orders (WCAG 1.3.1 and 4.1.2, axe's « label »).
+    """
+
+    def get_changelist_form(self, request, **kwargs):
+        base = super().get_changelist_form(request, **kwargs)
+
+        class LabelledForm(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for field in self.fields.values():
+                    field.widget.attrs.setdefault("aria-label", f"{capfirst(field.label)} ({self.instance})")
+
+        return LabelledForm
+
+
 class SearchableAdminMixin:
     """Admin search that also uses the portal's full-text search (accents, case and plurals ignored).
 

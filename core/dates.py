@@ -9,7 +9,9 @@ month, and always read in the site's time zone (Europe/Paris), whatever zone is 
 - ``day_of_month(date)``: « 1er », « 2 », « 14 » (« le 1er de chaque mois »);
 - ``french_time(datetime)``: « 10 h », « 10 h 30 »;
 - ``french_datetime(datetime)``: « 1er mars 2026 à 10 h 30 »;
-- ``french_month(year, month)``: « mars 2026 ».
+- ``french_month(year, month)``: « mars 2026 »;
+- ``short_date(date)``: « 01/03/2026 »; ``short_datetime(datetime)``: « 01/03/2026 10:30 » (tables,
+  exports, the admin's dashboard).
 
 And the working days of a French office: ``french_public_holidays(year)``, ``is_working_day(day)``,
 ``add_working_days(day, count)`` (Monday to Friday, public holidays of metropolitan France off).
@@ -86,6 +88,17 @@ def french_time(value):
 def french_datetime(value, *, weekday=False):
     """« 1er mars 2026 à 10 h 30 » (Paris time)."""
     return f"{french_date(value, weekday=weekday)} à {french_time(value)}"
+
+
+def short_date(value):
+    """« 01/03/2026 » (a datetime is read in Paris time)."""
+    return _day(value).strftime("%d/%m/%Y")
+
+
+def short_datetime(value, *, separator=" "):
+    """« 01/03/2026 10:30 » in Paris time; ``separator=" à "`` gives « 01/03/2026 à 10:30 »."""
+    value = local(value)
+    return f"{value:%d/%m/%Y}{separator}{value:%H:%M}"
 
 
 def week_days():

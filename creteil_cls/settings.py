@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    # Django's widget templates, for the form renderer below.
+    "django.forms",
     "bootstrap",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -111,6 +113,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "creteil_cls.urls"
 WSGI_APPLICATION = "creteil_cls.wsgi.application"
+
+# Widgets rendered with the project's templates, so that templates/admin/widgets/ can give the
+# admin's date and time inputs their labels (Django's default renderer reads only the apps').
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

@@ -3,8 +3,8 @@ to complete. The rule is ``EventQuerySet.incomplete()``; the links lead to the e
 « à compléter » filter (events/admin.py), which asks the same queryset."""
 
 from django.urls import reverse
-from django.utils import timezone
 
+from core import dates
 from core.admin import plural_fr
 from staff.dashboard import EDITORS, TABLE_ROWS, Block, Figure, Table, changelist_url, register_dashboard_block
 
@@ -58,7 +58,7 @@ def events_to_complete_block(request, now):
             missing.append("le moyen de s’inscrire")
         rows.append(
             [
-                (timezone.localtime(event.start).strftime("%d/%m/%Y %H:%M"), ""),
+                (dates.short_datetime(event.start), ""),
                 (event.title, reverse("admin:events_event_change", args=[event.pk])),
                 (" et ".join(missing).capitalize(), ""),
             ]

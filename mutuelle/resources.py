@@ -10,9 +10,10 @@ escaping (``IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT``) only drops one leading ``
 leaves ``==1``, ``+1`` or ``@SUM(…)`` live in a CSV file opened in a spreadsheet.
 """
 
-from django.utils import timezone
 from import_export import fields, resources
 from import_export.formats.base_formats import CSV
+
+from core import dates
 
 from .models import InterestRequest
 
@@ -40,11 +41,11 @@ def spreadsheet_text(value):
 
 
 def local_datetime(value):
-    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
+    return dates.short_datetime(value) if value else ""
 
 
 def local_date(value):
-    return value.strftime("%d/%m/%Y") if value else ""
+    return dates.short_date(value) if value else ""
 
 
 def user_name(user):

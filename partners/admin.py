@@ -3,6 +3,7 @@ from django.db import models
 
 from core.admin import (
     ContentHistoryAdmin,
+    LabelledListEditableMixin,
     PreviewAdminMixin,
     PublicationChoiceMixin,
     PublishActionsMixin,
@@ -16,6 +17,7 @@ from .views import PartnerDetailView
 
 @admin.register(Partner)
 class PartnerAdmin(
+    LabelledListEditableMixin,
     PublicationChoiceMixin,
     PreviewAdminMixin,
     SearchableAdminMixin,

@@ -135,6 +135,12 @@ class CreteilClsAdminSite(admin.AdminSite):
     def each_context(self, request):
         context = super().each_context(request)
         context["can_view_journal"] = can_view_journal(request.user)
+        match = request.resolver_match
+        if match and match.url_name and match.url_name.endswith("_changelist"):
+            # A list needs the page's whole width at 1280 px beside its filters, or its columns
+            # scroll sideways: no navigation sidebar there (the breadcrumbs lead to the dashboard,
+            # which lists every model).
+            context["is_nav_sidebar_enabled"] = False
         return context
 
     def has_permission(self, request):

@@ -21,11 +21,13 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, F, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import capfirst
 
+from core import dates
 from core.admin import PublicationFilter, plural_fr
 from core.grammar import Noun
 from core.history import changed_by_q
@@ -157,31 +159,74 @@ def _viewable_publishable_models(user):
 
 
 def _counts_by_model(request, q_of, filter_value):
-    figures = []
+    """Per kind of content the person may see: its rows matching ``q_of(model)`` (if any),
+    and the figures « 3 actions » linked to the list filtered on ``filter_value``. Two queries per model."""
+    found, figures = [], []
     for model in _viewable_publishable_models(request.user):
-        count = model._default_manager.filter(q_of(model)).count()
+        rows = model._default_manager.filter(q_of(model))
+        count = rows.count()
         if count:
             url = changelist_url(model, **{PublicationFilter.parameter_name: filter_value})
             figures.append(Figure(text=count_of(model, count), count=count, url=url))
-    return figures
+            found.append(rows)
+    return found, figures
+
+
+def _change_url(obj):
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def _content_cell(obj):
+    return (f"{capfirst(Noun.of(type(obj)).singular)} « {obj} »", _change_url(obj))
 
 
 def my_drafts_block(request, now):
-    """The drafts the person created or changed (one count per kind of content)."""
-    figures = _counts_by_model(
+    """The drafts the person created or changed: a count per kind of content, and the latest of them."""
+    found, figures = _counts_by_model(
         request, lambda model: draft_q() & changed_by_q(model, request.user), PublicationFilter.MY_DRAFTS
     )
-    return Block(title="Mes brouillons", figures=figures, empty="Vous n’avez aucun brouillon en cours.")
+    block = Block(title="Mes brouillons", figures=figures, empty="Vous n’avez aucun brouillon en cours.")
+    drafts = []
+    for rows in found:
+        drafts.extend(rows.order_by("-updated_at", "-pk")[:TABLE_ROWS])
+    if drafts:
+        drafts.sort(key=lambda obj: obj.updated_at, reverse=True)
+        block.table = Table(
+            caption="Mes derniers brouillons, à relire puis publier (heure de Paris)",
+            headers=["Modifié le", "Contenu"],
+            rows=[[(dates.short_datetime(obj.updated_at), ""), _content_cell(obj)] for obj in drafts[:TABLE_ROWS]],
+        )
+    return block
 
 
 def scheduled_block(request, now):
-    """Published content that will appear or disappear at a date to come."""
-    figures = _counts_by_model(request, lambda model: scheduled_change_q(now), PublicationFilter.SCHEDULED)
-    return Block(
+    """Published content that will appear or disappear at a date to come, the nearest first."""
+    found, figures = _counts_by_model(request, lambda model: scheduled_change_q(now), PublicationFilter.SCHEDULED)
+    block = Block(
         title="Publications et retraits programmés",
         figures=figures,
         empty="Aucune publication ni aucun retrait n’est programmé.",
     )
+    changes = []
+    for rows in found:
+        next_change = Case(When(publish_at__gt=now, then=F("publish_at")), default=F("unpublish_at"))
+        nearest = rows.annotate(next_change=next_change).order_by("next_change", "pk")
+        for obj in nearest[:TABLE_ROWS]:
+            if obj.publish_at and obj.publish_at > now:
+                changes.append((obj.publish_at, "Mise en ligne", obj))
+            if obj.unpublish_at and obj.unpublish_at > now:
+                changes.append((obj.unpublish_at, "Retrait", obj))
+    if changes:
+        changes.sort(key=lambda change: change[0])
+        block.table = Table(
+            caption="Les prochains changements programmés (heure de Paris)",
+            headers=["Le", "Changement", "Contenu"],
+            rows=[
+                [(dates.short_datetime(moment), ""), (change, ""), _content_cell(obj)]
+                for moment, change, obj in changes[:TABLE_ROWS]
+            ],
+        )
+    return block
 
 
 def recent_changes_block(request, now):
@@ -195,7 +240,7 @@ def recent_changes_block(request, now):
     entries = page_entries(rows, models_by_type)
     table_rows = [
         [
-            (timezone.localtime(entry["date"]).strftime("%d/%m/%Y %H:%M"), ""),
+            (dates.short_datetime(entry["date"]), ""),
             (f"{entry['kind']} « {entry['object']} »", entry["history_url"] or ""),
             (capfirst(entry["operation"]), ""),
             (_person(entry["user"]), ""),
@@ -287,7 +332,7 @@ def recent_lockouts_block(request, now):
     rows = [
         [
             (attempt.username or "—", ""),
-            (timezone.localtime(attempt.attempt_time).strftime("%d/%m/%Y %H:%M"), ""),
+            (dates.short_datetime(attempt.attempt_time), ""),
             (str(attempt.failures_since_start), ""),
         ]
         for attempt in lockouts.order_by("-attempt_time")[:TABLE_ROWS]
@@ -300,6 +345,7 @@ def recent_lockouts_block(request, now):
             caption="Identifiants bloqués après trop d’échecs (heure de Paris)",
             headers=["Identifiant saisi", "Première tentative", "Échecs"],
             rows=rows,
+            more=Figure(text="Voir la liste complète", count=count, url=url) if count > TABLE_ROWS else None,
         ),
     )
 

@@ -300,10 +300,6 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_possible_duplicate()
 
-    def changelist_view(self, request, extra_context=None):
-        # The queue needs the page's width at 1280 px: no navigation sidebar (the breadcrumbs stay).
-        return super().changelist_view(request, {"is_nav_sidebar_enabled": False, **(extra_context or {})})
-
     @admin.display(description="référence", ordering="reference")
     def reference_and_flag(self, obj):
         if obj.possible_duplicate_of:

@@ -16,6 +16,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 
+from core import dates
+
 from ..enums import ERASED_STATUS, RequestStatus
 from ..models import FollowUpNote, InterestRequest
 from .followup import status_apply
@@ -136,7 +138,7 @@ def _iso_datetime(value):
 
 
 def _french_datetime(value):
-    return timezone.localtime(value).strftime("%d/%m/%Y à %H:%M")
+    return dates.short_datetime(value, separator=" à ")
 
 
 def _value(obj, field, french_dates=False):
@@ -151,7 +153,7 @@ def _value(obj, field, french_dates=False):
     if isinstance(value, datetime.datetime):
         return _french_datetime(value) if french_dates else _iso_datetime(value)
     if isinstance(value, datetime.date) and french_dates:
-        return value.strftime("%d/%m/%Y")
+        return dates.short_date(value)
     if isinstance(value, PhoneNumber):
         return str(value)  # as the person wrote it: « 06 12 34 56 78 »
     return value

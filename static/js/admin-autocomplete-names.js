@@ -4,7 +4,16 @@
    current choice (nothing when the field is empty) and, for several choices, a search box without
    any label. axe reports them (aria-input-field-name, label) and a screen reader reads no name.
    Each of them gets the field's own <label> as its name, once select2 has started (Django starts
-   it when the page is ready, and in each new row of an inline). */
+   it when the page is ready, and in each new row of an inline).
+
+   select2 also puts its « clear all » cross (a mouse-only control: the keyboard clears with the
+   Backspace key) straight inside the list of choices, where only list items belong (axe's « list »);
+   it is hidden from assistive technologies, each time select2 draws it again.
+
+   The « filter » boxes of the two-list selectors (a user's groups and permissions) get their help
+   text as their name: Django's SelectFilter2.js puts it in an aria-label on a plain <span>, where
+   ARIA does not allow it (axe's « aria-prohibited-attr ») and where it names nothing. As an
+   image, the icon names the label it sits in. */
 "use strict";
 (function () {
   function labelOf(select) {
@@ -13,6 +22,12 @@
       label.id = select.id + "_label";
     }
     return label;
+  }
+
+  function hideClearCross(container) {
+    container.querySelectorAll(".select2-selection__clear").forEach(function (cross) {
+      cross.setAttribute("aria-hidden", "true");
+    });
   }
 
   function name(root) {
@@ -33,12 +48,23 @@
         }
         combobox.setAttribute("aria-labelledby", ids.join(" "));
       }
+      hideClearCross(container);
+      new MutationObserver(function () {
+        hideClearCross(container);
+      }).observe(container, { childList: true, subtree: true });
       var search = container.querySelector(".select2-search__field");
       if (search) {
         search.setAttribute("aria-labelledby", label.id);
       }
     });
   }
+
+  // After SelectFilter2.js, which builds the selectors when the page has loaded.
+  window.addEventListener("load", function () {
+    document.querySelectorAll(".selector-filter .help-tooltip[aria-label]").forEach(function (icon) {
+      icon.setAttribute("role", "img");
+    });
+  });
 
   if (window.django && window.django.jQuery) {
     // After Django's own ready handler (autocomplete.js), which starts select2.

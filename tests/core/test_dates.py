@@ -44,3 +44,11 @@ def test_a_datetime_is_read_in_paris_time():
 def test_the_week_from_monday():
     assert dates.week_days()[0] == ("lundi", "lun.")
     assert dates.week_days()[6] == ("dimanche", "dim.")
+
+
+def test_short_dates_for_tables_and_exports_in_paris_time():
+    late = datetime.datetime(2026, 3, 14, 23, 30, tzinfo=datetime.UTC)  # 0 h 30 on the 15th in Paris
+    assert dates.short_date(datetime.date(2026, 4, 1)) == "01/04/2026"
+    assert dates.short_date(late) == "15/03/2026"
+    assert dates.short_datetime(late) == "15/03/2026 00:30"
+    assert dates.short_datetime(late, separator=" à ") == "15/03/2026 à 00:30"

@@ -110,6 +110,33 @@ def test_the_editor_sees_their_own_drafts_with_a_link_to_them(editor_client, edi
     assert len(listed.context["cl"].result_list) == 2
 
 
+def test_the_editor_sees_the_titles_of_their_latest_drafts(editor_client, editor):
+    saved_by(ActionFactory(published=False, title="Semaine de la vue"), editor)
+    saved_by(PartnerFactory(published=False, name="Association Vue pour tous"), editor)
+    ActionFactory(published=False, title="Brouillon d’un collègue")
+    response = editor_client.get(INDEX)
+    text = dashboard_text(response)
+    text = text[text.index("Mes brouillons") : text.index("Publications et retraits programmés")]
+    assert "Mes derniers brouillons" in text
+    assert "Action « Semaine de la vue »" in text
+    assert "Partenaire « Association Vue pour tous »" in text
+    assert "Brouillon d’un collègue" not in text
+    action = Action.objects.get(title="Semaine de la vue")
+    assert f'href="{reverse("admin:actions_action_change", args=[action.pk])}"' in response.text
+
+
+def test_scheduled_changes_are_listed_nearest_first_with_their_dates(editor_client):
+    publish = in_days(2).replace(hour=9, minute=30)
+    ActionFactory(published=True, title="Octobre rose", publish_at=publish)
+    ActionFactory(published=True, title="Mois sans tabac", publish_at=in_days(-3), unpublish_at=in_days(5))
+    text = dashboard_text(editor_client.get(INDEX))
+    assert "Les prochains changements programmés" in text
+    local = timezone.localtime(publish)
+    assert f"{local:%d/%m/%Y %H:%M} Mise en ligne Action « Octobre rose »" in text
+    assert "Retrait Action « Mois sans tabac »" in text
+    assert text.index("Octobre rose") < text.index("Mois sans tabac")
+
+
 def test_scheduled_changes_are_counted_and_linked(editor_client):
     ActionFactory(published=True, publish_at=in_days(2))
     ActionFactory(published=True, unpublish_at=in_days(5))
@@ -256,6 +283,18 @@ def test_accounts_without_two_factor_and_recent_lockouts(admin_client):
     assert len(admin_client.get(lockouts).context["cl"].result_list) == 1
     listed = admin_client.get(users, {"is_staff__exact": 1, "is_active__exact": 1, "double_authentification": "non"})
     assert {user.username for user in listed.context["cl"].result_list} == {"sans-telephone", "agent-sans-telephone"}
+
+
+def test_more_lockouts_than_the_table_shows_lead_to_the_whole_list(admin_client):
+    for number in range(11):
+        AccessAttempt.objects.create(
+            username=f"bloque-{number}", ip_address="192.0.2.9", user_agent="t", failures_since_start=99
+        )
+    response = admin_client.get(INDEX)
+    assert "À traiter : 11 blocages" in dashboard_text(response)
+    lockouts = reverse("admin:axes_accessattempt_changelist") + "?blocage=recent"
+    assert response.text.count(f'href="{lockouts}"') == 2  # the figure, and « Voir la liste complète »
+    assert "Voir la liste complète" in dashboard_text(response)
 
 
 # Bounded queries ----------------------------------------------------------------------------------
