@@ -95,6 +95,8 @@ def fill(n, *, seed=SEED, out=sys.stdout):
         obj.search_text = search_text_of(obj.raw_search_parts())
         return obj
 
+    # Everything generated is published: new content is a draft by default (issue 12), and the
+    # bench measures the pages residents see.
     with transaction.atomic():
         partners = Partner.objects.bulk_create(
             (
@@ -109,6 +111,7 @@ def fill(n, *, seed=SEED, out=sys.stdout):
                         website=f"https://partenaire-{i}.example.org/",
                         phone="01 49 80 88 68",
                         order=100 + i,
+                        published=True,
                     )
                 )
                 for i in range(n)
@@ -131,6 +134,7 @@ def fill(n, *, seed=SEED, out=sys.stdout):
                         contact_name="Équipe Prévention-Santé",
                         contact_phone="01 49 80 88 68",
                         featured=i % 200 == 0,
+                        published=True,
                     )
                 )
                 for i in range(n)
@@ -157,6 +161,7 @@ def fill(n, *, seed=SEED, out=sys.stdout):
                 neighbourhood=neighbourhoods[i % len(neighbourhoods)],
                 accessibility_notes="Accès de plain-pied.",
                 serves_moteur=True,
+                published=True,
             )
             for i in range(max(5, n // 20))
         )
@@ -177,6 +182,7 @@ def fill(n, *, seed=SEED, out=sys.stdout):
                         registration=Registration.RECOMMENDED if i % 4 == 0 else Registration.NONE,
                         registration_phone="01 49 80 88 68" if i % 4 == 0 else "",
                         status=EventStatus.CANCELLED if i % 37 == 0 else EventStatus.SCHEDULED,
+                        published=True,
                     )
                 )
             )

@@ -172,3 +172,23 @@ def test_the_csp_header_follows_a_change_of_the_setting(settings):
     assert "default-src 'self'" in first
     settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
     assert client.get("/mentions-legales/")["Content-Security-Policy"] == "default-src 'none'"
+
+
+@pytest.mark.django_db
+def test_the_generated_content_is_public():
+    """New content is a draft by default (issue 12): the bench's rows must be published, or it would
+    measure pages that show none of them."""
+    import io
+
+    from actions.models import Action
+    from bench.fill import fill
+    from events.models import Event, Place
+    from partners.models import Partner
+    from tests.actions.factories import AudienceFactory, NeighbourhoodFactory, ThemeFactory
+
+    ThemeFactory.create_batch(2), AudienceFactory.create_batch(2), NeighbourhoodFactory()
+    fill(20, out=io.StringIO())
+    for model in (Action, Event, Partner, Place):
+        generated = model.objects.filter(slug__contains="genere")
+        assert generated.exists(), model
+        assert not generated.filter(published=False).exists(), model
