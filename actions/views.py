@@ -14,7 +14,7 @@ from core.views import (
 )
 
 from .filters import ActionFilter
-from .models import Action, Axis
+from .models import Action, Axis, Indicator
 
 UPCOMING_EVENTS_ON_ACTION = 10
 
@@ -42,6 +42,9 @@ class AxisDetailView(PublicPageMixin, PreviewableViewMixin, BreadcrumbsMixin, Fo
         context = super().get_context_data(**kwargs)
         context["axis"] = self.axis
         context["axes"] = Axis.objects.all()
+        # The axis's results summed up: its actions by progress, its indicators.
+        context["progress_rows"] = progress_rows(Action.objects.published().filter(axis=self.axis).progress_counts())
+        context["indicators"] = Indicator.objects.of_published_actions().filter(action__axis=self.axis).summary()
         return context
 
     def get_breadcrumbs(self):
@@ -78,7 +81,7 @@ class ActionDetailView(
     template_name = "actions/action_detail.html"
 
     def get_queryset(self):
-        return Action.objects.for_detail()
+        return Action.objects.for_detail().with_results()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -90,6 +93,8 @@ class ActionDetailView(
         context["events_preview"] = preview
         # Where the action takes place, with its practical details (the agenda's places, likewise).
         context["places"] = self.object.places.published().select_related("neighbourhood")
+        # Beside its indicators, what it held: the events that took place and the people who came.
+        context["attendance"] = self.object.events.published(action_preview=preview).held().attendance_totals()
         return context
 
     def get_breadcrumbs(self):
@@ -102,3 +107,14 @@ class ActionDetailView(
 def axes_with_counts():
     """The five axes with the number of published actions of each (one query)."""
     return Axis.objects.annotate(action_count=Count("actions", filter=publication_q(prefix="actions__")))
+
+
+NOT_ASSESSED = "Avancement non renseigné"
+
+
+def progress_rows(counts):
+    """``(label, count)`` rows for a chart of ``ActionQuerySet.progress_counts()``; empty if no action
+    is assessed (the page then says so instead of drawing bars of zeros)."""
+    if not any(count for status, count in counts if status is not None):
+        return []
+    return [(status.label if status else NOT_ASSESSED, count) for status, count in counts]
