@@ -47,3 +47,7 @@ class IndicatorDirection(models.TextChoices):
 
     UP = "hausse", "Plus c’est haut, mieux c’est"
     DOWN = "baisse", "Plus c’est bas, mieux c’est"
+
+
+# The stages the results pages group as « dans les temps »: neither late, nor done, nor abandoned.
+ON_TRACK = (ProgressStatus.UPCOMING, ProgressStatus.ONGOING, ProgressStatus.AHEAD)

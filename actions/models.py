@@ -22,7 +22,7 @@ from core.rich_text_fields import RichTextField
 from core.search import SearchableModel, SearchableQuerySet
 from partners.models import Partner
 
-from .enums import ActionKind, ActionStatus, IndicatorDirection, Month, ProgressStatus
+from .enums import ON_TRACK, ActionKind, ActionStatus, IndicatorDirection, Month, ProgressStatus
 
 
 class Axis(models.Model):
@@ -148,6 +148,14 @@ class Neighbourhood(Taxonomy):
         verbose_name_plural = "quartiers"
 
 
+_PROGRESS_GROUP = {
+    **dict.fromkeys(ON_TRACK, "on_track"),
+    ProgressStatus.LATE: "late",
+    ProgressStatus.DONE: "done",
+    ProgressStatus.ABANDONED: "abandoned",
+}
+
+
 class ActionQuerySet(SearchableQuerySet):
     def published(self, now=None):
         """Visible on the site now (core/publication.py: the editor's choice and its dates)."""
@@ -182,6 +190,21 @@ class ActionQuerySet(SearchableQuerySet):
         rows = [(status, counts.get(status.value, 0)) for status in ProgressStatus]
         rows.append((None, counts.get("", 0)))
         return rows
+
+    def progress_by_axis(self):
+        """``{axis_id: {"total", "on_track", "late", "done", "abandoned", "not_assessed"}}``, one query.
+
+        « On track »: to come, under way or ahead (``ON_TRACK``); an axis without actions is absent.
+        """
+        rows = self.order_by().values("axis_id", "progress").annotate(count=Count("pk"))
+        summary = {}
+        for row in rows:
+            counts = summary.setdefault(
+                row["axis_id"], dict.fromkeys(("total", "on_track", "late", "done", "abandoned", "not_assessed"), 0)
+            )
+            counts["total"] += row["count"]
+            counts[_PROGRESS_GROUP.get(row["progress"], "not_assessed")] += row["count"]
+        return summary
 
 
 class Action(Publishable, SearchableModel):
@@ -326,6 +349,17 @@ class Action(Publishable, SearchableModel):
     @property
     def contact_is_set(self):
         return bool(self.contact_name or self.contact_phone or self.contact_email)
+
+
+NOT_ASSESSED = "Avancement non renseigné"
+
+
+def progress_rows(counts):
+    """``(label, count)`` rows for a chart of ``ActionQuerySet.progress_counts()``; empty if no action
+    is assessed (the page then says so instead of drawing bars of zeros)."""
+    if not any(count for status, count in counts if status is not None):
+        return []
+    return [(status.label if status else NOT_ASSESSED, count) for status, count in counts]
 
 
 # Results: indicators, milestones, yearly evaluations -------------------------------------------

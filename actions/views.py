@@ -14,7 +14,7 @@ from core.views import (
 )
 
 from .filters import ActionFilter
-from .models import Action, Axis, Indicator
+from .models import Action, Axis, Indicator, progress_rows
 
 UPCOMING_EVENTS_ON_ACTION = 10
 
@@ -107,14 +107,3 @@ class ActionDetailView(
 def axes_with_counts():
     """The five axes with the number of published actions of each (one query)."""
     return Axis.objects.annotate(action_count=Count("actions", filter=publication_q(prefix="actions__")))
-
-
-NOT_ASSESSED = "Avancement non renseigné"
-
-
-def progress_rows(counts):
-    """``(label, count)`` rows for a chart of ``ActionQuerySet.progress_counts()``; empty if no action
-    is assessed (the page then says so instead of drawing bars of zeros)."""
-    if not any(count for status, count in counts if status is not None):
-        return []
-    return [(status.label if status else NOT_ASSESSED, count) for status, count in counts]

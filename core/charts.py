@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 WIDTH = 300
 BAR_HEIGHT = 14
-ROW_HEIGHT = 40  # a label line above each bar, then the bar
+ROW_HEIGHT = 42  # a label line above each bar, then the bar
 
 
 def french_number(value):
@@ -24,6 +24,12 @@ def french_number(value):
         return str(value)
     text = f"{int(number):,}" if number == number.to_integral_value() else f"{number.normalize():,f}"
     return text.replace(",", "\u202f").replace(".", ",")
+
+
+def svg_number(value):
+    """A coordinate as SVG reads it (« 150.5 »): a string, so that the templates do not write it the
+    French way (« 150,5 », which SVG does not understand)."""
+    return f"{round(float(value), 1):g}"
 
 
 def clamp(ratio):
@@ -48,12 +54,17 @@ def bar_chart(rows):
                 "label": label,
                 "value": value or 0,
                 "value_text": french_number(value or 0),
-                "width": width,
-                "label_y": y + 14,
-                "bar_y": y + 20,
+                "width": svg_number(width) if width else "",
+                "label_y": svg_number(y + 15),
+                "bar_y": svg_number(y + 21),
             }
         )
-    return {"rows": drawn, "height": len(rows) * ROW_HEIGHT, "width": WIDTH, "bar_height": BAR_HEIGHT}
+    return {
+        "rows": drawn,
+        "height": svg_number(len(rows) * ROW_HEIGHT),
+        "width": svg_number(WIDTH),
+        "bar_height": svg_number(BAR_HEIGHT),
+    }
 
 
 def progress_bar(ratio):
@@ -62,4 +73,8 @@ def progress_bar(ratio):
     ``ratio`` beyond 1 fills the whole bar; below 0 (a step back) fills none.
     """
     filled = clamp(Decimal(ratio)) if ratio is not None else 0
-    return {"width": WIDTH, "filled": round(float(filled) * WIDTH, 1), "bar_height": BAR_HEIGHT + 6}
+    return {
+        "width": svg_number(WIDTH),
+        "filled": svg_number(float(filled) * WIDTH) if filled else "",
+        "bar_height": svg_number(BAR_HEIGHT + 6),
+    }

@@ -19,8 +19,12 @@ def french_number(value):
 
 
 @register.inclusion_tag("includes/bar_chart.html")
-def bar_chart(rows, *, chart_id, title, description, caption, label_heading, value_heading):
-    """``rows``: ``(label, value)`` pairs, drawn in their order."""
+def bar_chart(rows, *, chart_id, title, description, caption, label_heading, value_heading, with_table=True):
+    """``rows``: ``(label, value)`` pairs, drawn in their order.
+
+    ``with_table=False`` when the page gives the chart's figures in a fuller table right after it
+    (its description must say so).
+    """
     return {
         "chart": charts.bar_chart(rows),
         "chart_id": chart_id,
@@ -29,6 +33,7 @@ def bar_chart(rows, *, chart_id, title, description, caption, label_heading, val
         "caption": caption,
         "label_heading": label_heading,
         "value_heading": value_heading,
+        "with_table": with_table,
     }
 
 
