@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.db.models import Count
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from core.admin import (
     ContentHistoryAdmin,
@@ -12,6 +14,7 @@ from core.admin import (
     ViewOnSiteColumnMixin,
     plural_fr,
 )
+from core.charts import french_number
 
 from .models import Action, Audience, Axis, Evaluation, Indicator, Milestone, Neighbourhood, Objective, Theme
 from .views import ActionDetailView, AxisDetailView
@@ -109,6 +112,7 @@ class IndicatorInline(admin.StackedInline):
                     ("target_value", "target_date"),
                     ("latest_value", "latest_date"),
                     "source",
+                    "past_values",
                 ],
                 "description": "Chaque chiffre avec sa date. Quand un nouveau chiffre arrive, remplacez la "
                 "dernière valeur : les précédentes restent dans l’historique de l’indicateur.",
@@ -116,6 +120,23 @@ class IndicatorInline(admin.StackedInline):
         ),
     ]
     verbose_name_plural = "indicateurs (ce que l’on mesure, du point de départ vers la cible)"
+    readonly_fields = ["past_values"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Every indicator's past values in one query, for the « valeurs successives » of each.
+        self._histories = obj.indicators.value_histories() if obj is not None and obj.pk else {}
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description="valeurs successives (historique)")
+    def past_values(self, obj):
+        values = getattr(self, "_histories", {}).get(obj.pk) if obj and obj.pk else None
+        if not values:
+            return "—"
+        rows = (
+            (french_number(value), f"{date:%d/%m/%Y}", f" ({source})" if source else "")
+            for value, date, source in values
+        )
+        return format_html_join(mark_safe("<br>"), "{} au {}{}", rows)
 
 
 class MilestoneInline(admin.TabularInline):

@@ -390,6 +390,22 @@ class IndicatorQuerySet(models.QuerySet):
         """Indicators whose latest value reached their target (the rule of ``Indicator.target_reached``)."""
         return self.filter(_TARGET_REACHED)
 
+    def value_histories(self):
+        """``{indicator_id: [(value, date, source), …]}``: the latest values these indicators had, the
+        newest first, each once (a version that changed only the name repeats no value). One query."""
+        versions = (
+            Indicator.history.filter(id__in=self.order_by().values("pk"))
+            .exclude(latest_value=None)
+            .order_by("id", "-history_date", "-history_id")
+            .values_list("id", "latest_value", "latest_date", "source")
+        )
+        histories = {}
+        for pk, value, date, source in versions:
+            values = histories.setdefault(pk, [])
+            if not values or values[-1][:2] != (value, date):
+                values.append((value, date, source))
+        return histories
+
     def summary(self):
         """``{"total": …, "measured": …, "reached": …}``: how many indicators, with a latest value,
         at their target. One query."""
@@ -603,7 +619,7 @@ def current_year():
 class Evaluation(models.Model):
     """What an action achieved in one year, in the words of its team: one text per action and year."""
 
-    grammatical_gender = "f"
+    grammatical_gender = "m"  # « un bilan annuel »
 
     action = models.ForeignKey(Action, verbose_name="action", on_delete=models.CASCADE, related_name="evaluations")
     year = models.PositiveSmallIntegerField("année", default=current_year)

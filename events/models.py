@@ -474,7 +474,7 @@ class Event(Publishable, SearchableModel):
 class EventAttendance(models.Model):
     """Who came to an event, by audience: a breakdown of its number of participants (optional)."""
 
-    grammatical_gender = "m"
+    grammatical_gender = "f"  # « une participation »
 
     event = models.ForeignKey(Event, verbose_name="événement", on_delete=models.CASCADE, related_name="attendances")
     audience = models.ForeignKey(

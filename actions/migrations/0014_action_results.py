@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "verbose_name": "version d’une bilan annuel",
+                "verbose_name": "version d’un bilan annuel",
                 "verbose_name_plural": "versions des bilans annuels",
                 "ordering": ("-history_date", "-history_id"),
                 "get_latest_by": ("history_date", "history_id"),

@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "verbose_name": "version d’un participation par public",
+                "verbose_name": "version d’une participation par public",
                 "verbose_name_plural": "versions des participations par public",
                 "ordering": ("-history_date", "-history_id"),
                 "get_latest_by": ("history_date", "history_id"),

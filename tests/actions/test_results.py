@@ -236,6 +236,23 @@ def test_editor_adds_and_changes_indicators_milestones_evaluations_inline(editor
     response = editor_client.post(admin_url(Action, "change", action.pk), data)
     assert response.status_code == 302
     assert [version.latest_value for version in row.history.order_by("history_date")] == [150, 210]
+    page = squash(editor_client.get(admin_url(Action, "change", action.pk)).text)
+    assert "210 au 31/05/2026 (Bilan du CCAS) 150 au 31/12/2025 (Bilan du CCAS)" in page
+
+
+def test_value_histories_in_one_query(django_assert_num_queries):
+    first, second = indicator(), indicator()
+    first.name = "Renommé"
+    first.save()  # no new value: not repeated
+    first.latest_value, first.latest_date = Decimal(170), D(2026, 1, 31)
+    first.save()
+    with django_assert_num_queries(1):
+        histories = Indicator.objects.value_histories()
+    assert histories[first.pk] == [
+        (170, D(2026, 1, 31), "Bilan annuel du CCAS"),
+        (150, D(2025, 12, 31), "Bilan annuel du CCAS"),
+    ]
+    assert histories[second.pk] == [(150, D(2025, 12, 31), "Bilan annuel du CCAS")]
 
 
 def test_admin_shows_the_constraint_message_on_an_indicator(editor_client):
