@@ -1,5 +1,9 @@
 from django.contrib import admin
 from django.db.models import Count
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
+from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from core.admin import (
     ContentHistoryAdmin,
@@ -10,8 +14,9 @@ from core.admin import (
     ViewOnSiteColumnMixin,
     plural_fr,
 )
+from core.charts import french_number
 
-from .models import Action, Audience, Axis, Neighbourhood, Objective, Theme
+from .models import Action, Audience, Axis, Evaluation, Indicator, Milestone, Neighbourhood, Objective, Theme
 from .views import ActionDetailView, AxisDetailView
 
 
@@ -75,6 +80,81 @@ class NeighbourhoodAdmin(TaxonomyAdmin):
     fields = ["name", "slug", "description"]
 
 
+# The action's results, kept on its page ------------------------------------------------------
+
+
+class ResultsInlineFormSet(BaseInlineFormSet):
+    """An action form posted without a results block (an old tab, a script) leaves those rows alone.
+
+    Django would refuse the whole form for a missing management form; here the missing block
+    counts as « nothing edited there », which is what the sender meant.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound and self.add_prefix(TOTAL_FORM_COUNT) not in self.data:
+            data = self.data.copy()
+            data[self.add_prefix(TOTAL_FORM_COUNT)] = data[self.add_prefix(INITIAL_FORM_COUNT)] = "0"
+            self.data = data
+
+
+class IndicatorInline(admin.StackedInline):
+    model = Indicator
+    formset = ResultsInlineFormSet
+    extra = 0
+    fieldsets = [
+        (None, {"fields": ["name", ("unit", "direction"), "order"]}),
+        (
+            "Valeurs",
+            {
+                "fields": [
+                    ("baseline_value", "baseline_date"),
+                    ("target_value", "target_date"),
+                    ("latest_value", "latest_date"),
+                    "source",
+                    "past_values",
+                ],
+                "description": "Chaque chiffre avec sa date. Quand un nouveau chiffre arrive, remplacez la "
+                "dernière valeur : les précédentes restent dans l’historique de l’indicateur.",
+            },
+        ),
+    ]
+    verbose_name_plural = "indicateurs (ce que l’on mesure, du point de départ vers la cible)"
+    readonly_fields = ["past_values"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Every indicator's past values in one query, for the « valeurs successives » of each.
+        self._histories = obj.indicators.value_histories() if obj is not None and obj.pk else {}
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description="valeurs successives (historique)")
+    def past_values(self, obj):
+        values = getattr(self, "_histories", {}).get(obj.pk) if obj and obj.pk else None
+        if not values:
+            return "—"
+        rows = (
+            (french_number(value), f"{date:%d/%m/%Y}", f" ({source})" if source else "")
+            for value, date, source in values
+        )
+        return format_html_join(mark_safe("<br>"), "{} au {}{}", rows)
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    formset = ResultsInlineFormSet
+    fields = ["what", "planned_date", "done_date"]
+    extra = 0
+    verbose_name_plural = "étapes (prévues, et franchies quand la date « réalisée le » est remplie)"
+
+
+class EvaluationInline(admin.StackedInline):
+    model = Evaluation
+    formset = ResultsInlineFormSet
+    fields = ["year", "text"]
+    extra = 0
+    verbose_name_plural = "bilans annuels (un par année, le plus récent d’abord)"
+
+
 @admin.register(Action)
 class ActionAdmin(
     PublicationChoiceMixin,
@@ -89,19 +169,31 @@ class ActionAdmin(
         "axis",
         "kind",
         "status",
+        "progress",
         "publication_state",
         "featured",
         "updated_at",
         "view_on_site_link",
     ]
     list_select_related = ["axis"]
-    list_filter = ["axis", "kind", "status", "published", "featured", "themes", "audiences", "neighbourhoods"]
+    list_filter = [
+        "axis",
+        "kind",
+        "status",
+        "progress",
+        "published",
+        "featured",
+        "themes",
+        "audiences",
+        "neighbourhoods",
+    ]
     search_fields = ["title", "slug", "summary", "lead_partner__name", "lead_partner__acronym"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["axis", "lead_partner", "partners", "themes", "audiences", "neighbourhoods"]
     readonly_fields = ["created_at", "updated_at", "withdrawal_warning"]
     save_on_top = True
     preview_view_class = ActionDetailView
+    inlines = [IndicatorInline, MilestoneInline, EvaluationInline]
     fieldsets = [
         ("Présentation", {"fields": ["title", "slug", "axis", "summary", "body", "how_to_join"]}),
         (
@@ -112,6 +204,13 @@ class ActionAdmin(
             },
         ),
         ("Pour qui, où", {"fields": ["themes", "audiences", "neighbourhoods"]}),
+        (
+            "Avancement",
+            {
+                "fields": ["progress"],
+                "description": "Les indicateurs, les étapes et les bilans annuels se saisissent en bas de la page.",
+            },
+        ),
         ("Partenaires", {"fields": ["lead_partner", "partners"]}),
         ("Contact", {"fields": ["contact_name", "contact_phone", "contact_email"]}),
         ("Image", {"fields": ["image", "image_alt"], "classes": ["collapse"]}),

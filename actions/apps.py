@@ -8,7 +8,9 @@ class ActionsConfig(AppConfig):
     def ready(self):
         from core.cache import register_content_models
 
-        from .models import Action, Audience, Axis, Neighbourhood, Objective, Theme
+        from .models import Action, Audience, Axis, Evaluation, Indicator, Milestone, Neighbourhood, Objective, Theme
 
         # The public content: a change empties the page cache (core/cache.py).
-        register_content_models(Axis, Objective, Theme, Audience, Neighbourhood, Action)
+        register_content_models(
+            Axis, Objective, Theme, Audience, Neighbourhood, Action, Indicator, Milestone, Evaluation
+        )

@@ -29,3 +29,25 @@ class Month(models.IntegerChoices):
     OCTOBER = 10, "octobre"
     NOVEMBER = 11, "novembre"
     DECEMBER = 12, "décembre"
+
+
+class ProgressStatus(models.TextChoices):
+    """Where an action stands against its plan, as its editors judge it (the results pages count them)."""
+
+    UPCOMING = "a_venir", "À venir"
+    ONGOING = "en_cours", "En cours"
+    AHEAD = "en_avance", "En avance"
+    LATE = "en_retard", "En retard"
+    DONE = "realisee", "Réalisée"
+    ABANDONED = "abandonnee", "Abandonnée"
+
+
+class IndicatorDirection(models.TextChoices):
+    """Whether an indicator gets better as it rises (people screened) or as it falls (waiting time)."""
+
+    UP = "hausse", "Plus c’est haut, mieux c’est"
+    DOWN = "baisse", "Plus c’est bas, mieux c’est"
+
+
+# The stages the results pages group as « dans les temps »: neither late, nor done, nor abandoned.
+ON_TRACK = (ProgressStatus.UPCOMING, ProgressStatus.ONGOING, ProgressStatus.AHEAD)

@@ -14,7 +14,7 @@ from core.views import (
 )
 
 from .filters import ActionFilter
-from .models import Action, Axis
+from .models import Action, Axis, Indicator, progress_rows
 
 UPCOMING_EVENTS_ON_ACTION = 10
 
@@ -42,6 +42,9 @@ class AxisDetailView(PublicPageMixin, PreviewableViewMixin, BreadcrumbsMixin, Fo
         context = super().get_context_data(**kwargs)
         context["axis"] = self.axis
         context["axes"] = Axis.objects.all()
+        # The axis's results summed up: its actions by progress, its indicators.
+        context["progress_rows"] = progress_rows(Action.objects.published().filter(axis=self.axis).progress_counts())
+        context["indicators"] = Indicator.objects.of_published_actions().filter(action__axis=self.axis).summary()
         return context
 
     def get_breadcrumbs(self):
@@ -78,7 +81,7 @@ class ActionDetailView(
     template_name = "actions/action_detail.html"
 
     def get_queryset(self):
-        return Action.objects.for_detail()
+        return Action.objects.for_detail().with_results()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -90,6 +93,8 @@ class ActionDetailView(
         context["events_preview"] = preview
         # Where the action takes place, with its practical details (the agenda's places, likewise).
         context["places"] = self.object.places.published().select_related("neighbourhood")
+        # Beside its indicators, what it held: the events that took place and the people who came.
+        context["attendance"] = self.object.events.published(action_preview=preview).held().attendance_totals()
         return context
 
     def get_breadcrumbs(self):

@@ -22,6 +22,7 @@ class StaticViewSitemap(Sitemap):
             "about",
             "actions:list",
             "events:list",
+            "events:results",
             "partners:list",
             "contact",
             "legal",

@@ -2,7 +2,7 @@ import datetime
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 from django.forms.models import BaseInlineFormSet
@@ -28,7 +28,7 @@ from core.dates import french_public_holidays
 
 from .enums import AccessibilityNeed, EventStatus
 from .forms import DuplicateEventForm, dates_list
-from .models import Event, Place
+from .models import Event, EventAttendance, Place, attendance_breakdown_problem
 from .services import event_duplicate
 from .views import EventDetailView, PlaceDetailView
 
@@ -172,6 +172,37 @@ class HiddenByActionFilter(admin.SimpleListFilter):
         return None
 
 
+class AttendanceInlineFormSet(BaseInlineFormSet):
+    """The breakdown by audience must fit the event's total (``attendance_breakdown_problem``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound and self.add_prefix(TOTAL_FORM_COUNT) not in self.data:
+            # An event form posted without this block (an old tab, a script) leaves the breakdown alone.
+            data = self.data.copy()
+            data[self.add_prefix(TOTAL_FORM_COUNT)] = data[self.add_prefix(INITIAL_FORM_COUNT)] = "0"
+            self.data = data
+
+    def clean(self):
+        super().clean()
+        counts = [
+            form.cleaned_data.get("count")
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if problem := attendance_breakdown_problem(self.instance.attendance, counts):
+            raise ValidationError(problem)
+
+
+class EventAttendanceInline(admin.TabularInline):
+    model = EventAttendance
+    formset = AttendanceInlineFormSet
+    fields = ["audience", "count"]
+    autocomplete_fields = ["audience"]
+    extra = 0
+    verbose_name_plural = "participants par public (facultatif, après l’événement)"
+
+
 @admin.register(Event)
 class EventAdmin(
     PublicationChoiceMixin,
@@ -213,6 +244,7 @@ class EventAdmin(
     readonly_fields = ["uid", "sequence", "created_at", "updated_at"]
     save_on_top = True
     preview_view_class = EventDetailView
+    inlines = [EventAttendanceInline]
     # Django 6 will assume https for a typed address without a scheme: opt in now (no warning).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
@@ -246,6 +278,14 @@ class EventAdmin(
             },
         ),
         ("Statut", {"fields": ["status", "status_note"]}),
+        (
+            "Après l’événement : participation",
+            {
+                "fields": ["attendance"],
+                "description": "Combien de personnes sont venues. La répartition par public, facultative, se "
+                "saisit en bas de la page. Un événement annulé ne compte personne.",
+            },
+        ),
         ("Publication", {"fields": ["published", "publish_at", "unpublish_at", "created_at", "updated_at"]}),
         (
             "Calendrier technique",
@@ -284,6 +324,20 @@ class EventAdmin(
 
     @admin.action(description="Annuler les événements sélectionnés", permissions=["change"])
     def cancel_selected(self, request, queryset):
+        counted = queryset.filter(attendance__isnull=False)
+        if counted_count := counted.count():
+            self.message_user(
+                request,
+                plural_fr(
+                    counted_count,
+                    "{count} événement a déjà des participants comptés : il n’est pas annulé. "
+                    "Videz d’abord son nombre de participants si c’est une erreur.",
+                    "{count} événements ont déjà des participants comptés : ils ne sont pas annulés. "
+                    "Videz d’abord leur nombre de participants si c’est une erreur.",
+                ),
+                messages.WARNING,
+            )
+            queryset = queryset.filter(attendance__isnull=True)
         self._set_status(
             request, queryset, EventStatus.CANCELLED, ("{count} événement annulé.", "{count} événements annulés.")
         )

@@ -9,7 +9,7 @@ class EventsConfig(AppConfig):
         from core.cache import register_content_models
 
         from . import dashboard  # noqa: F401 (its block joins the admin's first page)
-        from .models import Event, Place
+        from .models import Event, EventAttendance, Place
 
         # The public content: a change empties the page cache (core/cache.py).
-        register_content_models(Place, Event)
+        register_content_models(Place, Event, EventAttendance)

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from actions.filters import AxisFilter
-from actions.models import Action, Audience, Axis, Neighbourhood, Theme
+from actions.models import EARLIEST_YEAR, Action, Audience, Axis, Neighbourhood, Theme
 
 from .enums import AccessibilityNeed, Period
 from .models import Event, Place
@@ -171,3 +171,43 @@ class EventFilter(django_filters.FilterSet):
 
     def filter_free(self, queryset, name, value):
         return queryset.filter(is_free=True) if value else queryset
+
+
+def results_years():
+    """The years /resultats/ offers, the latest first: from the first CLS (2015) to this year."""
+    return [(str(year), str(year)) for year in range(timezone.localdate().year, EARLIEST_YEAR - 1, -1)]
+
+
+class ResultsFilter(django_filters.FilterSet):
+    """The filters of /resultats/: a year (the events held that year) and an axis."""
+
+    annee = django_filters.ChoiceFilter(
+        label="Année",
+        choices=results_years,
+        method="filter_year",
+        empty_label="Toutes les années",
+    )
+    axe = AxisFilter(
+        label="Axe",
+        field_name="action__axis",
+        to_field_name="slug",
+        queryset=Axis.objects.all(),
+        empty_label="Tous les axes",
+    )
+
+    class Meta:
+        model = Event
+        fields = []
+
+    def filter_year(self, queryset, name, value):
+        return queryset.in_year(int(value))
+
+    def chosen(self, name):
+        """The value chosen for a filter, or None (none chosen, or not a valid one: then ignored).
+
+        The year as a number."""
+        if not self.is_bound:
+            return None
+        self.is_valid()
+        value = self.form.cleaned_data.get(name)
+        return int(value) if name == "annee" and value else value or None

@@ -1,8 +1,10 @@
 import datetime
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import ExtractYear, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +30,9 @@ from core.site_settings import get_site_settings
 
 from .enums import AccessibilityNeed, EventStatus, Registration
 from .periods import period_days
+
+CANCELLED_ATTENDANCE = "Un événement annulé ne compte aucun participant : laissez le nombre vide."
+FUTURE_ATTENDANCE = "Le nombre de participants se note une fois l’événement commencé."
 
 # The events an editor is asked to complete start within this many days (the admin's dashboard).
 SOON_DAYS = 30
@@ -220,6 +225,58 @@ class EventQuerySet(SearchableQuerySet):
         """Prefetches what ``Event.for_whom`` reads: an event card says for whom the event is."""
         return self.prefetch_related("audiences", "action__audiences")
 
+    # Results: the events held and the people who came -----------------------------------------
+
+    def held(self, now=None):
+        """Events that took place: finished, and not cancelled (a cancelled event counts nothing)."""
+        return self.filter(end__lt=now or timezone.now()).exclude(status=EventStatus.CANCELLED)
+
+    def in_year(self, year):
+        """Events that started in ``year``, in the site's time zone."""
+        return self.filter(start__year=year)
+
+    def attendance_totals(self):
+        """``{"events": …, "participants": …, "counted": …}`` for these events, in one query.
+
+        ``events``: how many; ``participants``: the people who came, added up over the events
+        whose attendance was recorded (``counted`` of them). Cancelled events count nothing,
+        whatever was typed (the database refuses an attendance on one anyway).
+        """
+        totals = self.order_by().aggregate(**_ATTENDANCE_AGGREGATES)
+        return {"events": totals["events"], "participants": totals["participants"] or 0, "counted": totals["counted"]}
+
+    def attendance_by(self, dimension):
+        """The events and participants grouped by ``dimension``, one query.
+
+        ``dimension``: one of ``ATTENDANCE_DIMENSIONS`` (action, axis, quartier of the place,
+        month, year). Returns dicts with ``key`` (the id, month or year; ``None`` for the events
+        without a place or a quartier), ``events``, ``participants`` and ``counted``, in the order
+        of the key.
+        """
+        try:
+            key = ATTENDANCE_DIMENSIONS[dimension]
+        except KeyError:
+            raise ValueError(f"Regroupement inconnu : {dimension!r}") from None
+        key = key() if callable(key) else F(key)
+        rows = self.order_by().annotate(key=key).values("key").annotate(**_ATTENDANCE_AGGREGATES).order_by("key")
+        return [{**row, "participants": row["participants"] or 0} for row in rows]
+
+
+# The participants of an event count only if it was not cancelled (the constraint keeps it so too).
+_ATTENDANCE_AGGREGATES = {
+    "events": Count("pk"),
+    "participants": Sum("attendance", filter=~Q(status=EventStatus.CANCELLED)),
+    "counted": Count("attendance", filter=~Q(status=EventStatus.CANCELLED)),
+}
+
+ATTENDANCE_DIMENSIONS = {
+    "action": "action_id",
+    "axis": "action__axis_id",
+    "neighbourhood": "place__neighbourhood_id",
+    "month": lambda: TruncMonth("start", tzinfo=timezone.get_current_timezone()),
+    "year": lambda: ExtractYear("start", tzinfo=timezone.get_current_timezone()),
+}
+
 
 class Event(Publishable, SearchableModel):
     grammatical_gender = "m"
@@ -272,6 +329,13 @@ class Event(Publishable, SearchableModel):
     unpublish_at = unpublish_at_field()
     uid = models.UUIDField("identifiant de calendrier", default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField("version de calendrier", default=0, editable=False)
+    attendance = models.PositiveIntegerField(
+        "nombre de participants",
+        null=True,
+        blank=True,
+        help_text="Après l’événement : combien de personnes sont venues, en tout. Laissez vide tant que "
+        "vous ne le savez pas. Un événement annulé ne compte personne.",
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
@@ -331,6 +395,11 @@ class Event(Publishable, SearchableModel):
                 name="event_title_not_empty",
                 violation_error_message="Le titre de l’événement est obligatoire.",
             ),
+            models.CheckConstraint(
+                condition=Q(attendance__isnull=True) | ~Q(status=EventStatus.CANCELLED),
+                name="event_cancelled_has_no_attendance",
+                violation_error_message=CANCELLED_ATTENDANCE,
+            ),
         ]
 
     def __str__(self):
@@ -354,6 +423,19 @@ class Event(Publishable, SearchableModel):
 
     def search_tiebreak(self):
         return (self.start, self.pk)  # the next date first
+
+    def clean(self):
+        super().clean()
+        if self.attendance is not None:
+            if self.status == EventStatus.CANCELLED:
+                raise ValidationError({"attendance": CANCELLED_ATTENDANCE})
+            if self.start and self.start > timezone.now():
+                raise ValidationError({"attendance": FUTURE_ATTENDANCE})
+
+    @property
+    def counts_attendance(self):
+        """Whether people who came can be recorded for it: it has started, and it is not cancelled."""
+        return self.status != EventStatus.CANCELLED and self.start <= timezone.now()
 
     def get_absolute_url(self):
         return reverse("events:detail", kwargs={"slug": self.slug})
@@ -387,3 +469,50 @@ class Event(Publishable, SearchableModel):
     @property
     def is_past(self):
         return self.end < timezone.now()
+
+
+class EventAttendance(models.Model):
+    """Who came to an event, by audience: a breakdown of its number of participants (optional)."""
+
+    grammatical_gender = "f"  # « une participation »
+
+    event = models.ForeignKey(Event, verbose_name="événement", on_delete=models.CASCADE, related_name="attendances")
+    audience = models.ForeignKey(
+        Audience, verbose_name="public", on_delete=models.PROTECT, related_name="event_attendances"
+    )
+    count = models.PositiveIntegerField("nombre de personnes")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "participation par public"
+        verbose_name_plural = "participations par public"
+        ordering = ["event", "audience__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "audience"],
+                name="event_attendance_one_per_audience",
+                violation_error_message="Ce public est déjà compté pour cet événement.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.audience} : {self.count}"
+
+
+def attendance_breakdown_problem(total, counts):
+    """Why a breakdown by audience does not fit an event's total, in French; ``""`` if it fits.
+
+    ``total``: the event's number of participants (``None`` if not typed); ``counts``: the numbers
+    typed for each audience. One person may belong to two audiences (a parent who is also a
+    senior), so the breakdown may add up to more than the total; but a breakdown without a total,
+    or one audience counting more people than the total, is a typing error.
+    """
+    counts = [count for count in counts if count is not None]
+    if not counts:
+        return ""
+    if total is None:
+        return "Indiquez d’abord le nombre total de participants, puis leur répartition par public."
+    if max(counts) > total:
+        return f"Un public ne peut pas compter plus de personnes que le total de l’événement ({total})."
+    return ""

@@ -36,4 +36,5 @@ urlpatterns = [
     path("agenda/<slug:slug>/", views.EventDetailView.as_view(), name="detail"),
     path("lieux/<slug:slug>/", views.PlaceDetailView.as_view(), name="place"),
     path("flux/agenda/", calendars.UpcomingEventsFeed(), name="feed_rss"),
+    path("resultats/", views.ResultsView.as_view(), name="results"),
 ]

@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.views.generic import DetailView
+from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
+from actions.models import Action, Axis, Indicator, Neighbourhood, progress_rows
 from core import dates
 from core.cache import PublicPageMixin, public_page
 from core.rich_text import plain_text
@@ -33,7 +34,7 @@ from partners.models import Partner
 
 from . import formatting
 from .enums import EventStatus, Period
-from .filters import EventFilter
+from .filters import EventFilter, ResultsFilter
 from .models import Event, Place
 from .periods import months_between
 
@@ -428,3 +429,55 @@ class PlaceDetailView(
 
     def get_breadcrumbs(self):
         return [("Agenda", reverse("events:list")), (self.object.name, None)]
+
+
+# Results ---------------------------------------------------------------------------------
+
+
+class ResultsView(PublicPageMixin, BreadcrumbsMixin, TemplateView):
+    """``/resultats/``: what the contract achieves: the axes' progress, the events held and the people
+    who came, by quartier and by year; filtered by year and axis (a GET form, no script needed).
+
+    Counts only what the public sees: published actions, published events of published actions.
+    """
+
+    template_name = "events/results.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        events = Event.objects.published().held()
+        filterset = ResultsFilter(self.request.GET or None, queryset=events)
+        axis, year = filterset.chosen("axe"), filterset.chosen("annee")
+        held = filterset.qs
+        actions = Action.objects.published()
+        if axis:
+            actions = actions.filter(axis=axis)
+            events = events.filter(action__axis=axis)
+
+        by_axis = actions.progress_by_axis()
+        axes = [axis] if axis else list(Axis.objects.all())
+        empty = dict.fromkeys(("total", "on_track", "late", "done", "abandoned", "not_assessed"), 0)
+        context["axis_rows"] = [(each, by_axis.get(each.pk, empty)) for each in axes]
+        context["progress_rows"] = progress_rows(actions.progress_counts())
+        context["indicators"] = Indicator.objects.of_published_actions().filter(action__in=actions).summary()
+
+        context["totals"] = held.attendance_totals()
+        by_neighbourhood = held.attendance_by("neighbourhood")
+        names = Neighbourhood.objects.in_bulk([row["key"] for row in by_neighbourhood if row["key"]])
+        context["neighbourhood_rows"] = sorted(
+            ({**row, "neighbourhood": names.get(row["key"])} for row in by_neighbourhood),
+            key=lambda row: (row["neighbourhood"] is None, row["neighbourhood"].name if row["neighbourhood"] else ""),
+        )
+        context["neighbourhood_chart"] = [
+            (row["neighbourhood"].name if row["neighbourhood"] else "Sans quartier", row["participants"])
+            for row in context["neighbourhood_rows"]
+        ]
+        # By year: every year, whatever the year chosen (the axis chosen still applies).
+        context["year_rows"] = events.attendance_by("year")
+        context["year_chart"] = [(str(row["key"]), row["participants"]) for row in context["year_rows"]]
+        context.update(filter=filterset, axis=axis, year=year, is_filtered=bool(axis or year))
+        context["past_events_url"] = f"{reverse('events:list')}?periode={Period.PAST}"
+        return context
+
+    def get_breadcrumbs(self):
+        return [("Résultats du CLS", None)]
