@@ -12,3 +12,10 @@ class ActionsConfig(AppConfig):
 
         # The public content: a change empties the page cache (core/cache.py).
         register_content_models(Axis, Objective, Theme, Audience, Neighbourhood, Action)
+
+        from core.opendata import register_datasets
+
+        from .opendata import ACTIONS
+
+        # Published as open data: /donnees/ and /api/ (core/opendata.py).
+        register_datasets(ACTIONS)

@@ -171,3 +171,28 @@ class EventFilter(django_filters.FilterSet):
 
     def filter_free(self, queryset, name, value):
         return queryset.filter(is_free=True) if value else queryset
+
+
+class PlaceFilter(django_filters.FilterSet):
+    """The filters of the places in the API: by quartier, by the accessibility of the place."""
+
+    quartier = django_filters.ModelChoiceFilter(
+        label="Quartier",
+        field_name="neighbourhood",
+        to_field_name="slug",
+        queryset=Neighbourhood.objects.all(),
+        empty_label="Tous les quartiers",
+    )
+    accessibilite = django_filters.ChoiceFilter(
+        label="Accessibilité du lieu",
+        choices=AccessibilityNeed.choices,
+        method="filter_accessibility",
+        empty_label="Indifférent",
+    )
+
+    class Meta:
+        model = Place
+        fields = ["quartier", "accessibilite"]
+
+    def filter_accessibility(self, queryset, name, value):
+        return queryset.filter(**{f"serves_{value}": True})
