@@ -111,7 +111,8 @@ class Dataset:
 
     ``queryset()`` returns the public rows, with what ``columns`` read loaded in a bounded number
     of queries, in a stable order. ``filterset_class``: the FilterSet of the app's public list,
-    reused by the API (``None``: the API lists every row). ``position`` orders the datasets on
+    reused by the API (``None``: the API lists every row), its parameters explained in
+    ``parameters_help``. ``position`` orders the datasets on
     ``/donnees/`` and in the API.
     """
 
@@ -124,6 +125,8 @@ class Dataset:
     foreign_keys: list = field(default_factory=list)
     filterset_class: object = None
     filters_help: str = ""
+    # The API's query parameters in plain words ({"du": "…"}), for its OpenAPI description.
+    parameters_help: dict = field(default_factory=dict)
     position: int = 100
     api_name: str = ""
 

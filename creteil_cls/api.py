@@ -75,6 +75,25 @@ class ColumnFieldExtension(OpenApiSerializerFieldExtension):
         return schema
 
 
+COMMON_PARAMETERS = {
+    "id": "Identifiant de l’élément (colonne « id »).",
+}
+
+
+def describe_parameters(result, generator, request, public):
+    """drf-spectacular hook: each query parameter explained in the words of its dataset (``parameters_help``)."""
+    for dataset in datasets():
+        helps = {**COMMON_PARAMETERS, **dataset.parameters_help}
+        for api_path, item in result.get("paths", {}).items():
+            if not api_path.startswith(f"/api/{dataset.slug}/"):
+                continue
+            for operation in item.values():
+                for parameter in operation.get("parameters", []):
+                    if parameter["name"] in helps:
+                        parameter["description"] = helps[parameter["name"]]
+    return result
+
+
 def serializer_for(dataset):
     fields = {column.name: ColumnField(column) for column in dataset.columns}
     fields["Meta"] = type("Meta", (), {"ref_name": dataset.api_name})
@@ -117,12 +136,12 @@ def viewset_for(dataset):
     viewset = type(f"{dataset.api_name}ViewSet", (DatasetViewSet,), attrs)
     return extend_schema_view(
         list=extend_schema(
-            summary=f"Liste : {dataset.title.lower()}",
+            summary=f"{dataset.title} : la liste, page par page",
             description=f"{dataset.description} {dataset.filters_help}".strip(),
             tags=[dataset.slug],
         ),
         retrieve=extend_schema(
-            summary=f"Un élément : {dataset.title.lower()}",
+            summary=f"{dataset.title} : un élément",
             description="Un élément par son identifiant (colonne « id »), qu’il soit passé ou à venir.",
             tags=[dataset.slug],
         ),

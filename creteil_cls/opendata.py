@@ -138,6 +138,8 @@ def _schema_type(schema):
     kind = schema.get("type", "")
     if kind == "array":
         return "liste"
+    if schema.get("format") == "date":
+        return "date (AAAA-MM-JJ)"
     return {
         "string": "texte",
         "integer": "nombre entier",

@@ -471,4 +471,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/",
     "COMPONENT_SPLIT_REQUEST": False,
     "DISABLE_ERRORS_AND_WARNINGS": True,
+    # The choices' values are listed as an enum; their meaning is in each dataset's parameters_help.
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "creteil_cls.api.describe_parameters",
+    ],
 }

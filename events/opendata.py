@@ -73,6 +73,10 @@ PLACES = Dataset(
     queryset=published_places,
     filterset_class=PlaceFilter,
     filters_help="Par quartier et par accessibilité.",
+    parameters_help={
+        "quartier": "Nom du quartier dans les adresses (son « slug »).",
+        "accessibilite": "Le lieu est aménagé pour ce handicap : auditif, visuel, psychique, moteur ou intellectuel.",
+    },
     position=30,
     api_name="Lieu",
     columns=[
@@ -164,6 +168,21 @@ EVENTS = Dataset(
     filterset_class=EventFilter,
     filters_help="Les mêmes filtres que l’agenda du site (/agenda/) : sans filtre de période, les événements à venir ; "
     "« periode=passes » pour les événements passés, « du » et « au » pour tous ceux de ces jours.",
+    parameters_help={
+        "q": "Mots-clés, cherchés dans le titre, la description, l’action, les publics et le lieu.",
+        "periode": "aujourdhui, semaine, week-end ou mois : les événements de ces jours ; passes : les événements "
+        "passés, du plus récent au plus ancien. Sans période : les événements à venir.",
+        "du": "Date (AAAA-MM-JJ) : les événements qui ne sont pas finis avant ce jour.",
+        "au": "Date (AAAA-MM-JJ) : les événements qui commencent au plus tard ce jour. Avec « du », tous les "
+        "événements de ces jours, finis ou non.",
+        "axe": "Adresse de la page de l’axe de l’action (par exemple « sante-mentale »).",
+        "theme": "Thème de l’action, son nom dans les adresses (« slug »).",
+        "public": "Public de l’événement ou de son action, son nom dans les adresses (« slug »).",
+        "quartier": "Quartier du lieu, son nom dans les adresses (« slug »).",
+        "lieu": "Adresse de la page du lieu (« slug »).",
+        "accessibilite": "Le lieu est aménagé pour ce handicap : auditif, visuel, psychique, moteur ou intellectuel.",
+        "gratuit": "true : seulement les événements gratuits.",
+    },
     position=20,
     api_name="Evenement",
     foreign_keys=[ForeignKey("action_id", "actions"), ForeignKey("lieu_id", "lieux")],

@@ -4,6 +4,7 @@ from core.opendata import Column, Dataset
 from core.rich_text import plain_text
 
 from .enums import PartnerKind
+from .filters import PartnerFilter
 from .models import Partner
 
 
@@ -31,7 +32,12 @@ PARTNERS = Dataset(
     queryset=published_partners,
     position=40,
     api_name="Partenaire",
+    filterset_class=PartnerFilter,
     filters_help="Sans filtre : tous les partenaires publiés.",
+    parameters_help={
+        "signataire": "true : les signataires du contrat ; false : les autres partenaires.",
+        "type": "Type d’organisme : " + ", ".join(PartnerKind.values) + ".",
+    },
     columns=[
         Column(
             "id",
