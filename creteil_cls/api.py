@@ -125,6 +125,12 @@ class DatasetViewSet(FrenchThrottleMixin, viewsets.ReadOnlyModelViewSet):
         self.check_object_permissions(self.request, obj)
         return obj
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Open data: a script on any site may read the answers (no cookie is ever involved).
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
 
 def viewset_for(dataset):
     attrs = {

@@ -107,7 +107,8 @@ def every_public_url():
 def validate(client, slug, fmt):
     """frictionless's validation of one served file against the served Table Schema; returns its errors."""
     schema = json.loads(client.get(f"/donnees/{slug}.schema.json").content)
-    table_schema = {key: schema[key] for key in ("fields", "primaryKey", "missingValues")}
+    assert [error.message for error in Schema.metadata_validate(schema)] == []
+    table_schema = schema  # the served descriptor as it is: a Table Schema with the dataset's metadata
     content = client.get(f"/donnees/{slug}.{fmt}").content
     resource = TableResource(data=content, format=fmt, schema=Schema.from_descriptor(table_schema))
     report = resource.validate()
@@ -238,6 +239,11 @@ def test_bad_filters_get_a_french_400_not_a_500(client, url):
     assert response.status_code in (200, 400)
     if response.status_code == 400:
         assert any("valide" in " ".join(errors) or "date" in " ".join(errors) for errors in response.json().values())
+
+
+def test_files_and_api_may_be_read_from_any_site(client):
+    assert client.get("/donnees/actions.csv")["Access-Control-Allow-Origin"] == "*"
+    assert client.get("/api/actions/")["Access-Control-Allow-Origin"] == "*"
 
 
 def test_bad_page_is_a_french_404(client):
