@@ -470,7 +470,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/",
     "COMPONENT_SPLIT_REQUEST": False,
-    "DISABLE_ERRORS_AND_WARNINGS": True,
+    "DISABLE_ERRORS_AND_WARNINGS": False,
     # The choices' values are listed as an enum; their meaning is in each dataset's parameters_help.
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
     "POSTPROCESSING_HOOKS": [

@@ -59,6 +59,8 @@ class EventFilter(django_filters.FilterSet):
     )
     public = django_filters.ModelChoiceFilter(
         label="Public",
+        # The method filters; the field names the model field for the API's description (drf-spectacular).
+        field_name="audiences",
         method="filter_audience",
         to_field_name="slug",
         queryset=Audience.objects.all(),
