@@ -14,3 +14,10 @@ class ActionsConfig(AppConfig):
         register_content_models(
             Axis, Objective, Theme, Audience, Neighbourhood, Action, Indicator, Milestone, Evaluation
         )
+
+        from core.opendata import register_datasets
+
+        from .opendata import ACTIONS
+
+        # Published as open data: /donnees/ and /api/ (core/opendata.py).
+        register_datasets(ACTIONS)

@@ -47,6 +47,8 @@ class ActionFilter(django_filters.FilterSet):
     )
     quartier = django_filters.ModelChoiceFilter(
         label="Quartier",
+        # The method filters; the field names the model field for the API's description (drf-spectacular).
+        field_name="neighbourhoods",
         method="filter_neighbourhood",
         to_field_name="slug",
         queryset=Neighbourhood.objects.all(),

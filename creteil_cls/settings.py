@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    # The read-only open data API (/api/, creteil_cls/api.py) and its OpenAPI description.
+    "rest_framework",
+    "drf_spectacular",
     "csp",
     "simple_history",
     "import_export",
@@ -442,4 +445,42 @@ LOGGING = {
         # Gunicorn's access log through the same handler, in a worker (where Django is set up).
         "gunicorn.access": {"handlers": [], "level": "INFO", "propagate": True},
     },
+}
+
+# Open data API (/api/, creteil_cls/api.py): read-only JSON, no authentication (public data only),
+# throttled per client address in the rate-limit store every worker and instance shares (Redis, or
+# the database table above), the address read as for the rate limits (DJANGO_RATELIMIT_IP_META_KEY).
+API_ANON_RATE = os.environ.get("DJANGO_API_RATE", "120/min")
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["creteil_cls.throttling.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNICODE_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API des données ouvertes du CLS de Créteil",
+    "DESCRIPTION": (
+        "Les actions, événements, lieux et partenaires du Contrat local de santé de Créteil, en lecture seule. "
+        "Seul le contenu publié sur le portail y figure. Licence Ouverte / Etalab 2.0."
+    ),
+    "VERSION": "1.0.0",
+    "LICENSE": {
+        "name": "Licence Ouverte / Open Licence version 2.0",
+        "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    },
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": False,
+    "DISABLE_ERRORS_AND_WARNINGS": False,
+    # The choices' values are listed as an enum; their meaning is in each dataset's parameters_help.
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "creteil_cls.api.describe_parameters",
+    ],
 }

@@ -30,6 +30,8 @@ class StaticViewSitemap(Sitemap):
             "accessibility",
             "site_plan",
             "glossary",
+            "opendata:page",
+            "api_docs",
         ]
 
     def location(self, item):

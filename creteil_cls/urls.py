@@ -8,7 +8,8 @@ from core.cache import public_page
 from core.glossary import PAGE_URL_NAME as GLOSSARY_URL_NAME
 from staff.admin_site import two_factor_urls
 
-from . import views
+from . import opendata, views
+from .api import api_urlpatterns
 from .sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -48,6 +49,10 @@ urlpatterns = [
         name="sitemap",
     ),
     path("sitemap-<slug:section>.xml", public_page(sitemaps_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Open data: the page and its files, the read-only API and its documentation (creteil_cls/opendata.py, api.py).
+    path("donnees/", include((opendata.urlpatterns, "opendata"))),
+    path("api/", opendata.api_docs, name="api_docs"),
+    path("api/", include((api_urlpatterns(), "api"))),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sante/", views.health, name="health"),
     path("partenaires/", include("partners.urls")),

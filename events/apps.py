@@ -13,3 +13,10 @@ class EventsConfig(AppConfig):
 
         # The public content: a change empties the page cache (core/cache.py).
         register_content_models(Place, Event, EventAttendance)
+
+        from core.opendata import register_datasets
+
+        from .opendata import EVENTS, PLACES
+
+        # Published as open data: /donnees/ and /api/ (core/opendata.py).
+        register_datasets(EVENTS, PLACES)

@@ -59,6 +59,8 @@ class EventFilter(django_filters.FilterSet):
     )
     public = django_filters.ModelChoiceFilter(
         label="Public",
+        # The method filters; the field names the model field for the API's description (drf-spectacular).
+        field_name="audiences",
         method="filter_audience",
         to_field_name="slug",
         queryset=Audience.objects.all(),
@@ -211,3 +213,28 @@ class ResultsFilter(django_filters.FilterSet):
         self.is_valid()
         value = self.form.cleaned_data.get(name)
         return int(value) if name == "annee" and value else value or None
+
+
+class PlaceFilter(django_filters.FilterSet):
+    """The filters of the places in the API: by quartier, by the accessibility of the place."""
+
+    quartier = django_filters.ModelChoiceFilter(
+        label="Quartier",
+        field_name="neighbourhood",
+        to_field_name="slug",
+        queryset=Neighbourhood.objects.all(),
+        empty_label="Tous les quartiers",
+    )
+    accessibilite = django_filters.ChoiceFilter(
+        label="Accessibilité du lieu",
+        choices=AccessibilityNeed.choices,
+        method="filter_accessibility",
+        empty_label="Indifférent",
+    )
+
+    class Meta:
+        model = Place
+        fields = ["quartier", "accessibilite"]
+
+    def filter_accessibility(self, queryset, name, value):
+        return queryset.filter(**{f"serves_{value}": True})

@@ -12,3 +12,10 @@ class PartnersConfig(AppConfig):
 
         # The public content: a change empties the page cache (core/cache.py).
         register_content_models(Partner)
+
+        from core.opendata import register_datasets
+
+        from .opendata import PARTNERS
+
+        # Published as open data: /donnees/ and /api/ (core/opendata.py).
+        register_datasets(PARTNERS)

@@ -23,9 +23,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
-from actions.models import Axis
+from actions.models import Action, Axis
 from events.models import Event, Place
 from mutuelle.views import SESSION_REFERENCE
+from partners.models import Partner
 from tests.initial_content import load_initial_content
 from tests.test_settings import production_env, run_python
 
@@ -178,6 +179,21 @@ def public_paths(client, https):
         "/mutuelle/eligibilite/?household_size=2&yearly_resources=40000",
         "/mutuelle/eligibilite/?household_size=0&yearly_resources=beaucoup",
         "/mutuelle/demande/",
+        # Open data: the files and the API (the page and the API's documentation are in the sitemap).
+        "/donnees/actions.csv",
+        "/donnees/evenements.json",
+        "/donnees/lieux.schema.json",
+        "/donnees/datapackage.json",
+        "/donnees/evenements-openagenda.json",
+        "/api/openapi.json",
+        "/api/actions/",
+        f"/api/actions/{Action.objects.published().first().pk}/",
+        "/api/evenements/",
+        f"/api/evenements/{event.pk}/",
+        "/api/lieux/",
+        f"/api/lieux/{Place.objects.published().first().pk}/",
+        "/api/partenaires/",
+        f"/api/partenaires/{Partner.objects.published().first().pk}/",
     ]
     pages = [(path, 200) for path in dict.fromkeys([*from_sitemap, *sections, *others])]
     return [*pages, (reverse("mutuelle:request_done"), 200), (MISSING_PAGE, 404)]

@@ -1,0 +1,284 @@
+"""Open data: the datasets that the apps publish, described once for the files, their schema and the API.
+
+Each app describes the public rows it owns as a :class:`Dataset` in its ``opendata.py`` and
+registers it from its ``ready()`` with :func:`register_datasets` (as it registers its content
+models with the page cache). The project package (``creteil_cls``) serves every registered dataset
+the same way, without naming any:
+
+- ``/donnees/<slug>.csv`` and ``/donnees/<slug>.json``: every row, UTF-8, one documented CSV
+  (comma-separated, lists inside a cell separated by ``|``) and the same rows as a JSON array;
+- ``/donnees/<slug>.schema.json``: its Table Schema (frictionless), French titles and descriptions;
+- ``/api/<slug>/``: the same records, paginated, filtered with the app's own FilterSet
+  (``creteil_cls/api.py``, Django REST framework).
+
+A dataset reads its rows from ``queryset()``, which must be built on the app's public queryset
+(``published()``, core/publication.py): nothing unpublished, scheduled or withdrawn reaches a
+file or the API. Its columns are public facts about the content, never personal data (no
+mutuelle data, no staff name, no history).
+
+The files are computed on request and kept by the page cache (core/cache.py): a change of any
+content model writes a new content generation, shared by every worker and instance, and the
+next request builds them again. The date of the last update of each dataset is the moment its
+rows last changed: a digest of the rows is kept per dataset in the page cache's store, with the
+moment it was first seen (:func:`snapshot`). If that store is emptied (a Redis flush), the date
+becomes the moment of the next build: later, never earlier, than the real one.
+"""
+
+import csv
+import datetime
+import decimal
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import timezone
+
+LICENCE = {
+    "name": "etalab-2.0",
+    "title": "Licence Ouverte / Open Licence version 2.0",
+    "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+}
+LIST_DELIMITER = "|"
+DIGEST_KEY = "opendata-digest"
+
+# Table Schema types (https://specs.frictionlessdata.io/table-schema/) and how the API describes them.
+TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "list"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a dataset: its name in the files and the API, its French title, how to read it.
+
+    ``value(obj)`` gives the value of one object: a ``str``, ``int``, ``Decimal``, ``bool``, ``date``,
+    ``datetime`` (shown in Paris time with its offset), a list of strings (``type="list"``), or
+    ``None`` for an empty cell. ``enum``: the values allowed, ``required``: never empty.
+    """
+
+    name: str
+    type: str
+    title: str
+    description: str
+    value: object
+    required: bool = False
+    unique: bool = False
+    enum: tuple = ()
+    format: str = ""
+
+    def __post_init__(self):
+        if self.type not in TYPES:
+            raise ValueError(f"Type de colonne inconnu : {self.type}")
+
+    def json_value(self, obj):
+        return to_json(self.value(obj))
+
+    def descriptor(self):
+        """The column in the Table Schema."""
+        descriptor = {"name": self.name, "type": self.type, "title": self.title, "description": self.description}
+        if self.format:
+            descriptor["format"] = self.format
+        if self.type == "list":
+            descriptor["itemType"] = "string"
+            descriptor["delimiter"] = LIST_DELIMITER
+        if self.type == "boolean":
+            descriptor["trueValues"] = ["true"]
+            descriptor["falseValues"] = ["false"]
+        constraints = {}
+        if self.required:
+            constraints["required"] = True
+        if self.unique:
+            constraints["unique"] = True
+        if self.enum:
+            constraints["enum"] = list(self.enum)
+        if constraints:
+            descriptor["constraints"] = constraints
+        return descriptor
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """A column that names a row of another dataset (its ``slug`` and the column there)."""
+
+    column: str
+    dataset: str
+    reference: str = "id"
+
+
+@dataclass
+class Dataset:
+    """A table of public rows of one app: actions, events, places, partners…
+
+    ``queryset()`` returns the public rows, with what ``columns`` read loaded in a bounded number
+    of queries, in a stable order. ``filterset_class``: the FilterSet of the app's public list,
+    reused by the API (``None``: the API lists every row), its parameters explained in
+    ``parameters_help``. ``position`` orders the datasets on
+    ``/donnees/`` and in the API.
+    """
+
+    slug: str
+    title: str
+    description: str
+    columns: list
+    queryset: object
+    primary_key: str = "id"
+    foreign_keys: list = field(default_factory=list)
+    filterset_class: object = None
+    filters_help: str = ""
+    # The API's query parameters in plain words ({"du": "…"}), for its OpenAPI description.
+    parameters_help: dict = field(default_factory=dict)
+    position: int = 100
+    api_name: str = ""
+
+    def column(self, name):
+        return next(column for column in self.columns if column.name == name)
+
+    def record(self, obj):
+        """One row as JSON values, in the columns' order."""
+        return {column.name: column.json_value(obj) for column in self.columns}
+
+    def records(self):
+        return [self.record(obj) for obj in self.queryset()]
+
+    def table_schema(self):
+        schema = {
+            "fields": [column.descriptor() for column in self.columns],
+            "primaryKey": [self.primary_key],
+            "missingValues": [""],
+        }
+        if self.foreign_keys:
+            schema["foreignKeys"] = [
+                {"fields": [key.column], "reference": {"resource": key.dataset, "fields": [key.reference]}}
+                for key in self.foreign_keys
+            ]
+        return schema
+
+
+_datasets = {}
+
+
+def register_datasets(*datasets):
+    """Publish these datasets (called from each app's ``ready()``)."""
+    for dataset in datasets:
+        _datasets[dataset.slug] = dataset
+
+
+def datasets():
+    """The published datasets, in their order on /donnees/."""
+    return sorted(_datasets.values(), key=lambda dataset: (dataset.position, dataset.slug))
+
+
+def get_dataset(slug):
+    """The dataset of this slug, or None."""
+    return _datasets.get(slug)
+
+
+def to_json(value):
+    """A value as the JSON files and the API give it (dates in ISO 8601, Paris time)."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, list | tuple):
+        return [str(item) for item in value]
+    return value
+
+
+def csv_cell(value):
+    """A JSON value as a CSV cell (Table Schema's default formats)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return LIST_DELIMITER.join(value)
+    return str(value)
+
+
+def to_csv(dataset, records):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([column.name for column in dataset.columns])
+    for record in records:
+        writer.writerow([csv_cell(record[column.name]) for column in dataset.columns])
+    return buffer.getvalue()
+
+
+def to_json_text(records):
+    return json.dumps(records, ensure_ascii=False, indent=1)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The rows of a dataset now, and when they last changed."""
+
+    dataset: Dataset
+    records: list
+    updated_at: datetime.datetime
+
+    @property
+    def count(self):
+        return len(self.records)
+
+
+def snapshot(dataset, *, now=None):
+    """The dataset's records and the moment they last changed (see the module docstring)."""
+    from core.cache import CACHE_ERRORS, page_cache
+
+    records = dataset.records()
+    digest = hashlib.sha256(json.dumps(records, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    now = now or timezone.now()
+    key = f"{DIGEST_KEY}.{dataset.slug}"
+    try:
+        kept = page_cache().get(key)
+        if kept and kept[0] == digest:
+            return Snapshot(dataset, records, kept[1])
+        page_cache().set(key, (digest, now), timeout=None)
+    except CACHE_ERRORS:
+        pass
+    return Snapshot(dataset, records, now)
+
+
+def file_urls(dataset):
+    from django.urls import reverse
+
+    """{"csv": …, "json": …, "schema": …}: the addresses of the dataset's files."""
+    return {
+        key: reverse("opendata:file", kwargs={"slug": dataset.slug, "fmt": fmt})
+        for key, fmt in (("csv", "csv"), ("json", "json"), ("schema", "schema.json"))
+    }
+
+
+def resource_descriptor(snap, *, absolute=True):
+    """The dataset as a resource of the data package (its CSV, with its schema inline)."""
+    dataset = snap.dataset
+    base = settings.SITE_URL if absolute else ""
+    return {
+        "name": dataset.slug,
+        "title": dataset.title,
+        "description": dataset.description,
+        "path": base + file_urls(dataset)["csv"],
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "dialect": {"delimiter": ",", "header": True},
+        "licenses": [LICENCE],
+        "lastModified": to_json(snap.updated_at),
+        "schema": dataset.table_schema(),
+    }
+
+
+def schema_descriptor(snap):
+    """What ``/donnees/<slug>.schema.json`` gives: the Table Schema, with the dataset's metadata around it."""
+    dataset = snap.dataset
+    return {
+        "name": dataset.slug,
+        "title": dataset.title,
+        "description": dataset.description,
+        "licenses": [LICENCE],
+        "lastModified": to_json(snap.updated_at),
+        "rowCount": snap.count,
+        **dataset.table_schema(),
+    }
