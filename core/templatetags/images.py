@@ -26,6 +26,7 @@ register = template.Library()
 # below 576 px the container is the screen less its padding.
 BREAKPOINTS = (1400, 1200, 992, 768, 576)
 PHONE = "calc(100vw - 24px)"
+PHONE_MAX = 575 - 24  # the widest PHONE can be
 SIZES = {
     # A card in a row of three on large screens, two on medium ones (.row-cols-md-2.row-cols-lg-3.g-3).
     "cards": ("421px", "361px", "301px", "340px", "516px", PHONE),
@@ -45,7 +46,12 @@ def sizes_attribute(layout, width=None):
     """The ``sizes`` attribute of an image ``width`` pixels wide shown in ``layout``."""
     lengths = SIZES[layout]
     if width and layout in NATURAL_SIZE:
-        lengths = [f"min({length}, {width}px)" for length in lengths]
+        lengths = [
+            (f"{min(int(length[:-2]), width)}px" if length.endswith("px") else f"min({length}, {width}px)")
+            if length != PHONE or width < PHONE_MAX
+            else length
+            for length in lengths
+        ]
     media = [f"(min-width: {breakpoint}px) {length}" for breakpoint, length in zip(BREAKPOINTS, lengths, strict=False)]
     return ", ".join([*media, lengths[-1]])
 

@@ -152,7 +152,7 @@ def test_the_image_at_the_top_of_a_page_is_fetched_first_not_lazily(saved):
     assert 'fetchpriority="high"' in img and "loading=" not in img
     assert 'alt=""' in img  # a decorative logo says nothing
     # A logo narrower than the column shows at its own width: the browser is told so.
-    assert "(min-width: 1400px) min(856px, 300px)" in html
+    assert "(min-width: 1400px) 300px" in html and "min(calc(100vw - 24px), 300px)" in html
 
 
 def test_without_renditions_the_stored_image_alone(saved):
