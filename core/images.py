@@ -394,6 +394,13 @@ class SanitizedImageField(models.ImageField):
             signals.post_save.connect(self._update_renditions, sender=cls, weak=False)
             signals.post_delete.connect(self._delete_renditions, sender=cls, weak=False)
 
+    def update_dimension_fields(self, instance, force=False, *args, **kwargs):
+        # Django reads the file when the width and height fields are empty: a stored file gone
+        # missing (a database restored without its media) gives no dimensions rather than a 500
+        # on every page that loads the row.
+        with contextlib.suppress(OSError, ValueError):
+            super().update_dimension_fields(instance, force, *args, **kwargs)
+
     def _remember_saved_name(self, instance, **kwargs):
         if self.attname in instance.__dict__:  # not deferred: the name as the row holds it
             value = instance.__dict__[self.attname]

@@ -111,6 +111,18 @@ def test_a_save_that_leaves_the_image_alone_makes_nothing(saved, django_capture_
     assert not [callback for callback in callbacks if "renditions" in callback.__qualname__]
 
 
+def test_a_stored_file_gone_missing_breaks_no_page(saved, client):
+    from actions.models import Action
+
+    action = saved(ActionFactory, image=photo(), image_alt="Un stand")
+    Action.objects.filter(pk=action.pk).update(image="actions/disparue.jpg", image_width=None, image_height=None)
+
+    response = client.get(action.get_absolute_url())
+
+    assert response.status_code == 200
+    assert 'src="/media/actions/disparue.jpg"' in response.content.decode()
+
+
 def test_the_command_makes_the_missing_renditions(saved):
     partner = saved(PartnerFactory, logo=photo((300, 120), name="logo.png"))
     for name in rendition_files(partner.logo.name):
