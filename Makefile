@@ -2,6 +2,7 @@
 #   make run      fresh machine → venv, install, migrate, content, admin account, dev server
 #   make test     the whole pytest suite (SQLite, or DATABASE_URL=postgres://…)
 #   make quality  ruff, djlint, missing migrations, pip-audit      make fix  reformat and autofix
+#   make css      the Bootstrap subset the pages load (after adding a Bootstrap class to a template)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -103,6 +104,12 @@ requirements: | $(PY)
 	$(PY) -m pip install --quiet pip-tools
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
+
+# static/css/bootstrap.subset.css: the Bootstrap rules the pages use (PurgeCSS from npm, installed
+# in scripts/css on first use). Run after adding a Bootstrap class to a template; commit the file.
+.PHONY: css
+css: $(STAMP)
+	PY=$(PY) scripts/css/build.sh
 
 # Load and fault test, on demand only (never in CI): 200 interest submissions on two gunicorn
 # instances, one killed and restarted; PostgreSQL and Redis on the loopback (docs/production.md).

@@ -266,7 +266,12 @@ class Action(Publishable, SearchableModel):
     )
     contact_phone = models.CharField("téléphone du contact", max_length=30, blank=True)
     contact_email = models.EmailField("courriel du contact", blank=True)
-    image = SanitizedImageField("image", upload_to="actions/", blank=True)
+    image = SanitizedImageField(
+        "image", upload_to="actions/", blank=True, width_field="image_width", height_field="image_height"
+    )
+    # Filled by the field from the stored image: the width and height of <img> (core/templatetags/images.py).
+    image_width = models.PositiveIntegerField("largeur de l’image (pixels)", null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField("hauteur de l’image (pixels)", null=True, blank=True, editable=False)
     image_alt = models.CharField(
         "texte alternatif de l’image", max_length=200, blank=True, help_text="Laissez vide si l’image est décorative."
     )

@@ -239,14 +239,38 @@ def bench_one(n, args, env, workdir):
             )
             print(f"  {page['name']:<24} {figures['rps']:>6.0f} req/s, {rows[-1]['minimal_ratio']:.2f}", flush=True)
         result["pages"] = rows
+        stop(server)
+        stop(minimal)
         if lighthouse_pages:
-            result["lighthouse"] = lighthouse.run_all(base_url, lighthouse_pages)
+            result["lighthouse"] = run_lighthouse(args, portal_env, workdir, n, lighthouse_pages)
     finally:
         stop(server)
         stop(minimal)
         if not args.keep:
             recreate_database(args.postgres, database, drop_only=True)
     return result
+
+
+def run_lighthouse(args, portal_env, workdir, n, pages):
+    """Lighthouse on a portal that sends its pages compressed, as nginx does in production.
+
+    gunicorn as shipped serves the HTML uncompressed, nginx compresses it (gzip) before it reaches
+    a phone: what Lighthouse counts as transferred is what nginx sends. One worker, the same
+    database and files; bench/settings.py adds Django's GZipMiddleware when BENCH_COMPRESS_HTML is set.
+    """
+    from bench import lighthouse
+
+    port = free_port(args.ports)
+    env = {**portal_env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1", "BENCH_COMPRESS_HTML": "1"}
+    server = start_gunicorn(
+        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py"], env, workdir / f"lighthouse-{n}.log"
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base_url)
+        return lighthouse.run_all(base_url, pages)
+    finally:
+        stop(server)
 
 
 def print_run(result):

@@ -13,3 +13,10 @@ ROOT_URLCONF = "bench.urls"
 # difference in one run: make bench BENCH_ARGS="--gunicorn-env BENCH_LATE_PAGE_CACHE=1".
 if os.environ.get("BENCH_LATE_PAGE_CACHE"):
     MIDDLEWARE = [name for name in MIDDLEWARE if name != "core.cache.CachedPageMiddleware"]  # noqa: F405
+
+# Lighthouse's server (bench/run.py): the pages compressed with gzip, as nginx sends them in
+# production (deploy/nginx-cls-portail.conf: gzip for text/html; the static files are compressed
+# by WhiteNoise at collectstatic, here as there). Never on the server that wrk loads: its figures
+# measure the portal as gunicorn runs it.
+if os.environ.get("BENCH_COMPRESS_HTML"):
+    MIDDLEWARE = ["django.middleware.gzip.GZipMiddleware", *MIDDLEWARE]  # noqa: F405

@@ -25,23 +25,41 @@ without converting would dull them), shrunk to ``IMAGE_STORED_MAX_SIDE`` if larg
 re-encoded in its own format with no EXIF (GPS position, camera, date), XMP, IPTC, ICC profile,
 comment or PNG text chunk. The file name keeps its stem and gets the extension of its real
 format.
+
+Renditions (issue 13, what a phone user downloads): once stored, every image gets smaller copies
+in modern formats, made here at upload time from the cleaned image rather than by a library
+(django-pictures, the one maintained library that makes ``<picture>`` sources at upload, makes
+some sixteen widths per format, converts every photo to RGBA, writes its grid breakpoints into
+every migration and leaves the copies of a replaced image behind; sorl-thumbnail, easy-thumbnails
+and django-imagekit make theirs on the first visit of a public page, or keep a table of them).
+For each width of ``RENDITION_WIDTHS`` below the image's own width (and the image's own width when
+it is narrower than the widest one), one file per format of ``IMAGE_RENDITION_FORMATS`` (AVIF and
+WebP, those this Pillow can write), under ``renditions/<stored name>/<width>w.<ext>``: derived
+from the stored name, so that no table lists them. The field makes them after the row is saved
+with a new image (the admin, a script, ``load_cls_content``, a version restored from the
+history), and removes them when the image is replaced, removed, or its row deleted; the stored
+image itself stays, as before, for the history. ``python manage.py make_image_renditions`` makes
+those that are missing (after a change of widths or formats). The template tag
+``{% responsive_image %}`` (core/templatetags/images.py) writes the ``<picture>``.
 """
 
+import contextlib
 import io
 import os
+import posixpath
 import warnings
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import models
+from django.db import models, transaction
 from django.db.models import signals
 from django.forms import FileField as FileFormField
 from django.forms import FileInput
 from django.forms import ImageField as ImageFormField
 from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError, features
 
 # Pillow's format names we accept, and how each is stored. MPO is the JPEG variant many phones
 # write (the photo followed by a preview or a depth map): its first frame is the photo.
@@ -226,6 +244,88 @@ def _decode_and_encode(file, limits):
     return data, stored_format
 
 
+# --- Renditions --------------------------------------------------------------------------------
+
+# Widths in pixels. A card is the whole width of a phone (about 390 CSS pixels at 1.75 or 2 device
+# pixels each: 680–780), a third of a large screen (about 420), a page's main column (up to 860);
+# steps of at most a third, so that the browser never fetches much more than it shows.
+RENDITION_WIDTHS = (320, 480, 640, 800, 960, 1280)
+RENDITIONS_DIR = "renditions"
+RENDITION_EXTENSIONS = {"AVIF": "avif", "WEBP": "webp"}
+RENDITION_CONTENT_TYPES = {"AVIF": "image/avif", "WEBP": "image/webp"}
+# AVIF at speed 8: a few tenths of a second per width rather than seconds, for files about as
+# small; WebP at its usual quality.
+RENDITION_OPTIONS = {"AVIF": {"quality": 50, "speed": 8}, "WEBP": {"quality": 75, "method": 4}}
+# Set on an instance after it is loaded or saved: {attname: stored name}, to know what changed.
+SAVED_NAMES_ATTRIBUTE = "_cls_saved_image_names"
+
+
+def rendition_formats():
+    """The formats of the renditions, best first: those of the settings that this Pillow can write."""
+    wanted = getattr(settings, "IMAGE_RENDITION_FORMATS", ("AVIF", "WEBP"))
+    return [fmt for fmt in wanted if fmt in RENDITION_EXTENSIONS and features.check(fmt.lower())]
+
+
+def rendition_widths(width):
+    """The widths of the renditions of an image ``width`` pixels wide, smallest first."""
+    if not width:
+        return []
+    widths = [w for w in RENDITION_WIDTHS if w < width]
+    if width <= RENDITION_WIDTHS[-1]:
+        widths.append(width)
+    return widths
+
+
+def rendition_name(name, width, fmt):
+    """``actions/atelier.jpg`` → ``renditions/actions/atelier.jpg/640w.webp``."""
+    return posixpath.join(RENDITIONS_DIR, name, f"{width}w.{RENDITION_EXTENSIONS[fmt]}")
+
+
+def renditions(name, width):
+    """{format: [(width, rendition name), …]} of a stored image, the formats best first."""
+    widths = rendition_widths(width)
+    return {fmt: [(w, rendition_name(name, w, fmt)) for w in widths] for fmt in rendition_formats()}
+
+
+def make_renditions(storage, name):
+    """Write the renditions of the stored image ``name`` (replacing any); returns their names."""
+    with storage.open(name, "rb") as file, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        image = Image.open(file)
+        image.load()
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+    written = []
+    for fmt, sizes in renditions(name, image.width).items():
+        for width, rendition in sizes:
+            height = max(1, round(image.height * width / image.width))
+            resized = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
+            buffer = io.BytesIO()
+            resized.save(buffer, fmt, **RENDITION_OPTIONS[fmt])
+            storage.delete(rendition)  # the storage would otherwise pick another name
+            storage.save(rendition, ContentFile(buffer.getvalue()))
+            written.append(rendition)
+    return written
+
+
+def delete_renditions(storage, name):
+    """Remove every rendition of the stored image ``name`` (whatever widths and formats made them)."""
+    directory = posixpath.join(RENDITIONS_DIR, name)
+    try:
+        _, files = storage.listdir(directory)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for file in files:
+        storage.delete(posixpath.join(directory, file))
+    with contextlib.suppress(OSError, NotImplementedError):
+        os.rmdir(storage.path(directory))  # a file system storage: the empty directory too
+
+
+def has_renditions(storage, name, width):
+    """Whether the largest rendition of each format exists (they are written smallest first)."""
+    return all(storage.exists(sizes[-1][1]) for sizes in renditions(name, width).values() if sizes)
+
+
 @deconstructible
 class ImageValidator:
     """Model-field validator: a new (not yet stored) file must pass :func:`process_image`."""
@@ -289,6 +389,60 @@ class SanitizedImageField(models.ImageField):
             # The pre_save signal is sent before Django opens its transaction for the save: a
             # refused file raises there, without breaking the caller's transaction.
             signals.pre_save.connect(self._process_new_file, sender=cls, weak=False)
+            # Renditions: what the row held when loaded, then made or removed after its save/delete.
+            signals.post_init.connect(self._remember_saved_name, sender=cls, weak=False)
+            signals.post_save.connect(self._update_renditions, sender=cls, weak=False)
+            signals.post_delete.connect(self._delete_renditions, sender=cls, weak=False)
+
+    def update_dimension_fields(self, instance, force=False, *args, **kwargs):
+        # Django reads the file when the width and height fields are empty: a stored file gone
+        # missing (a database restored without its media) gives no dimensions rather than a 500
+        # on every page that loads the row.
+        with contextlib.suppress(OSError, ValueError):
+            super().update_dimension_fields(instance, force, *args, **kwargs)
+
+    def _remember_saved_name(self, instance, **kwargs):
+        if self.attname in instance.__dict__:  # not deferred: the name as the row holds it
+            value = instance.__dict__[self.attname]
+            names = instance.__dict__.setdefault(SAVED_NAMES_ATTRIBUTE, {})
+            names[self.attname] = str(getattr(value, "name", value) or "")
+
+    def _update_renditions(self, instance, created=False, raw=False, update_fields=None, **kwargs):
+        if raw or (update_fields is not None and self.name not in update_fields):
+            return
+        names = instance.__dict__.setdefault(SAVED_NAMES_ATTRIBUTE, {})
+        file = getattr(instance, self.attname)
+        name = file.name or "" if file else ""
+        previous = "" if created else names.get(self.attname)
+        names[self.attname] = name
+        storage = self.storage
+        width = getattr(instance, self.width_field, None) if self.width_field else None
+        if name and (previous != name or not has_renditions(storage, name, width or 0)):
+            # Once the row is committed: a rolled-back save leaves no file behind. Should it fail, the
+            # error is logged, the save stands, and the page offers the stored image alone (the
+            # template tag looks for the renditions) until make_image_renditions is run.
+            transaction.on_commit(lambda: make_renditions(storage, name), robust=True)
+        if previous and previous != name:
+            model = type(instance)
+            transaction.on_commit(
+                lambda: (
+                    None
+                    if model._base_manager.filter(**{self.attname: previous}).exists()
+                    else delete_renditions(storage, previous)
+                )
+            )
+
+    def _delete_renditions(self, instance, **kwargs):
+        file = getattr(instance, self.attname)
+        if file and file.name:
+            name, storage, model = file.name, self.storage, type(instance)
+            transaction.on_commit(
+                lambda: (
+                    None
+                    if model._base_manager.filter(**{self.attname: name}).exists()
+                    else delete_renditions(storage, name)
+                )
+            )
 
     def _process_new_file(self, instance, **kwargs):
         file = getattr(instance, self.attname)
@@ -296,6 +450,9 @@ class SanitizedImageField(models.ImageField):
             processed = process_image(file.file, file.name)
             file.file = processed
             file.name = processed.name
+            # The width and height fields were filled from the upload: those of the stored image.
+            file.__dict__.pop("_dimensions_cache", None)
+            self.update_dimension_fields(instance, force=True)
 
     def pre_save(self, model_instance, add):
         self._process_new_file(model_instance)  # already done by the signal (cached): a safety net

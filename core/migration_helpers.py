@@ -1,5 +1,6 @@
-"""Helpers for migrations: full-text search on PostgreSQL, group permissions, editors' texts as HTML."""
+"""Helpers for migrations: full-text search on PostgreSQL, group permissions, editors’ texts as HTML, images."""
 
+from django.core.files.images import get_image_dimensions
 from django.db import migrations
 
 CREATE_SEARCH_CONFIG = """
@@ -106,3 +107,29 @@ def rich_texts_as_html(app_label, fields_by_model):
     operation = migrations.RunPython(forwards, migrations.RunPython.noop)
     operation.rich_text_fields = {app_label: fields_by_model}  # for the test that every field is converted
     return operation
+
+
+def image_dimensions_and_renditions(app_label, model_name, field_name):
+    """A RunPython operation: the width and height fields and the renditions of the images stored so far.
+
+    For each row with an image: its width and height fields filled from the stored file, and its
+    renditions made (core/images.py). A file missing from the storage is skipped: its page shows
+    the image as before.
+    """
+
+    def forwards(apps, schema_editor):
+        from core.images import make_renditions
+
+        model = apps.get_model(app_label, model_name)
+        field = model._meta.get_field(field_name)
+        rows = model._base_manager.exclude(**{field_name: ""}).exclude(**{f"{field_name}__isnull": True})
+        for pk, name in rows.values_list("pk", field_name).iterator():
+            try:
+                with field.storage.open(name, "rb") as file:
+                    width, height = get_image_dimensions(file)
+                make_renditions(field.storage, name)
+            except (OSError, ValueError):
+                continue
+            model._base_manager.filter(pk=pk).update(**{field.width_field: width, field.height_field: height})
+
+    return migrations.RunPython(forwards, migrations.RunPython.noop, elidable=True)

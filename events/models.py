@@ -294,8 +294,16 @@ class Event(Publishable, SearchableModel):
     all_day = models.BooleanField("toute la journée", default=False)
     description = RichTextField("description", blank=True, help_text=RICH_TEXT_HELP)
     image = SanitizedImageField(
-        "image", upload_to="events/", blank=True, help_text="Sans image, la page montre celle de l’action."
+        "image",
+        upload_to="events/",
+        blank=True,
+        help_text="Sans image, la page montre celle de l’action.",
+        width_field="image_width",
+        height_field="image_height",
     )
+    # Filled by the field from the stored image: the width and height of <img> (core/templatetags/images.py).
+    image_width = models.PositiveIntegerField("largeur de l’image (pixels)", null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField("hauteur de l’image (pixels)", null=True, blank=True, editable=False)
     image_alt = models.CharField(
         "texte alternatif de l’image", max_length=200, blank=True, help_text="Laissez vide si l’image est décorative."
     )

@@ -44,7 +44,12 @@ class Partner(Publishable, SearchableModel):
     phone = models.CharField("téléphone", max_length=30, blank=True)
     email = models.EmailField("adresse électronique", blank=True)
     address = models.TextField("adresse postale", blank=True)
-    logo = SanitizedImageField("logo", upload_to="partenaires/", blank=True)
+    logo = SanitizedImageField(
+        "logo", upload_to="partenaires/", blank=True, width_field="logo_width", height_field="logo_height"
+    )
+    # Filled by the field from the stored logo: the width and height of <img> (core/templatetags/images.py).
+    logo_width = models.PositiveIntegerField("largeur du logo (pixels)", null=True, blank=True, editable=False)
+    logo_height = models.PositiveIntegerField("hauteur du logo (pixels)", null=True, blank=True, editable=False)
     logo_alt = models.CharField(
         "texte alternatif du logo", max_length=200, blank=True, help_text="Laissez vide si le logo est décoratif."
     )

@@ -95,11 +95,28 @@ def test_load_fault_target():
     assert passed is False
 
 
-def lighthouse_report(performance=1.0, accessibility=1.0, practices=1.0, kb=50, oversized=0):
+def lighthouse_report(
+    performance=1.0, accessibility=1.0, practices=1.0, kb=50, oversized=0, old_format=0, image_type="image/avif"
+):
     audits = {
         "largest-contentful-paint": {"numericValue": 1200.0, "score": 1},
         "total-byte-weight": {"numericValue": kb * 1024, "score": 1},
         "uses-responsive-images": {"score": 1, "details": {"items": [{}] * oversized}},
+        "modern-image-formats": {"score": 1, "details": {"items": [{}] * old_format}},
+        "offscreen-images": {"score": 1, "details": {"items": []}},
+        "lcp-lazy-loaded": {"score": 1},
+        "network-requests": {
+            "details": {
+                "items": [
+                    {"url": "http://127.0.0.1/", "mimeType": "text/html", "transferSize": 5000},
+                    {
+                        "url": "http://127.0.0.1/media/renditions/a.jpg/640w.avif",
+                        "mimeType": image_type,
+                        "transferSize": 9216,
+                    },
+                ]
+            }
+        },
         "color-contrast": {"score": accessibility},
     }
     return {
@@ -124,6 +141,22 @@ def test_lighthouse_report_and_verdicts():
     heavy = {"name": "accueil", "path": "/", **lighthouse.parse_report(lighthouse_report(kb=75, oversized=2))}
     assert [passed for _, passed, _ in lighthouse.target_rows({"pages": [heavy]})] == [True, False, False]
     assert lighthouse.target_rows({"error": "Lighthouse absent"})[0][1] is False
+
+
+def test_lighthouse_image_verdict():
+    def page(name, **options):
+        return {"name": name, "path": f"/{name}/", **lighthouse.parse_report(lighthouse_report(**options))}
+
+    good = page("action avec image")
+    assert good["uploaded_images"] == [("image/avif", 9216)]
+    target, passed, figure = lighthouse.image_row([good])
+    assert passed is True and "action avec image avif 9 Ko" in figure
+    _, passed, figure = lighthouse.image_row([page("action avec image", image_type="image/jpeg", old_format=1)])
+    assert passed is False
+    assert "1 en JPEG/PNG" in figure and "aucune image AVIF ou WebP" in figure
+    lazy = page("événement")
+    lazy["lcp_lazy"] = True
+    assert lighthouse.image_row([lazy])[1] is False
 
 
 # --- gunicorn.conf.py -----------------------------------------------------------------------------
