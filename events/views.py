@@ -31,7 +31,7 @@ from core.views import (
 )
 from partners.models import Partner
 
-from . import formatting
+from . import formatting, registrations
 from .enums import EventStatus, Period
 from .filters import EventFilter
 from .models import Event, Place
@@ -385,6 +385,9 @@ class EventDetailView(
         summary = Truncator(" ".join(plain_text(event.description).split())).chars(160)
         context["meta_description"] = f"{phrase.capitalize()}{where}. {summary}".strip()
         context["og_description"] = f"{phrase.capitalize()}{where}."
+        if event.takes_registrations_on_portal:
+            # The places left (one query); a registration empties the page cache (events.registrations).
+            context["availability"] = registrations.availability(event)
         return context
 
     @staticmethod

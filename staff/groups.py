@@ -1,6 +1,8 @@
 """The staff groups, created by the migration staff/0001 (docs/comptes.md).
 
 - « Rédaction » edits the content (partners, actions, places, events);
+- « Inscriptions aux événements » sees and takes the registrations to the events on the site
+  (names and contacts of the people coming): the team running the events, not every editor;
 - « Mutuelle » works the interest requests and keeps the mutuelle's reference data. Its members,
   and superusers, see applicants' personal data and must use two-factor authentication.
 
@@ -9,10 +11,12 @@ Each app grants its own models' permissions to these groups in its migrations.
 
 EDITORS_GROUP = "Rédaction"
 MUTUELLE_GROUP = "Mutuelle"
+# The staff who run the events: they see and take the registrations (created by events/0013).
+REGISTRATIONS_GROUP = "Inscriptions aux événements"
 
 # The groups whose members work in the admin: putting an account in one gives it the staff
 # status (staff/accounts.py). A group added by a later migration is added here too.
-STAFF_GROUPS = (EDITORS_GROUP, MUTUELLE_GROUP)
+STAFF_GROUPS = (EDITORS_GROUP, MUTUELLE_GROUP, REGISTRATIONS_GROUP)
 
 
 def in_mutuelle_group(user):
