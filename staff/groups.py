@@ -19,10 +19,20 @@ REGISTRATIONS_GROUP = "Inscriptions aux événements"
 STAFF_GROUPS = (EDITORS_GROUP, MUTUELLE_GROUP, REGISTRATIONS_GROUP)
 
 
-def in_mutuelle_group(user):
-    """Whether ``user`` belongs to « Mutuelle »: asked once per request (the answer stays on the user)."""
-    cached = getattr(user, "_cls_in_mutuelle_group", None)
+def group_names(user):
+    """The names of ``user``'s groups: asked once per request (the answer stays on the user)."""
+    cached = getattr(user, "_cls_group_names", None)
     if cached is None:
-        cached = user.groups.filter(name=MUTUELLE_GROUP).exists()
-        user._cls_in_mutuelle_group = cached
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._cls_group_names = cached
     return cached
+
+
+def in_mutuelle_group(user):
+    """Whether ``user`` belongs to « Mutuelle »."""
+    return MUTUELLE_GROUP in group_names(user)
+
+
+def in_registrations_group(user):
+    """Whether ``user`` belongs to « Inscriptions aux événements » (they see people's names and contacts)."""
+    return REGISTRATIONS_GROUP in group_names(user)
