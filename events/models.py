@@ -291,6 +291,7 @@ class Event(Publishable, SearchableModel):
     registration_max_places = models.PositiveSmallIntegerField(
         "places par inscription",
         default=1,
+        blank=True,  # left empty: 1 (Event.clean)
         validators=[MinValueValidator(1), MaxValueValidator(MAX_PLACES_PER_REGISTRATION)],
         help_text=f"1 : une personne par inscription. Jusqu’à {MAX_PLACES_PER_REGISTRATION} pour qu’une famille "
         "s’inscrive ensemble (le formulaire demande alors le nombre de places).",
@@ -402,6 +403,11 @@ class Event(Publishable, SearchableModel):
         return self.registration not in (RegistrationMode.NONE, RegistrationMode.ON_PORTAL) and not (
             self.registration_url or self.registration_phone or self.registration_with_ccas
         )
+
+    def clean(self):
+        super().clean()
+        if self.registration_max_places is None:
+            self.registration_max_places = 1
 
     def save(self, *args, **kwargs):
         if self.pk:

@@ -321,6 +321,7 @@ class Migration(migrations.Migration):
             model_name="event",
             name="registration_max_places",
             field=models.PositiveSmallIntegerField(
+                blank=True,
                 default=1,
                 help_text="1 : une personne par inscription. Jusqu’à 10 pour qu’une famille s’inscrive ensemble (le formulaire demande alors le nombre de places).",
                 validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)],
@@ -370,6 +371,7 @@ class Migration(migrations.Migration):
             model_name="historicalevent",
             name="registration_max_places",
             field=models.PositiveSmallIntegerField(
+                blank=True,
                 default=1,
                 help_text="1 : une personne par inscription. Jusqu’à 10 pour qu’une famille s’inscrive ensemble (le formulaire demande alors le nombre de places).",
                 validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)],
