@@ -329,17 +329,16 @@ def registrations_promote(*, event):
 
 
 def cancel_token(registration):
-    """The signed part of the link to cancel (django.core.signing: nobody can forge one)."""
-    return signing.dumps(registration.reference, salt=CANCEL_SALT)
+    """The signed part of the link to cancel (django.core.signing: nobody can forge one). Always the
+    same for a registration: the link of the mail and of the confirmation page are one."""
+    return signing.Signer(salt=CANCEL_SALT).sign(registration.reference)
 
 
 def registration_for_cancel_token(token):
     """The registration a cancel link names, or None for a link altered, forged or of another site."""
     try:
-        reference = signing.loads(token, salt=CANCEL_SALT)
+        reference = signing.Signer(salt=CANCEL_SALT).unsign(token)
     except signing.BadSignature:
-        return None
-    if not isinstance(reference, str):
         return None
     return Registration.objects.select_related("event").filter(reference=reference, anonymised_at__isnull=True).first()
 
