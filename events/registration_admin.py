@@ -145,7 +145,7 @@ class RegistrationAdmin(ContentHistoryAdmin):
     def event_link(self, obj):
         url = reverse("admin:events_registration_changelist") + "?" + urlencode({"event__id__exact": obj.event_id})
         local = dates.local(obj.event.start)
-        return format_html('<a href="{}">{} ({:%d/%m/%Y})</a>', url, obj.event.title, local)
+        return format_html('<a href="{}">{} ({})</a>', url, obj.event.title, local.strftime("%d/%m/%Y"))
 
     @admin.display(description="statut", ordering="status")
     def status_with_rank(self, obj):
