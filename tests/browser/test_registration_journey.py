@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from events.enums import RegistrationStatus
@@ -115,3 +116,22 @@ def test_registering_works_without_javascript(new_context, site_url, event):
     page.get_by_role("button", name="M’inscrire").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Votre inscription est enregistrée")
     assert Registration.objects.get(last_name="Dupont").status == RegistrationStatus.CONFIRMED
+
+
+def test_the_events_team_prints_the_sign_in_sheet_without_axe_violation(new_context, site_url, event):
+    from staff.groups import REGISTRATIONS_GROUP
+    from tests.browser.test_mutuelle_journey import admin_login, staff_device, staff_user
+
+    agent = staff_user("animatrice", REGISTRATIONS_GROUP)
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    admin_login(page, site_url, agent, staff_device(agent))
+    problems = []
+    for label, path in {
+        "liste": reverse("admin:events_registration_changelist") + f"?event__id__exact={event.pk}",
+        "emargement": reverse("admin:events_registration_sheet", args=[event.pk]),
+    }.items():
+        assert page.goto(site_url(path)).status == 200, label
+        check(page, f"admin-{label}", problems, 1280)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Feuille d’émargement")
+    expect(page.locator("table")).to_contain_text("Martin")
+    assert not problems, "\n".join(problems)
