@@ -397,6 +397,10 @@ MUTUELLE_RETENTION_UNTOUCHED_DAYS = int(os.environ.get("MUTUELLE_RETENTION_UNTOU
 MUTUELLE_FORM_RATE = os.environ.get("MUTUELLE_FORM_RATE", "5/h")
 # And every POST from one address, whatever it carries: a ceiling against floods only.
 MUTUELLE_FORM_FLOOD_RATE = os.environ.get("MUTUELLE_FORM_FLOOD_RATE", "60/h")
+# Registrations to events on the site (events/registration_views.py): registrations recorded per client
+# address, and every post of the form (floods). A family registering its members one by one stays below.
+EVENTS_REGISTRATION_RATE = os.environ.get("EVENTS_REGISTRATION_RATE", "10/h")
+EVENTS_REGISTRATION_FLOOD_RATE = os.environ.get("EVENTS_REGISTRATION_FLOOD_RATE", "60/h")
 
 # django-ratelimit counts in a store every worker and every instance shares, with an atomic increment:
 # Redis when REDIS_URL is set, else a table of the database (core/db_cache.py; created by the

@@ -26,9 +26,11 @@ from core.admin import (
 )
 from core.dates import french_public_holidays
 
+from . import registration_admin  # noqa: F401 (the registrations' admin registers itself)
 from .enums import AccessibilityNeed, EventStatus
 from .forms import DuplicateEventForm, dates_list
 from .models import Event, EventAttendance, Place, attendance_breakdown_problem
+from .registrations import availability, registrants_told_of_changes
 from .services import event_duplicate
 from .views import EventDetailView, PlaceDetailView
 
@@ -277,6 +279,21 @@ class EventAdmin(
                 "demande l’un des trois.",
             },
         ),
+        (
+            "Inscription sur ce site",
+            {
+                "fields": [
+                    "registration_capacity",
+                    "registration_opens_at",
+                    "registration_closes_at",
+                    "registration_max_places",
+                    "registration_asks_needs",
+                ],
+                "description": "Pour « Inscription sur ce site » : le site compte les places, tient la liste "
+                "d’attente, envoie la confirmation, le rappel deux jours avant et le lien pour annuler. Si vous "
+                "annulez, reportez ou déplacez l’événement, les inscrits sont prévenus par courriel.",
+            },
+        ),
         ("Statut", {"fields": ["status", "status_note"]}),
         (
             "Après l’événement : participation",
@@ -315,6 +332,50 @@ class EventAdmin(
         if obj.is_public_at(now) and not obj.action.is_public_at(now):
             return HIDDEN_BY_ACTION
         return obj.publication_state(now)
+
+    def save_model(self, request, obj, form, change):
+        # Cancelled, postponed or moved: those registered on the site are told (events.registrations).
+        with registrants_told_of_changes(obj):
+            super().save_model(request, obj, form, change)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if (
+            obj is None
+            or not obj.takes_registrations_on_portal
+            or not request.user.has_perm("events.view_registration")
+        ):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [*options["fields"], "registrations_summary"]})
+            if name == "Inscription sur ce site"
+            else (name, options)
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "registrations_summary"]
+
+    @admin.display(description="inscriptions")
+    def registrations_summary(self, obj):
+        """Places taken and left, the waiting list, and the links to the list, the sheet and the export."""
+        if obj is None or obj.pk is None or not obj.takes_registrations_on_portal:
+            return "—"
+        counts = availability(obj)
+        taken = counts.capacity - counts.left
+        list_url = reverse("admin:events_registration_changelist") + f"?event__id__exact={obj.pk}"
+        return format_html(
+            "{} place(s) prise(s) sur {}, {} restante(s), {} inscription(s) en liste d’attente.<br>"
+            '<a href="{}">Voir les inscriptions</a> · <a href="{}">Feuille d’émargement à imprimer</a> · '
+            '<a href="{}">Exporter (CSV)</a>',
+            taken,
+            counts.capacity,
+            counts.left,
+            counts.waiting,
+            list_url,
+            reverse("admin:events_registration_sheet", args=[obj.pk]),
+            reverse("admin:events_registration_export", args=[obj.pk]),
+        )
 
     @admin.display(description="début", ordering="start")
     def start_display(self, obj):
@@ -382,7 +443,8 @@ class EventAdmin(
                 event.status = status
                 event._history_user = request.user
                 event._change_reason = reason
-                event.save(update_fields=["status", "updated_at"])  # save() adds the calendar sequence
+                with registrants_told_of_changes(event):  # those registered on the site are told
+                    event.save(update_fields=["status", "updated_at"])  # save() adds the calendar sequence
                 self.log_change(request, event, [{"changed": {"fields": [field_label]}}])
                 changed += 1
         if changed:

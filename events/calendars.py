@@ -12,8 +12,10 @@ polling the feed every few hours cost one small query when nothing changed.
 
 import datetime
 import hashlib
+from urllib.parse import urlsplit
 
 import icalendar
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -79,6 +81,8 @@ def _location(event):
 def _registration(event, site_settings):
     if event.registration == Registration.NONE:
         return Registration.NONE.label
+    if event.registration == Registration.ON_PORTAL:
+        return f"{event.get_registration_display()} : {settings.SITE_URL}{event.get_registration_url()}"
     phone = event.registration_phone_number(site_settings)
     if event.registration_with_ccas:
         phone = f"auprès du CCAS au {phone}"
@@ -405,3 +409,18 @@ class UpcomingEventsFeed(PublicPageMixin, Feed):
 
     def item_categories(self, item):
         return [item.action.axis.name]
+
+
+class _SiteAddress:
+    """What ``build_calendar`` reads of a request, from SITE_URL: a mail has no request."""
+
+    def get_host(self):
+        return urlsplit(settings.SITE_URL).netloc
+
+    def build_absolute_uri(self, location):
+        return settings.SITE_URL + location
+
+
+def event_ics_bytes(event):
+    """The event's iCalendar file, as ``/agenda/<slug>.ics`` serves it, for a mail's attachment."""
+    return build_calendar([event], _SiteAddress()).to_ical()

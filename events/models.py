@@ -1,7 +1,10 @@
 import datetime
+import secrets
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
@@ -15,6 +18,7 @@ from core.images import SanitizedImageField
 from core.maps import map_url
 from core.opening_hours import HELP_TEXT as OPENING_HOURS_HELP
 from core.opening_hours import parse_opening_hours, validate_opening_hours
+from core.phones import FrenchPhoneNumberModelField
 from core.publication import (
     PUBLISHED_HELP,
     Publishable,
@@ -28,7 +32,8 @@ from core.rich_text_fields import RichTextField
 from core.search import SearchableModel, SearchableQuerySet
 from core.site_settings import get_site_settings
 
-from .enums import AccessibilityNeed, EventStatus, Registration
+from .enums import AccessibilityNeed, EventStatus, RegistrationNeed, RegistrationSource, RegistrationStatus
+from .enums import Registration as RegistrationMode  # « Registration » is the model below
 from .periods import period_days
 
 CANCELLED_ATTENDANCE = "Un événement annulé ne compte aucun participant : laissez le nombre vide."
@@ -36,10 +41,13 @@ FUTURE_ATTENDANCE = "Le nombre de participants se note une fois l’événement 
 
 # The events an editor is asked to complete start within this many days (the admin's dashboard).
 SOON_DAYS = 30
-# Registrations taken, and no link, no phone, not with the CCAS (EventQuerySet.without_registration_details).
-_NO_WAY_TO_REGISTER = ~Q(registration=Registration.NONE) & Q(
+# Registrations taken, and no link, no phone, not with the CCAS, not on the site
+# (EventQuerySet.without_registration_details).
+_NO_WAY_TO_REGISTER = ~Q(registration__in=[RegistrationMode.NONE, RegistrationMode.ON_PORTAL]) & Q(
     registration_url="", registration_phone="", registration_with_ccas=False
 )
+# How many places one registration may ask for, at most (a family): the editor chooses up to this.
+MAX_PLACES_PER_REGISTRATION = 10
 
 
 class PlaceQuerySet(SearchableQuerySet):
@@ -309,7 +317,7 @@ class Event(Publishable, SearchableModel):
     )
     audiences = models.ManyToManyField(Audience, verbose_name="publics", blank=True, related_name="events")
     registration = models.CharField(
-        "inscription", max_length=20, choices=Registration.choices, default=Registration.NONE
+        "inscription", max_length=20, choices=RegistrationMode.choices, default=RegistrationMode.NONE
     )
     registration_with_ccas = models.BooleanField(
         "inscription auprès du CCAS",
@@ -325,6 +333,39 @@ class Event(Publishable, SearchableModel):
         max_length=30,
         blank=True,
         help_text="Un autre numéro que celui du CCAS : celui d’un partenaire, d’une association…",
+    )
+    registration_capacity = models.PositiveSmallIntegerField(
+        "nombre de places",
+        null=True,
+        blank=True,
+        help_text="Pour une inscription sur ce site : les places offertes. Le site les compte, affiche celles qui "
+        "restent et ouvre une liste d’attente quand il n’y en a plus.",
+    )
+    registration_opens_at = models.DateTimeField(
+        "ouverture des inscriptions",
+        null=True,
+        blank=True,
+        help_text="Vide : dès que l’événement est publié.",
+    )
+    registration_closes_at = models.DateTimeField(
+        "clôture des inscriptions",
+        null=True,
+        blank=True,
+        help_text="Vide : jusqu’au début de l’événement.",
+    )
+    registration_max_places = models.PositiveSmallIntegerField(
+        "places par inscription",
+        default=1,
+        blank=True,  # left empty: 1 (Event.clean)
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PLACES_PER_REGISTRATION)],
+        help_text=f"1 : une personne par inscription. Jusqu’à {MAX_PLACES_PER_REGISTRATION} pour qu’une famille "
+        "s’inscrive ensemble (le formulaire demande alors le nombre de places).",
+    )
+    registration_asks_needs = models.BooleanField(
+        "demander les besoins d’accessibilité",
+        default=True,
+        help_text="Le formulaire demande si la personne vient en fauteuil roulant, a besoin d’un interprète en "
+        "langue des signes ou vient avec un accompagnant.",
     )
     is_free = models.BooleanField("gratuit", default=True)
     price = models.CharField("tarif", max_length=200, blank=True, help_text="Si l’événement est payant.")
@@ -367,7 +408,7 @@ class Event(Publishable, SearchableModel):
                 violation_error_message="La fin de l’événement doit être après son début.",
             ),
             models.CheckConstraint(
-                condition=~Q(registration=Registration.REQUIRED)
+                condition=~Q(registration=RegistrationMode.REQUIRED)
                 | ~Q(registration_url="")
                 | ~Q(registration_phone="")
                 | Q(registration_with_ccas=True),
@@ -378,7 +419,7 @@ class Event(Publishable, SearchableModel):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(registration_with_ccas=False) | ~Q(registration=Registration.NONE),
+                condition=Q(registration_with_ccas=False) | ~Q(registration=RegistrationMode.NONE),
                 name="event_ccas_registration_needs_registration",
                 violation_error_message=(
                     "« Inscription auprès du CCAS » ne va pas avec « Sans inscription » : choisissez une "
@@ -392,6 +433,26 @@ class Event(Publishable, SearchableModel):
                     "Pour une inscription auprès du CCAS, laissez « téléphone d’inscription » vide : "
                     "le site affiche le numéro du CCAS écrit dans « Réglages du site »."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(registration=RegistrationMode.ON_PORTAL) | Q(registration_capacity__gte=1),
+                name="event_portal_registration_has_capacity",
+                violation_error_message="Une inscription sur ce site demande le nombre de places (au moins 1).",
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_max_places__gte=1)
+                & Q(registration_max_places__lte=MAX_PLACES_PER_REGISTRATION),
+                name="event_registration_max_places_range",
+                violation_error_message=(
+                    f"Le nombre de places par inscription va de 1 à {MAX_PLACES_PER_REGISTRATION}."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_opens_at__isnull=True)
+                | Q(registration_closes_at__isnull=True)
+                | Q(registration_closes_at__gt=F("registration_opens_at")),
+                name="event_registration_closes_after_opening",
+                violation_error_message="La clôture des inscriptions doit venir après leur ouverture.",
             ),
             models.CheckConstraint(
                 condition=Q(is_free=True) | ~Q(price=""),
@@ -416,7 +477,7 @@ class Event(Publishable, SearchableModel):
     @property
     def lacks_registration_details(self):
         """The rule of ``EventQuerySet.without_registration_details`` for one event in memory."""
-        return self.registration != Registration.NONE and not (
+        return self.registration not in (RegistrationMode.NONE, RegistrationMode.ON_PORTAL) and not (
             self.registration_url or self.registration_phone or self.registration_with_ccas
         )
 
@@ -434,6 +495,8 @@ class Event(Publishable, SearchableModel):
 
     def clean(self):
         super().clean()
+        if self.registration_max_places is None:
+            self.registration_max_places = 1
         if self.attendance is not None:
             if self.status == EventStatus.CANCELLED:
                 raise ValidationError({"attendance": CANCELLED_ATTENDANCE})
@@ -524,3 +587,178 @@ def attendance_breakdown_problem(total, counts):
     if max(counts) > total:
         return f"Un public ne peut pas compter plus de personnes que le total de l’événement ({total})."
     return ""
+    # Registrations on the site (events.registrations holds the rules that change them).
+
+    @property
+    def takes_registrations_on_portal(self):
+        return self.registration == RegistrationMode.ON_PORTAL
+
+    def registration_window(self):
+        """(opens, closes): when the form accepts registrations (closes: the event's start by default)."""
+        return self.registration_opens_at, self.registration_closes_at or self.start
+
+    def registration_is_open(self, now=None):
+        """Whether the form takes registrations now (the waiting list included when it is full)."""
+        if not self.takes_registrations_on_portal or self.status in (EventStatus.CANCELLED, EventStatus.POSTPONED):
+            return False
+        now = now or timezone.now()
+        opens, closes = self.registration_window()
+        return (opens is None or opens <= now) and now < closes
+
+    def get_registration_url(self):
+        return reverse("events:register", kwargs={"slug": self.slug})
+
+
+# ---------------------------------------------------------------------------------------------
+# Registrations on the site (issue 15). Personal data: the staff who run the events only.
+# ---------------------------------------------------------------------------------------------
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, no 1/I: read aloud on the phone
+
+
+def new_registration_reference():
+    """An unguessable reference such as IN-7K4P-QX2M (40 bits of randomness)."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"IN-{chars[:4]}-{chars[4:]}"
+
+
+class BookingQuerySet(models.QuerySet):
+    def not_anonymised(self):
+        return self.filter(anonymised_at__isnull=True)
+
+    def confirmed(self):
+        return self.filter(status=RegistrationStatus.CONFIRMED)
+
+    def waiting(self):
+        """The waiting list, in its order: who registered first (the primary key, given inside the
+        lock of ``events.registrations``, is that order)."""
+        return self.filter(status=RegistrationStatus.WAITING).order_by("pk")
+
+    def active(self):
+        return self.exclude(status=RegistrationStatus.CANCELLED)
+
+    def places_taken(self):
+        """The places held by the confirmed registrations among these."""
+        return self.confirmed().aggregate(total=models.Sum("places"))["total"] or 0
+
+
+class Booking(models.Model):
+    """A person holding places in something of limited capacity, with a waiting list.
+
+    Abstract: ``Registration`` (an event) is the first; the mutuelle's appointment slots (issue 15
+    §3) are meant to be the second, holding one place of a slot, with the same reference, contact,
+    status workflow, mails and retention, and the capacity rules of ``events.registrations``.
+    """
+
+    reference = models.CharField(
+        "référence", max_length=20, unique=True, default=new_registration_reference, editable=False
+    )
+    first_name = models.CharField("prénom", max_length=100)
+    last_name = models.CharField("nom", max_length=100)
+    email = models.EmailField("adresse électronique", max_length=254, blank=True)
+    phone = FrenchPhoneNumberModelField("téléphone", blank=True)
+    places = models.PositiveSmallIntegerField("places", default=1)
+    status = models.CharField(
+        "statut", max_length=20, choices=RegistrationStatus.choices, default=RegistrationStatus.CONFIRMED
+    )
+    source = models.CharField(
+        "origine", max_length=20, choices=RegistrationSource.choices, default=RegistrationSource.WEBSITE
+    )
+    consent_at = models.DateTimeField("accord sur la notice donné le", null=True, blank=True, editable=False)
+    notice_read_at = models.DateTimeField(
+        "notice d’information lue à la personne le",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Pour une inscription prise par téléphone ou à l’accueil : l’agent a lu la notice à la personne.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="saisie par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    submission_token = models.CharField(
+        "jeton d’envoi", max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    promoted_at = models.DateTimeField("passée de la liste d’attente le", null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField("annulée le", null=True, blank=True, editable=False)
+    # Mails: each is due while its date is empty (core/mail.py; send_event_registration_mails retries).
+    confirmation_sent_at = models.DateTimeField("confirmation envoyée le", null=True, blank=True, editable=False)
+    promotion_sent_at = models.DateTimeField("avis de place libérée envoyé le", null=True, blank=True, editable=False)
+    reminder_sent_at = models.DateTimeField("rappel envoyé le", null=True, blank=True, editable=False)
+    change_notice_due_at = models.DateTimeField(
+        "avis de changement à envoyer depuis le", null=True, blank=True, editable=False
+    )
+    anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True, editable=False)
+    created_at = models.DateTimeField("reçue le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    objects = BookingQuerySet.as_manager()
+    # Written by the mail service (its own « Système » version), never by an agent (core.history).
+    history_system_fields = (
+        "confirmation_sent_at",
+        "promotion_sent_at",
+        "reminder_sent_at",
+        "change_notice_due_at",
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def contact_email(self):
+        return self.email if self.anonymised_at is None else ""
+
+
+class Registration(Booking):
+    grammatical_gender = "f"
+    event = models.ForeignKey(Event, verbose_name="événement", on_delete=models.PROTECT, related_name="registrations")
+    needs_fauteuil = models.BooleanField(RegistrationNeed.WHEELCHAIR.label, default=False)
+    needs_lsf = models.BooleanField(RegistrationNeed.SIGN_LANGUAGE.label, default=False)
+    needs_accompagnant = models.BooleanField(RegistrationNeed.CARER.label, default=False)
+
+    history = HistoricalRecords(excluded_fields=["submission_token"])
+
+    class Meta:
+        verbose_name = "inscription à un événement"
+        verbose_name_plural = "inscriptions aux événements"
+        ordering = ["event", "pk"]
+        permissions = [("export_registration", "Peut exporter les inscriptions et imprimer la feuille d’émargement")]
+        indexes = [models.Index(fields=["event", "status"], name="registration_event_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(phone="") | Q(anonymised_at__isnull=False),
+                name="registration_has_a_contact",
+                violation_error_message="Indiquez au moins un moyen de joindre la personne : téléphone ou courriel.",
+            ),
+            models.CheckConstraint(
+                condition=Q(places__gte=1) & Q(places__lte=MAX_PLACES_PER_REGISTRATION),
+                name="registration_places_range",
+                violation_error_message=f"Une inscription tient de 1 à {MAX_PLACES_PER_REGISTRATION} places.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=RegistrationSource.WEBSITE) | Q(consent_at__isnull=False),
+                name="registration_website_has_consent",
+                violation_error_message="Une inscription sur le site demande l’accord de la personne.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=RegistrationSource.STAFF) | Q(notice_read_at__isnull=False),
+                name="registration_staff_read_the_notice",
+                violation_error_message="Lisez la notice d’information à la personne avant de l’inscrire.",
+            ),
+        ]
+
+    @property
+    def needs(self):
+        """The labels of what the organisers prepare for this person."""
+        return [need.label for need in RegistrationNeed if getattr(self, f"needs_{need.value}")]
+
+    def get_admin_url(self):
+        return reverse("admin:events_registration_change", args=[self.pk])

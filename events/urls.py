@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import calendars, views
+from . import calendars, registration_views, views
 
 
 class YearConverter:
@@ -34,6 +34,13 @@ urlpatterns = [
     path("agenda/<yyyy:year>/<mm:month>/", views.month_view, name="month"),
     path("agenda/<slug:slug>.ics", calendars.event_ics, name="ics"),
     path("agenda/<slug:slug>/", views.EventDetailView.as_view(), name="detail"),
+    path("agenda/<slug:slug>/inscription/", registration_views.register, name="register"),
+    path("agenda/<slug:slug>/inscription/merci/", registration_views.registration_done, name="registration_done"),
+    path(
+        "agenda/<slug:slug>/inscription/annuler/<str:token>/",
+        registration_views.registration_cancel,
+        name="registration_cancel",
+    ),
     path("lieux/<slug:slug>/", views.PlaceDetailView.as_view(), name="place"),
     path("flux/agenda/", calendars.UpcomingEventsFeed(), name="feed_rss"),
     path("resultats/", views.ResultsView.as_view(), name="results"),

@@ -32,7 +32,7 @@ from core.views import (
 )
 from partners.models import Partner
 
-from . import formatting
+from . import formatting, registrations
 from .enums import EventStatus, Period
 from .filters import EventFilter, ResultsFilter
 from .models import Event, Place
@@ -381,7 +381,14 @@ class EventDetailView(
         context["when"] = phrase
         context["partners"] = self.partners(event.action)
         context["absolute_url"] = url
-        context["json_ld"] = json_ld_script_content(event_json_ld(event, url))
+        json_ld = event_json_ld(event, url)
+        if event.takes_registrations_on_portal:
+            # The places left (one query); a registration empties the page cache (events.registrations).
+            context["availability"] = counts = registrations.availability(event)
+            json_ld["offers"]["url"] = settings.SITE_URL + event.get_registration_url()
+            if counts.is_full:
+                json_ld["offers"]["availability"] = "https://schema.org/SoldOut"
+        context["json_ld"] = json_ld_script_content(json_ld)
         where = f" – {event.place.name}" if event.place else ""
         summary = Truncator(" ".join(plain_text(event.description).split())).chars(160)
         context["meta_description"] = f"{phrase.capitalize()}{where}. {summary}".strip()

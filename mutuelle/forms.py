@@ -8,8 +8,6 @@ as a French error next to the field, never as a server error.
 
 import datetime
 import re
-import secrets
-import unicodedata
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
@@ -18,6 +16,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.forms import (  # noqa: F401 (SUBMISSION_TOKEN and the rest are read from here by the views and tests)
+    CONTROL_CHARACTERS,
+    SUBMISSION_TOKEN,
+    TOKEN_MAX_LENGTH,
+    SubmissionTokenField,
+    clean_person_name,
+    has_control_characters,
+    new_submission_token,
+    too_long,
+)
 from core.phones import FrenchPhoneNumberField
 
 from .enums import ContactMethod, ContactTime, CurrentCover, Situation
@@ -32,38 +40,18 @@ EMAIL_MAX_LENGTH = 254
 POSTAL_CODE_INPUT_MAX_LENGTH = 10  # « 94 000 »
 DATE_INPUT_MAX_LENGTH = 10  # « 1980-03-12 » or « 12/03/1980 »
 NUMBER_INPUT_MAX_LENGTH = 3
-TOKEN_MAX_LENGTH = 64
 HONEYPOT_FIELD = "site_internet"
 # The query parameter that brings the household size from the orientation (« ?foyer=3 »): the size only.
 PREFILL_HOUSEHOLD = "foyer"
 HONEYPOT_MAX_LENGTH = 200
 
 BIRTH_DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
-SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}", re.ASCII)
-
-# Characters that have no place in a name or a message: bidirectional overrides and isolates
-# (they make text read differently from what it is), and the byte-order mark.
-INVISIBLE_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
-NAME_PUNCTUATION = set(" '’-.")
-
 CONTACT_REQUIRED = "Indiquez un téléphone ou une adresse électronique pour que nous puissions vous rappeler."
 POSTAL_CODE_INVALID = "Écrivez le code postal en 5 chiffres, par exemple 94000."
 POSTAL_CODE_OUTSIDE = (
     "La mutuelle communale de Créteil est réservée aux habitants de Créteil (94000). Si vous habitez une autre "
     "commune, renseignez-vous auprès de sa mairie ou de son CCAS : beaucoup proposent aussi une mutuelle communale."
 )
-CONTROL_CHARACTERS = "Ce texte contient des caractères invisibles ou de contrôle : retapez-le sans copier-coller."
-
-
-def too_long(limit):
-    return f"Ce texte est trop long : {limit} caractères au plus."
-
-
-def has_control_characters(text, *, allow_newlines=False):
-    allowed = {"\n", "\r", "\t"} if allow_newlines else set()
-    return any(
-        (unicodedata.category(char) == "Cc" and char not in allowed) or char in INVISIBLE_CONTROLS for char in text
-    )
 
 
 def years_between(start, end):
@@ -106,31 +94,6 @@ class BirthDateField(LimitedLengthMixin, forms.DateField):
 
 class HouseholdSizeField(LimitedLengthMixin, forms.IntegerField):
     input_max_length = NUMBER_INPUT_MAX_LENGTH
-
-
-class SubmissionTokenField(forms.CharField):
-    """The hidden token against double submission, generated when the form is shown.
-
-    It never raises: a token that is missing or not one of ours is replaced by a new one (the
-    request is then simply not protected against a second click), so a person never sees an
-    error about a field they cannot see.
-    """
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        super().__init__(required=False, strip=True, **kwargs)
-        self.validators = []
-
-    def to_python(self, value):
-        value = value if isinstance(value, str) else ""
-        if len(value) <= TOKEN_MAX_LENGTH and SUBMISSION_TOKEN.fullmatch(value):
-            return value
-        return new_submission_token()
-
-
-def new_submission_token():
-    return secrets.token_urlsafe(32)
 
 
 class InterestRequestForm(forms.Form):
@@ -345,16 +308,7 @@ class InterestRequestForm(forms.Form):
     # --- fields -----------------------------------------------------------------------------
 
     def _clean_name(self, name):
-        value = self.cleaned_data[name]
-        if has_control_characters(value):
-            raise forms.ValidationError(CONTROL_CHARACTERS, code="control_characters")
-        if not any(unicodedata.category(char).startswith("L") for char in value) or not all(
-            unicodedata.category(char)[0] in "LM" or char in NAME_PUNCTUATION for char in value
-        ):
-            raise forms.ValidationError(
-                "Écrivez seulement des lettres, des espaces, des tirets ou des apostrophes.", code="invalid"
-            )
-        return " ".join(value.split())
+        return clean_person_name(self.cleaned_data[name])
 
     def clean_first_name(self):
         return self._clean_name("first_name")

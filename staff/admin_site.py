@@ -29,16 +29,17 @@ from two_factor import views as two_factor_views
 
 from core.admin_params import checked_view
 
-from .groups import in_mutuelle_group
+from .groups import in_mutuelle_group, in_registrations_group
 from .journal import can_view_journal, journal_view
 from .wording import FrenchWordingAdminMixin
 
 
 def two_factor_required(user):
-    """Whether ``user``'s role makes two-factor authentication mandatory (superusers, « Mutuelle »)."""
+    """Whether ``user``'s role makes two-factor authentication mandatory (superusers, « Mutuelle »,
+    « Inscriptions aux événements »: those who see people's personal data)."""
     if not user.is_authenticated:
         return False
-    return user.is_superuser or in_mutuelle_group(user)
+    return user.is_superuser or in_mutuelle_group(user) or in_registrations_group(user)
 
 
 def usable_devices(user):

@@ -6,26 +6,21 @@ is logged with the request's reference only and stays due: ``resend_mutuelle_mai
 whatever is missing. Nothing here logs a name, a phone number, an address or a message.
 """
 
-import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from core.history import record_system_change
+from core.mail import mark_sent, render_mail, send_safely
 from core.site_settings import get_site_settings
 
 from ..enums import RequestSource
 from ..models import CALL_BACK_WORKING_DAYS, PUBLIC_FORM_FIELDS, InterestRequest
-
-logger = logging.getLogger(__name__)
 
 # Attempts at a fresh reference when one is already taken (40 random bits: in practice never).
 REFERENCE_ATTEMPTS = 3
@@ -193,27 +188,17 @@ def mail_context(interest_request):
 
 
 def _send(interest_request, *, kind, to):
-    context = mail_context(interest_request)
-    subject = " ".join(render_to_string(f"mutuelle/emails/{kind}_subject.txt", context).split())
-    body = render_to_string(f"mutuelle/emails/{kind}_body.txt", context)
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-    except Exception as error:
-        # Any failure of the mail server (SMTPException, OSError, timeout…): the request is kept
-        # and the mail stays due. Neither the traceback nor the error's text is logged: an SMTP
-        # error may quote the recipient's address. The reference and the error's class only.
-        logger.warning(
-            "Demande mutuelle %s : échec de l’envoi de %s (%s) ; à renvoyer avec resend_mutuelle_mails.",
-            interest_request.reference,
-            MAIL_KINDS[kind],
-            type(error).__name__,
-        )
-        return False
-    return True
+    subject, body = render_mail(f"mutuelle/emails/{kind}", mail_context(interest_request))
+    # A failure of the mail server keeps the request and leaves the mail due (core/mail.py).
+    return send_safely(
+        subject=subject,
+        body=body,
+        to=[to],
+        reference=f"Demande mutuelle {interest_request.reference}",
+        what=MAIL_KINDS[kind],
+        retry_hint="à renvoyer avec resend_mutuelle_mails",
+    )
 
 
 def _mark_sent(interest_request, field):
-    now = timezone.now()
-    InterestRequest.objects.filter(pk=interest_request.pk).update(**{field: now})
-    setattr(interest_request, field, now)
-    record_system_change(interest_request)  # the system's version, not the next agent's
+    mark_sent(interest_request, field)  # the system's version, not the next agent's

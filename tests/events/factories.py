@@ -37,3 +37,22 @@ class EventFactory(DjangoModelFactory):
     def audiences(self, create, extracted, **kwargs):
         if create and extracted:
             self.audiences.set(extracted)
+
+
+class PortalEventFactory(EventFactory):
+    """An event taking registrations on the site: 20 places, open now, until it starts."""
+
+    registration = "sur_le_site"
+    registration_capacity = 20
+
+
+class RegistrationFactory(DjangoModelFactory):
+    class Meta:
+        model = "events.Registration"
+
+    event = factory.SubFactory(PortalEventFactory)
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Martin {chr(ord('a') + n % 26)}")
+    email = factory.Sequence(lambda n: f"personne{n}@example.org")
+    phone = "06 12 34 56 78"
+    consent_at = factory.LazyFunction(timezone.now)

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 
-import mutuelle.services.requests
+import core.mail
 from mutuelle.enums import RequestSource
 from mutuelle.models import InterestRequest
 from mutuelle.services.requests import request_create, request_send_mails, requests_with_mails_due
@@ -264,14 +264,14 @@ def test_mail_failure_keeps_the_request_and_logs_the_reference_only(
 
 
 def test_one_mail_failing_does_not_stop_the_other(django_capture_on_commit_callbacks, monkeypatch):
-    real_send_mail = mutuelle.services.requests.send_mail
+    real_send = core.mail.EmailMessage.send
 
-    def send_mail(subject, body, from_email, recipient_list):
-        if recipient_list == ["fatoumata@example.org"]:
+    def send(message, fail_silently=False):
+        if message.to == ["fatoumata@example.org"]:
             raise OSError("connexion refusée")
-        return real_send_mail(subject, body, from_email, recipient_list)
+        return real_send(message, fail_silently)
 
-    monkeypatch.setattr(mutuelle.services.requests, "send_mail", send_mail)
+    monkeypatch.setattr(core.mail.EmailMessage, "send", send)
     with django_capture_on_commit_callbacks(execute=True):
         interest_request = request_create(data=data(), source=RequestSource.WEBSITE)
 

@@ -25,8 +25,11 @@ from django.utils import timezone
 
 from actions.models import Action, Axis
 from events.models import Event, Place
+from events.registration_views import SESSION_REFERENCE as REGISTRATION_REFERENCE
+from events.registrations import cancel_url as registration_cancel_url
 from mutuelle.views import SESSION_REFERENCE
 from partners.models import Partner
+from tests.events.factories import PortalEventFactory, RegistrationFactory
 from tests.initial_content import load_initial_content
 from tests.test_settings import production_env, run_python
 
@@ -195,8 +198,17 @@ def public_paths(client, https):
         "/api/partenaires/",
         f"/api/partenaires/{Partner.objects.published().first().pk}/",
     ]
+    # Registering on the site: the form, its confirmation (for a session that registered), the cancel link.
+    portal = PortalEventFactory(slug="inscription-en-ligne", action=event.action, place=place)
+    registration = RegistrationFactory(event=portal, reference="IN-TEST-0001")
+    others += [portal.get_registration_url(), registration_cancel_url(registration)]
     pages = [(path, 200) for path in dict.fromkeys([*from_sitemap, *sections, *others])]
-    return [*pages, (reverse("mutuelle:request_done"), 200), (MISSING_PAGE, 404)]
+    return [
+        *pages,
+        (reverse("mutuelle:request_done"), 200),
+        (reverse("events:registration_done", kwargs={"slug": portal.slug}), 200),
+        (MISSING_PAGE, 404),
+    ]
 
 
 def public_url_names(patterns=None, namespace=""):
@@ -224,11 +236,13 @@ def test_every_public_page_carries_the_security_headers(client, public_paths):
     applicant = Client()
     session = applicant.session
     session[SESSION_REFERENCE] = "CLS-TEST-0001"
+    session[REGISTRATION_REFERENCE] = "IN-TEST-0001"
     session.save()
     reports = []
     served_from_cache = 0
     for path, status in public_paths:
-        visitor = applicant if path == reverse("mutuelle:request_done") else client
+        done_pages = (reverse("mutuelle:request_done"), "/agenda/inscription-en-ligne/inscription/merci/")
+        visitor = applicant if path in done_pages else client
         # Twice: the second answer of a cacheable page comes from the page cache.
         for _ in range(2):
             response = visitor.get(path, secure=True)

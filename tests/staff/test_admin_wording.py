@@ -23,7 +23,7 @@ from core.site_settings import SiteSettings
 from core.synonyms import Synonym
 from mutuelle.models import CssScale, Formula, Offer
 from tests.actions.factories import ActionFactory, AudienceFactory, NeighbourhoodFactory, ObjectiveFactory, ThemeFactory
-from tests.events.factories import EventFactory, PlaceFactory
+from tests.events.factories import EventFactory, PlaceFactory, RegistrationFactory
 from tests.mutuelle.factories import InterestRequestFactory
 from tests.partners.factories import PartnerFactory
 
@@ -54,6 +54,7 @@ def one_of_each(admin_user):
     ObjectiveFactory(), ThemeFactory(), AudienceFactory(), NeighbourhoodFactory()
     EventFactory(action=ActionFactory(), place=PlaceFactory())
     InterestRequestFactory()
+    RegistrationFactory()
     StaticDevice.objects.create(user=admin_user, name="backup", confirmed=True)
     AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", user_agent="ua", failures_since_start=1)
     AccessLog.objects.create(username="x", ip_address="10.0.0.1", user_agent="ua")

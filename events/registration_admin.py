@@ -1,0 +1,305 @@
+"""The registrations in the back-office (issue 15 §2): per event, places taken and left, the needs,
+the waiting list, a printable sign-in sheet, an export, a registration taken by phone.
+
+Personal data: only those with ``events.view_registration`` see these pages (the group
+« Inscriptions aux événements », and superusers), not every editor of « Rédaction ». A
+registration is never deleted: it is cancelled (its places go to the waiting list), and
+anonymised three months after its event (``purge_event_registrations``). The rules are in
+``events.registrations``; this module only calls them.
+"""
+
+import csv
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import urlencode
+
+from core import dates
+from core.admin import ContentHistoryAdmin, plural_fr
+
+from . import registrations as services
+from .enums import RegistrationNeed, RegistrationSource, RegistrationStatus
+from .models import Event, Registration
+
+EXPORT_PERMISSION = "events.export_registration"
+
+
+class RegistrationAdminForm(forms.ModelForm):
+    """The add form is a registration taken by phone or at the counter: the notice read to the person."""
+
+    notice_read = forms.BooleanField(
+        label="J’ai lu à la personne la notice d’information sur ses données",
+        help_text="Obligatoire : à quoi servent ses données, qui les voit, combien de temps elles sont gardées, "
+        "ses droits (page « Données personnelles », partie « Inscription à un événement »).",
+        error_messages={"required": services.NOTICE_NOT_READ},
+    )
+
+    class Meta:
+        model = Registration
+        fields = [
+            "event",
+            "first_name",
+            "last_name",
+            "phone",
+            "email",
+            "places",
+            *(f"needs_{need.value}" for need in RegistrationNeed),
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields.pop("notice_read", None)
+        if "event" in self.fields:
+            self.fields["event"].queryset = Event.objects.filter(registration="sur_le_site").order_by("-start")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not cleaned_data.get("phone") and not cleaned_data.get("email"):
+            raise ValidationError("Indiquez au moins un moyen de joindre la personne : téléphone ou courriel.")
+        return cleaned_data
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ContentHistoryAdmin):
+    form = RegistrationAdminForm
+    list_display = [
+        "reference",
+        "last_name",
+        "first_name",
+        "event_link",
+        "places",
+        "status_with_rank",
+        "needs_display",
+        "source",
+        "created_at",
+    ]
+    list_filter = ["status", ("event", admin.RelatedOnlyFieldListFilter), "source"]
+    list_select_related = ["event"]
+    search_fields = ["reference", "last_name", "first_name", "email"]
+    ordering = ["event", "pk"]
+    actions = ["cancel_selected"]
+    readonly_fields = [
+        "reference",
+        "status",
+        "source",
+        "created_by",
+        "consent_at",
+        "notice_read_at",
+        "promoted_at",
+        "cancelled_at",
+        "confirmation_sent_at",
+        "reminder_sent_at",
+        "anonymised_at",
+        "created_at",
+    ]
+    history_list_display = ["status"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ["reference"]
+        # Who holds which places changes through the services only (no overbooking).
+        return [*self.readonly_fields, "event", "places"]
+
+    def get_fieldsets(self, request, obj=None):
+        needs = [f"needs_{need.value}" for need in RegistrationNeed]
+        if obj is None:
+            return [
+                (None, {"fields": ["event"]}),
+                ("La personne", {"fields": ["first_name", "last_name", "phone", "email", "places", *needs]}),
+                ("Son accord", {"fields": ["notice_read"]}),
+            ]
+        return [
+            (None, {"fields": ["reference", "event", "status", "places"]}),
+            ("La personne", {"fields": ["first_name", "last_name", "phone", "email", *needs]}),
+            (
+                "Suivi",
+                {
+                    "fields": [
+                        "source",
+                        "created_by",
+                        "consent_at",
+                        "notice_read_at",
+                        "created_at",
+                        "promoted_at",
+                        "cancelled_at",
+                        "confirmation_sent_at",
+                        "reminder_sent_at",
+                        "anonymised_at",
+                    ]
+                },
+            ),
+        ]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cancelled, then anonymised; never deleted
+
+    @admin.display(description="événement", ordering="event__start")
+    def event_link(self, obj):
+        url = reverse("admin:events_registration_changelist") + "?" + urlencode({"event__id__exact": obj.event_id})
+        local = dates.local(obj.event.start)
+        return format_html('<a href="{}">{} ({})</a>', url, obj.event.title, local.strftime("%d/%m/%Y"))
+
+    @admin.display(description="statut", ordering="status")
+    def status_with_rank(self, obj):
+        if obj.status == RegistrationStatus.WAITING:
+            return f"{obj.get_status_display()} ({services.waiting_rank(obj)}e)"
+        return obj.get_status_display()
+
+    @admin.display(description="besoins")
+    def needs_display(self, obj):
+        return ", ".join(obj.needs) or "—"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj._history_user = request.user
+            super().save_model(request, obj, form, change)
+            return
+        data = {name: form.cleaned_data.get(name) for name in services.FORM_FIELDS}
+        try:
+            created = services.registration_create(
+                event=form.cleaned_data["event"],
+                data=data,
+                source=RegistrationSource.STAFF,
+                created_by=request.user,
+                notice_read=form.cleaned_data.get("notice_read"),
+            )
+        except services.RegistrationClosed as error:
+            raise PermissionDenied("Cet événement ne prend pas d’inscription sur le site.") from error
+        except services.TooManyPlaces as error:
+            raise PermissionDenied("Trop de places demandées pour une inscription à cet événement.") from error
+        obj.pk, obj.reference, obj.status = created.pk, created.reference, created.status
+        obj._state.adding = False
+        if created.status == RegistrationStatus.WAITING:
+            self.message_user(
+                request,
+                f"L’événement est complet : la personne est sur la liste d’attente, "
+                f"{services.waiting_rank(created)}e. Dites-le-lui.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Annuler les inscriptions sélectionnées (les places vont à la liste d’attente)")
+    def cancel_selected(self, request, queryset):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        count = promoted = 0
+        for registration in queryset.exclude(status=RegistrationStatus.CANCELLED):
+            promoted += len(
+                services.registration_cancel(
+                    registration=registration, user=request.user, reason="Annulée par un agent"
+                )
+            )
+            count += 1
+        self.message_user(
+            request,
+            plural_fr(count, "{count} inscription annulée.", "{count} inscriptions annulées.")
+            + (
+                f" {plural_fr(promoted, '{count} personne', '{count} personnes')} de la liste d’attente "
+                "a (ont) reçu une place et en est (sont) prévenue(s)."
+                if promoted
+                else ""
+            ),
+            messages.SUCCESS,
+        )
+
+    # The sign-in sheet and the export, per event -----------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "evenement/<int:event_id>/emargement/",
+                self.admin_site.admin_view(self.sign_in_sheet_view),
+                name="events_registration_sheet",
+            ),
+            path(
+                "evenement/<int:event_id>/export.csv",
+                self.admin_site.admin_view(self.export_view),
+                name="events_registration_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _event_for_export(self, request, event_id):
+        if not (self.has_view_permission(request) and request.user.has_perm(EXPORT_PERMISSION)):
+            raise PermissionDenied
+        return get_object_or_404(Event.objects.select_related("place"), pk=event_id)
+
+    def sign_in_sheet_view(self, request, event_id):
+        """A page to print for the day: who is coming, their places and needs, a column to sign."""
+        event = self._event_for_export(request, event_id)
+        registrations = list(event.registrations.active().order_by("last_name", "first_name", "pk"))
+        confirmed = [r for r in registrations if r.status == RegistrationStatus.CONFIRMED]
+        waiting = sorted((r for r in registrations if r.status == RegistrationStatus.WAITING), key=lambda r: r.pk)
+        needs = {
+            need.label: sum(r.places for r in confirmed if getattr(r, f"needs_{need.value}"))
+            for need in RegistrationNeed
+        }
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Feuille d’émargement : {event.title}",
+            "event": event,
+            "confirmed": confirmed,
+            "waiting": waiting,
+            "availability": services.availability(event),
+            "needs": {label: count for label, count in needs.items() if count},
+            "printed_at": timezone.localtime(),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/events/registration/sign_in_sheet.html", context)
+
+    def export_view(self, request, event_id):
+        """The event's registrations as CSV (semicolons, UTF-8 with BOM: opens as is in a spreadsheet)."""
+        event = self._event_for_export(request, event_id)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="inscriptions-{event.slug}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow(
+            [
+                "référence",
+                "nom",
+                "prénom",
+                "téléphone",
+                "courriel",
+                "places",
+                "statut",
+                "rang d’attente",
+                *(need.label for need in RegistrationNeed),
+                "origine",
+                "reçue le",
+            ]
+        )
+        rank = 0
+        for registration in event.registrations.active().order_by("pk"):
+            if registration.status == RegistrationStatus.WAITING:
+                rank += 1
+            writer.writerow(
+                [
+                    registration.reference,
+                    _safe_cell(registration.last_name),
+                    _safe_cell(registration.first_name),
+                    str(registration.phone or ""),
+                    _safe_cell(registration.email),
+                    registration.places,
+                    registration.get_status_display(),
+                    rank if registration.status == RegistrationStatus.WAITING else "",
+                    *("oui" if getattr(registration, f"needs_{need.value}") else "" for need in RegistrationNeed),
+                    registration.get_source_display(),
+                    timezone.localtime(registration.created_at).strftime("%d/%m/%Y %H:%M"),
+                ]
+            )
+        self.log_change(request, event, f"Export des inscriptions (CSV) de l’événement {event.pk}.")
+        return response
+
+
+def _safe_cell(value):
+    """A cell a spreadsheet never reads as a formula (CSV injection)."""
+    value = str(value or "")
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
