@@ -541,6 +541,27 @@ class Event(Publishable, SearchableModel):
     def is_past(self):
         return self.end < timezone.now()
 
+    # Registrations on the site (events.registrations holds the rules that change them).
+
+    @property
+    def takes_registrations_on_portal(self):
+        return self.registration == RegistrationMode.ON_PORTAL
+
+    def registration_window(self):
+        """(opens, closes): when the form accepts registrations (closes: the event's start by default)."""
+        return self.registration_opens_at, self.registration_closes_at or self.start
+
+    def registration_is_open(self, now=None):
+        """Whether the form takes registrations now (the waiting list included when it is full)."""
+        if not self.takes_registrations_on_portal or self.status in (EventStatus.CANCELLED, EventStatus.POSTPONED):
+            return False
+        now = now or timezone.now()
+        opens, closes = self.registration_window()
+        return (opens is None or opens <= now) and now < closes
+
+    def get_registration_url(self):
+        return reverse("events:register", kwargs={"slug": self.slug})
+
 
 class EventAttendance(models.Model):
     """Who came to an event, by audience: a breakdown of its number of participants (optional)."""
@@ -587,26 +608,6 @@ def attendance_breakdown_problem(total, counts):
     if max(counts) > total:
         return f"Un public ne peut pas compter plus de personnes que le total de l’événement ({total})."
     return ""
-    # Registrations on the site (events.registrations holds the rules that change them).
-
-    @property
-    def takes_registrations_on_portal(self):
-        return self.registration == RegistrationMode.ON_PORTAL
-
-    def registration_window(self):
-        """(opens, closes): when the form accepts registrations (closes: the event's start by default)."""
-        return self.registration_opens_at, self.registration_closes_at or self.start
-
-    def registration_is_open(self, now=None):
-        """Whether the form takes registrations now (the waiting list included when it is full)."""
-        if not self.takes_registrations_on_portal or self.status in (EventStatus.CANCELLED, EventStatus.POSTPONED):
-            return False
-        now = now or timezone.now()
-        opens, closes = self.registration_window()
-        return (opens is None or opens <= now) and now < closes
-
-    def get_registration_url(self):
-        return reverse("events:register", kwargs={"slug": self.slug})
 
 
 # ---------------------------------------------------------------------------------------------

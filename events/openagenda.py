@@ -104,7 +104,8 @@ def openagenda_event(event):
     text = plain_text(event.description)
     short = " ".join((text or event.action.summary).split())
     long_text = "\n\n".join(part for part in (text, f"Plus d’informations : {url}") if part)
-    registration = [value for value in (event.registration_url, event.registration_phone_number()) if value]
+    link = settings.SITE_URL + event.get_registration_url() if event.takes_registrations_on_portal else ""
+    registration = [value for value in (link or event.registration_url, event.registration_phone_number()) if value]
     data = {
         "extIds": [{"key": EXT_ID_KEY, "value": str(event.uid)}],
         "title": {"fr": Truncator(event.title).chars(140)},

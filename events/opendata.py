@@ -57,6 +57,13 @@ def accessibility(place):
     return [need.value for need in AccessibilityNeed if getattr(place, f"serves_{need.value}")]
 
 
+def registration_link(event):
+    """The portal's form for « Inscription sur ce site », else the organiser's link (or nothing)."""
+    if event.takes_registrations_on_portal:
+        return settings.SITE_URL + event.get_registration_url()
+    return event.registration_url or None
+
+
 def registration_phone(event):
     return event.registration_phone_number() or None
 
@@ -303,8 +310,9 @@ EVENTS = Dataset(
             "inscription_lien",
             "string",
             "Lien d’inscription",
-            "Adresse où s’inscrire.",
-            lambda e: e.registration_url or None,
+            "Adresse où s’inscrire : le formulaire de ce site pour une inscription sur le site, sinon le lien de "
+            "l’organisateur.",
+            registration_link,
             format="uri",
         ),
         Column(

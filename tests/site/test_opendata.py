@@ -406,3 +406,16 @@ def test_data_page_is_in_the_footer_site_plan_and_sitemap(client):
     assert 'href="/donnees/"' in plan and 'href="/api/"' in plan
     sitemap = client.get("/sitemap-pages.xml").content.decode()
     assert "/donnees/</loc>" in sitemap and "/api/</loc>" in sitemap
+
+
+def test_an_event_taking_registrations_on_the_site_links_to_its_form(client, settings):
+    """« Inscription sur ce site » (issue 15): the files and OpenAgenda give the portal's form as the link."""
+    from tests.events.factories import PortalEventFactory
+
+    event = PortalEventFactory(place=PlaceFactory())
+    form = settings.SITE_URL + f"/agenda/{event.slug}/inscription/"
+    data = json.loads(client.get("/donnees/evenements-openagenda.json").content)
+    assert {item["extIds"][0]["value"]: item for item in data["events"]}[str(event.uid)]["registration"][0] == form
+    rows = json.loads(client.get("/donnees/evenements.json").content)
+    rows = rows if isinstance(rows, list) else next(value for value in rows.values() if isinstance(value, list))
+    assert next(row for row in rows if row.get("uid") == str(event.uid))["inscription_lien"] == form
