@@ -17,7 +17,7 @@ class ActionsConfig(AppConfig):
 
         from core.opendata import register_datasets
 
-        from .opendata import ACTIONS
+        from .opendata import ACTIONS, INDICATORS, MILESTONES
 
         # Published as open data: /donnees/ and /api/ (core/opendata.py).
-        register_datasets(ACTIONS)
+        register_datasets(ACTIONS, INDICATORS, MILESTONES)

@@ -4,12 +4,13 @@ from django.conf import settings
 from django.db.models import Prefetch
 
 from core.opendata import Column, Dataset, ForeignKey
+from core.publication import publication_q
 from core.rich_text import plain_text
 from partners.models import Partner
 
-from .enums import ActionKind, ActionStatus
+from .enums import ActionKind, ActionStatus, IndicatorDirection, ProgressStatus
 from .filters import ActionFilter
-from .models import Action
+from .models import Action, Indicator, Milestone
 
 
 def page_url(obj):
@@ -133,6 +134,16 @@ ACTIONS = Dataset(
             required=True,
             enum=tuple(ActionStatus.values),
         ),
+        Column(
+            "avancement",
+            "string",
+            "Avancement",
+            "Avancement indiqué par l’équipe de l’action : "
+            + ", ".join(f"{k} ({label})" for k, label in ProgressStatus.choices)
+            + " ; vide : pas encore renseigné.",
+            lambda a: a.progress or None,
+            enum=tuple(ProgressStatus.values),
+        ),
         Column("date_debut", "date", "Date de début", "Date de début, si elle est donnée.", lambda a: a.start_date),
         Column("date_fin", "date", "Date de fin", "Date de fin, si elle est donnée.", lambda a: a.end_date),
         Column("themes", "list", "Thèmes", "Thèmes de l’action (noms).", lambda a: names(a.themes.all())),
@@ -180,6 +191,153 @@ ACTIONS = Dataset(
             "Dernière modification de l’action (heure de Paris).",
             lambda a: a.updated_at,
             required=True,
+        ),
+    ],
+)
+
+
+def published_indicators():
+    return Indicator.objects.of_published_actions().select_related("action").order_by("action_id", "order", "pk")
+
+
+def published_milestones():
+    return (
+        Milestone.objects.filter(publication_q(prefix="action__"))
+        .select_related("action")
+        .order_by("action_id", "planned_date", "pk")
+    )
+
+
+def _action_columns(dataset_word):
+    """The two columns that name the action of a row: its identifier and the end of its page's address."""
+    return [
+        Column(
+            "action_id",
+            "integer",
+            "Action",
+            f"Identifiant de l’action {dataset_word} (jeu « actions »).",
+            lambda obj: obj.action_id,
+            required=True,
+        ),
+        Column(
+            "action_slug",
+            "string",
+            "Adresse de la page de l’action",
+            "Fin de l’adresse de la page de l’action (colonne « slug » du jeu « actions »).",
+            lambda obj: obj.action.slug,
+            required=True,
+        ),
+    ]
+
+
+INDICATORS = Dataset(
+    slug="indicateurs",
+    title="Indicateurs des actions",
+    description=(
+        "Les chiffres qui disent si chaque action publiée atteint son but : la valeur de départ, la cible et la "
+        "dernière valeur mesurée, chacune avec sa date, et la source de la dernière valeur."
+    ),
+    queryset=published_indicators,
+    position=15,
+    api_name="Indicateur",
+    foreign_keys=[ForeignKey("action_id", "actions")],
+    columns=[
+        Column(
+            "id",
+            "integer",
+            "Identifiant",
+            "Identifiant stable de l’indicateur sur le portail.",
+            lambda i: i.pk,
+            required=True,
+            unique=True,
+        ),
+        *_action_columns("qu’il mesure"),
+        Column("nom", "string", "Indicateur", "Ce que l’on compte.", lambda i: i.name, required=True),
+        Column("unite", "string", "Unité", "Unité des valeurs (personnes, %, jours…).", lambda i: i.unit or None),
+        Column(
+            "sens",
+            "string",
+            "Sens",
+            "Sens de l’indicateur : "
+            + ", ".join(f"{k} ({label.lower()})" for k, label in IndicatorDirection.choices)
+            + ".",
+            lambda i: i.direction,
+            required=True,
+            enum=tuple(IndicatorDirection.values),
+        ),
+        Column(
+            "valeur_depart", "number", "Valeur de départ", "Valeur au début de l’action.", lambda i: i.baseline_value
+        ),
+        Column(
+            "date_depart",
+            "date",
+            "Date de la valeur de départ",
+            "Date de la valeur de départ.",
+            lambda i: i.baseline_date,
+        ),
+        Column("cible", "number", "Cible", "Valeur visée.", lambda i: i.target_value),
+        Column(
+            "date_cible", "date", "Date de la cible", "Date à laquelle la cible est visée.", lambda i: i.target_date
+        ),
+        Column("derniere_valeur", "number", "Dernière valeur", "Dernière valeur mesurée.", lambda i: i.latest_value),
+        Column(
+            "date_derniere_valeur",
+            "date",
+            "Date de la dernière valeur",
+            "Date de la dernière valeur mesurée.",
+            lambda i: i.latest_date,
+        ),
+        Column(
+            "source",
+            "string",
+            "Source de la dernière valeur",
+            "D’où vient la dernière valeur.",
+            lambda i: i.source or None,
+        ),
+        Column(
+            "url",
+            "string",
+            "Page sur le portail",
+            "Adresse de l’indicateur sur la page de son action.",
+            page_url,
+            required=True,
+            format="uri",
+        ),
+    ],
+)
+
+MILESTONES = Dataset(
+    slug="jalons",
+    title="Étapes des actions",
+    description=(
+        "Les étapes prévues de chaque action publiée : ce qui doit être fait, la date prévue et, une fois "
+        "l’étape franchie, la date où elle l’a été."
+    ),
+    queryset=published_milestones,
+    position=16,
+    api_name="Jalon",
+    foreign_keys=[ForeignKey("action_id", "actions")],
+    columns=[
+        Column(
+            "id",
+            "integer",
+            "Identifiant",
+            "Identifiant stable de l’étape sur le portail.",
+            lambda m: m.pk,
+            required=True,
+            unique=True,
+        ),
+        *_action_columns("dont c’est une étape"),
+        Column("etape", "string", "Étape", "Ce qui doit être fait.", lambda m: m.what, required=True),
+        Column(
+            "date_prevue", "date", "Date prévue", "Date prévue de l’étape.", lambda m: m.planned_date, required=True
+        ),
+        Column(
+            "date_realisation",
+            "date",
+            "Réalisée le",
+            "Date où l’étape a été franchie ; vide : pas encore franchie.",
+            lambda m: m.done_date,
         ),
     ],
 )

@@ -16,7 +16,7 @@ class EventsConfig(AppConfig):
 
         from core.opendata import register_datasets
 
-        from .opendata import EVENTS, PLACES
+        from .opendata import ATTENDANCE, ATTENDANCE_BY_AUDIENCE, EVENTS, PLACES
 
         # Published as open data: /donnees/ and /api/ (core/opendata.py).
-        register_datasets(EVENTS, PLACES)
+        register_datasets(EVENTS, PLACES, ATTENDANCE, ATTENDANCE_BY_AUDIENCE)

@@ -6,6 +6,7 @@ event's place is given (its identifier, name and address) only if the place is p
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from actions.models import Action
 from core.opendata import Column, Dataset, ForeignKey
@@ -13,7 +14,7 @@ from core.rich_text import plain_text
 
 from .enums import AccessibilityNeed, EventStatus, Registration
 from .filters import EventFilter, PlaceFilter
-from .models import Event, Place
+from .models import Event, EventAttendance, Place
 
 
 def page_url(obj):
@@ -339,6 +340,151 @@ EVENTS = Dataset(
             "Modifié le",
             "Dernière modification de l’événement (heure de Paris).",
             lambda e: e.updated_at,
+            required=True,
+        ),
+    ],
+)
+
+
+# Attendance: the events held (finished, not cancelled) of /resultats/, counted as that page counts them.
+
+
+def held_events():
+    return (
+        Event.objects.published().held().select_related("action__axis", "place__neighbourhood").order_by("start", "pk")
+    )
+
+
+def attendance_breakdown():
+    held = Event.objects.published().held().filter(attendance__isnull=False)
+    return (
+        EventAttendance.objects.filter(event__in=held.values("pk"))
+        .select_related("event", "audience")
+        .order_by("event__start", "event_id", "audience__name", "pk")
+    )
+
+
+def neighbourhood_of_place(event):
+    """The quartier of the event's place, as /resultats/ counts it (a quartier names no place)."""
+    place = event.place
+    return place.neighbourhood.name if place is not None and place.neighbourhood is not None else None
+
+
+ATTENDANCE = Dataset(
+    slug="participation",
+    title="Rendez-vous tenus et personnes venues",
+    description="Les événements publiés qui ont eu lieu (finis et non annulés), avec le nombre de personnes "
+    "venues quand il a été compté : les chiffres de la page « Résultats du CLS » (/resultats/). La "
+    "répartition par public est dans le jeu « participation-par-public ». Aucune donnée personnelle : "
+    "seulement des nombres.",
+    queryset=held_events,
+    position=25,
+    api_name="Participation",
+    foreign_keys=[ForeignKey("id", "evenements"), ForeignKey("action_id", "actions")],
+    columns=[
+        Column(
+            "id",
+            "integer",
+            "Événement",
+            "Identifiant de l’événement (colonne « id » du jeu « evenements »).",
+            lambda e: e.pk,
+            required=True,
+            unique=True,
+        ),
+        Column(
+            "uid",
+            "string",
+            "Identifiant universel",
+            "Identifiant universel (UUID) de l’événement, le même que dans le jeu « evenements ».",
+            lambda e: str(e.uid),
+            required=True,
+            unique=True,
+            format="uuid",
+        ),
+        Column(
+            "action_id",
+            "integer",
+            "Action",
+            "Identifiant de l’action (jeu « actions »).",
+            lambda e: e.action_id,
+            required=True,
+        ),
+        Column(
+            "axe_numero",
+            "integer",
+            "Numéro de l’axe",
+            "Numéro de l’axe du contrat (1 à 5).",
+            lambda e: e.action.axis.number,
+            required=True,
+        ),
+        Column(
+            "date",
+            "date",
+            "Date",
+            "Jour où l’événement a commencé (heure de Paris).",
+            lambda e: timezone.localdate(e.start),
+            required=True,
+        ),
+        Column(
+            "quartier",
+            "string",
+            "Quartier",
+            "Quartier du lieu de l’événement ; vide : lieu non indiqué ou hors quartier.",
+            neighbourhood_of_place,
+        ),
+        Column(
+            "participants",
+            "integer",
+            "Personnes venues",
+            "Nombre de personnes venues, en tout ; vide : pas encore compté.",
+            lambda e: e.attendance,
+        ),
+    ],
+)
+
+ATTENDANCE_BY_AUDIENCE = Dataset(
+    slug="participation-par-public",
+    title="Personnes venues, par public",
+    description="Pour les rendez-vous tenus dont la participation a été comptée, le nombre de personnes venues de "
+    "chaque public, quand l’équipe l’a indiqué. Une personne peut compter dans deux publics (un parent qui est "
+    "aussi senior) : la somme peut dépasser le total du jeu « participation ».",
+    queryset=attendance_breakdown,
+    position=26,
+    api_name="ParticipationParPublic",
+    foreign_keys=[ForeignKey("evenement_id", "participation")],
+    columns=[
+        Column(
+            "id",
+            "integer",
+            "Identifiant",
+            "Identifiant stable de cette ligne sur le portail.",
+            lambda a: a.pk,
+            required=True,
+            unique=True,
+        ),
+        Column(
+            "evenement_id",
+            "integer",
+            "Événement",
+            "Identifiant de l’événement (jeux « participation » et « evenements »).",
+            lambda a: a.event_id,
+            required=True,
+        ),
+        Column("public", "string", "Public", "Nom du public.", lambda a: a.audience.name, required=True),
+        Column(
+            "public_slug",
+            "string",
+            "Public dans les adresses",
+            "Nom du public dans les adresses du site (son « slug »).",
+            lambda a: a.audience.slug,
+            required=True,
+        ),
+        Column(
+            "participants",
+            "integer",
+            "Personnes venues",
+            "Nombre de personnes de ce public venues.",
+            lambda a: a.count,
             required=True,
         ),
     ],

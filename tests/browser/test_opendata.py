@@ -9,6 +9,7 @@ import json
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from core.opendata import datasets
 from tests.browser.test_accessibility import AXE_OPTIONS, NARROW
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -22,11 +23,11 @@ def test_open_data_pages_are_accessible(new_context, site_url, cls_content, path
     assert response.status == 200
     # Every details list opened from the keyboard (Tab to its summary, Enter).
     summaries = page.locator("details summary")
-    assert summaries.count() == 4
+    assert summaries.count() == len(datasets())
     for index in range(summaries.count()):
         summaries.nth(index).focus()
         page.keyboard.press("Enter")
-    assert page.locator("details[open]").count() == 4
+    assert page.locator("details[open]").count() == len(datasets())
     results = Axe().run(page, options=AXE_OPTIONS)
     assert results.violations_count == 0, results.generate_report()
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1

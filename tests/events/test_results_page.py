@@ -101,6 +101,22 @@ def test_charts_have_a_text_alternative_and_a_table(client, results):
         assert f"<caption>{caption}</caption>" in body
 
 
+def test_each_figure_links_to_its_data(client, results):
+    """« A link to the data behind each figure »: the dataset's CSV and API, each link saying which data."""
+    import html
+
+    body = html.unescape(client.get(RESULTS).text)
+    for slug, what in (
+        ("actions", "les actions et leur avancement"),
+        ("indicateurs", "les indicateurs des actions"),
+        ("participation", "les rendez-vous tenus et les personnes venues"),
+    ):
+        assert f'<a href="/donnees/{slug}.csv" download>{what}, fichier CSV</a>' in body
+        assert f'<a href="/api/{slug}/">{what}, par l’API (JSON)</a>' in body
+        assert f'href="/donnees/#jeu-{slug}"' in body
+        assert client.get(f"/donnees/{slug}.csv").status_code == 200
+
+
 def test_empty_results_say_so(client):
     text = squash(client.get(RESULTS).text)
     assert "L’avancement des actions n’est pas encore renseigné." in text

@@ -12,9 +12,12 @@ from drf_spectacular.validation import validate_schema
 from frictionless import Schema
 from frictionless.resources import TableResource
 
+from actions.enums import IndicatorDirection, ProgressStatus
+from actions.models import Indicator, Milestone
 from core import cache as page_cache
 from core.opendata import datasets
 from events.enums import AccessibilityNeed, EventStatus, Registration
+from events.models import EventAttendance
 from events.openagenda import openagenda_event, timings
 from tests.actions.factories import ActionFactory, AudienceFactory, NeighbourhoodFactory, ThemeFactory
 from tests.events.factories import EventFactory, PlaceFactory
@@ -24,7 +27,16 @@ from tests.partners.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
-SLUGS = ["actions", "evenements", "lieux", "partenaires"]
+SLUGS = [
+    "actions",
+    "indicateurs",
+    "jalons",
+    "evenements",
+    "participation",
+    "participation-par-public",
+    "lieux",
+    "partenaires",
+]
 SECRET = "Secret-ne-pas-publier"
 
 
@@ -36,8 +48,37 @@ def fresh_stores():
     caches["ratelimit"].clear()
 
 
+def make_results(action, audience, *, title="Personnes dépistées", event=None):
+    """An indicator and a milestone of ``action``; ``event``'s attendance, with its breakdown by ``audience``."""
+    today = timezone.localdate()
+    Indicator.objects.create(
+        action=action,
+        name=title,
+        unit="personnes",
+        direction=IndicatorDirection.UP,
+        baseline_value=10,
+        baseline_date=today - datetime.timedelta(days=400),
+        target_value="120.50",
+        target_date=today + datetime.timedelta(days=300),
+        latest_value=60,
+        latest_date=today - datetime.timedelta(days=10),
+        source="Bilan du CCAS",
+    )
+    Milestone.objects.create(action=action, what=title, planned_date=today, done_date=today)
+    if event is not None:
+        event.attendance = 25
+        event.save()
+        EventAttendance.objects.create(event=event, audience=audience, count=12)
+
+
+def past_event(days=10, **kwargs):
+    start = timezone.now() - datetime.timedelta(days=days)
+    return EventFactory(start=start, end=start + datetime.timedelta(hours=2), **kwargs)
+
+
 def make_public_content(n=1):
-    """``n`` of each: published actions with tags and partners, events (past and upcoming), places."""
+    """``n`` of each: published actions with tags and partners, events (past and upcoming), places,
+    indicators, milestones, an event held with its attendance."""
     theme, audience, quartier = ThemeFactory(), AudienceFactory(), NeighbourhoodFactory()
     lead = PartnerFactory(is_signatory=True, address="Hôtel de Ville\nplace Salvador-Allende\n94000 Créteil")
     created = []
@@ -57,6 +98,9 @@ def make_public_content(n=1):
             is_free=False,
             price="5 €",
         )
+        action.progress = ProgressStatus.ONGOING
+        action.save()
+        make_results(action, audience, event=past_event(days=10 + i, action=action, place=place))
         created.append(action)
     return created
 
@@ -85,6 +129,18 @@ def make_hidden_content():
     EventFactory(title=f"{SECRET} événement d’une action retirée", action=withdrawn_action)
     # An event of a public action at an unpublished place: the place is not named.
     EventFactory(title="Événement public", action=public_action, place=hidden_place)
+    # Results: of a draft action, of unpublished or cancelled events.
+    secret_audience = AudienceFactory(name=f"{SECRET} public")
+    for action in (draft_action, scheduled_action, withdrawn_action):
+        make_results(action, secret_audience, title=f"{SECRET} indicateur", event=past_event(action=action))
+    make_results(
+        public_action,
+        secret_audience,
+        title="Indicateur public",
+        event=past_event(action=public_action, published=False),
+    )
+    cancelled = past_event(action=public_action, status=EventStatus.CANCELLED, title="Rendez-vous annulé")
+    EventAttendance.objects.create(event=cancelled, audience=secret_audience, count=3)
     request = InterestRequestFactory(first_name=SECRET, last_name=SECRET, email="secret.personne@example.org")
     FollowUpNoteFactory(interest_request=request, text=SECRET)
     return {"hidden_partner": hidden_partner, "hidden_place": hidden_place, "public_action": public_action}
@@ -190,6 +246,32 @@ def test_nothing_hidden_or_personal_leaks(client):
     assert client.get(f"/api/partenaires/{hidden['hidden_partner'].pk}/").status_code == 404
 
 
+def test_results_datasets_give_the_figures_of_the_results_page(client):
+    """Indicators and milestones of published actions only; attendance of the events /resultats/ counts."""
+    from events.models import Event
+
+    actions = make_public_content(2)
+    hidden = make_hidden_content()
+    public_ids = {action.pk for action in actions} | {hidden["public_action"].pk}
+    for slug in ("indicateurs", "jalons"):
+        rows = json.loads(client.get(f"/donnees/{slug}.json").content)
+        assert {row["action_id"] for row in rows} == public_ids, slug
+    indicator = next(row for row in json.loads(client.get("/donnees/indicateurs.json").content))
+    assert indicator["cible"] == 120.5 and indicator["sens"] == "hausse" and indicator["source"] == "Bilan du CCAS"
+
+    held = Event.objects.published().held()
+    rows = json.loads(client.get("/donnees/participation.json").content)
+    assert sorted(row["id"] for row in rows) == sorted(held.values_list("pk", flat=True))
+    totals = held.attendance_totals()
+    assert len(rows) == totals["events"] == 2
+    assert sum(row["participants"] or 0 for row in rows) == totals["participants"] == 50
+    breakdown = json.loads(client.get("/donnees/participation-par-public.json").content)
+    assert {row["evenement_id"] for row in breakdown} == {row["id"] for row in rows}
+    assert {row["participants"] for row in breakdown} == {12}
+    page = client.get("/resultats/").content.decode()
+    assert "2 rendez-vous tenus" in page and "50 personnes venues" in page
+
+
 def test_a_scheduled_action_appears_at_its_minute(client):
     later = timezone.now() + datetime.timedelta(minutes=5)
     action = ActionFactory(publish_at=later)
@@ -218,7 +300,7 @@ def test_api_filters_like_the_public_lists(client):
     assert client.get("/api/actions/?q=zzzzqqq").json()["count"] == 0
     upcoming = client.get("/api/evenements/").json()["results"]
     past = client.get("/api/evenements/?periode=passes").json()["results"]
-    assert {r["statut"] for r in past} == {"annule"} and all(r["statut"] == "programme" for r in upcoming)
+    assert {r["statut"] for r in past} == {"annule", "programme"} and all(r["statut"] == "programme" for r in upcoming)
     assert client.get("/api/evenements/?accessibilite=moteur&gratuit=1").json()["count"] == 2
     assert client.get("/api/lieux/?accessibilite=visuel").json()["count"] == 0
     assert client.get("/api/partenaires/?signataire=true").json()["count"] == 1
@@ -345,7 +427,8 @@ def test_query_budget_of_every_file_and_endpoint(client, django_assert_max_num_q
         with django_assert_max_num_queries(20, info=url):
             response = client.get(url.format(**slugs))
         assert response.status_code == 200, url
-    assert client.get("/api/evenements/?periode=passes").json()["count"] == rows
+    assert client.get("/api/evenements/?periode=passes").json()["count"] == 2 * rows  # one held, one cancelled
+    assert client.get("/api/participation/").json()["count"] == rows
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -396,8 +479,8 @@ def test_openagenda_timings_are_at_most_a_day():
     assert "location" not in openagenda_event(EventFactory(place=None))
 
 
-def test_registered_datasets_are_the_four_of_this_issue():
-    assert [dataset.slug for dataset in datasets()] == ["actions", "evenements", "lieux", "partenaires"]
+def test_registered_datasets_are_those_of_this_issue():
+    assert [dataset.slug for dataset in datasets()] == SLUGS
 
 
 def test_data_page_is_in_the_footer_site_plan_and_sitemap(client):
