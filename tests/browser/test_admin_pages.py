@@ -22,6 +22,7 @@ from events.models import Event
 from mutuelle.models import CssScale
 from tests.browser.test_accessibility import AXE_OPTIONS
 from tests.browser.test_mutuelle_journey import PASSWORD, admin_login, staff_user
+from tests.events.factories import RegistrationFactory
 from tests.mutuelle.factories import InterestRequestFactory
 
 pytestmark = [
@@ -93,6 +94,7 @@ def customised_pages(administrator):
     version = action.history.order_by("-history_date").first()
     event = Event.objects.order_by("pk").first()
     scale = CssScale.objects.order_by("-valid_from").first()
+    registration = RegistrationFactory(first_name="Camille", last_name="Martin")
     return {
         "journal": reverse("admin:journal"),
         "demande (fiche)": reverse("admin:mutuelle_interestrequest_change", args=[request.pk]),
@@ -113,6 +115,9 @@ def customised_pages(administrator):
         "action (suppression)": reverse("admin:actions_action_delete", args=[action.pk]),
         "rendez-vous (fiche)": reverse("admin:events_event_change", args=[event.pk]),
         "rendez-vous (dupliquer)": reverse("admin:events_event_duplicate", args=[event.pk]),
+        "inscription (prise par téléphone)": reverse("admin:events_registration_add"),
+        "inscription (fiche)": reverse("admin:events_registration_change", args=[registration.pk]),
+        "inscriptions (feuille d’émargement)": reverse("admin:events_registration_sheet", args=[registration.event_id]),
         "double authentification (mon compte)": reverse("two_factor:profile"),
         "double authentification (codes de secours)": reverse("two_factor:backup_tokens"),
         # Refused to the administrator, who must keep it: the refusal page is checked too.
