@@ -198,6 +198,16 @@ def public_paths(client, https):
         "/api/partenaires/",
         f"/api/partenaires/{Partner.objects.published().first().pk}/",
     ]
+    # The results' open data (issue 14): an indicator, a milestone and the attendance of a held event.
+    from actions.models import Audience
+    from tests.site.test_opendata import make_results, past_event
+
+    held = past_event(action=event.action, place=place)
+    make_results(event.action, Audience.objects.order_by("pk").first(), event=held)
+    for slug in ["indicateurs", "jalons", "participation", "participation-par-public"]:
+        others += [f"/api/{slug}/", f"/donnees/{slug}.csv"]
+        first = client.get(f"/api/{slug}/", secure=True).json()["results"][0]
+        others.append(f"/api/{slug}/{first['id']}/")
     # Registering on the site: the form, its confirmation (for a session that registered), the cancel link.
     portal = PortalEventFactory(slug="inscription-en-ligne", action=event.action, place=place)
     registration = RegistrationFactory(event=portal, reference="IN-TEST-0001")
