@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db.models import Prefetch
 
-from core.opendata import Column, Dataset, ForeignKey
+from core.opendata import Column, Dataset, ForeignKey, id_column, slug_column
 from core.publication import publication_q
 from core.rich_text import plain_text
 from partners.models import Partner
@@ -66,24 +66,8 @@ ACTIONS = Dataset(
     api_name="Action",
     foreign_keys=[ForeignKey("partenaire_pilote_id", "partenaires")],
     columns=[
-        Column(
-            "id",
-            "integer",
-            "Identifiant",
-            "Identifiant stable de l’action sur le portail.",
-            lambda a: a.pk,
-            required=True,
-            unique=True,
-        ),
-        Column(
-            "slug",
-            "string",
-            "Adresse de la page",
-            "Fin de l’adresse de la page de l’action.",
-            lambda a: a.slug,
-            required=True,
-            unique=True,
-        ),
+        id_column("de l’action"),
+        slug_column("de l’action"),
         Column("titre", "string", "Titre", "Titre de l’action.", lambda a: a.title, required=True),
         Column(
             "axe_numero",
@@ -242,15 +226,7 @@ INDICATORS = Dataset(
     api_name="Indicateur",
     foreign_keys=[ForeignKey("action_id", "actions")],
     columns=[
-        Column(
-            "id",
-            "integer",
-            "Identifiant",
-            "Identifiant stable de l’indicateur sur le portail.",
-            lambda i: i.pk,
-            required=True,
-            unique=True,
-        ),
+        id_column("de l’indicateur"),
         *_action_columns("qu’il mesure"),
         Column("nom", "string", "Indicateur", "Ce que l’on compte.", lambda i: i.name, required=True),
         Column("unite", "string", "Unité", "Unité des valeurs (personnes, %, jours…).", lambda i: i.unit or None),
@@ -318,15 +294,7 @@ MILESTONES = Dataset(
     api_name="Jalon",
     foreign_keys=[ForeignKey("action_id", "actions")],
     columns=[
-        Column(
-            "id",
-            "integer",
-            "Identifiant",
-            "Identifiant stable de l’étape sur le portail.",
-            lambda m: m.pk,
-            required=True,
-            unique=True,
-        ),
+        id_column("de l’étape"),
         *_action_columns("dont c’est une étape"),
         Column("etape", "string", "Étape", "Ce qui doit être fait.", lambda m: m.what, required=True),
         Column(

@@ -96,6 +96,32 @@ class Column:
         return descriptor
 
 
+def id_column(of_what):
+    """The ``id`` column: « Identifiant stable de l’action sur le portail » (``of_what``: « de l’action »)."""
+    return Column(
+        "id",
+        "integer",
+        "Identifiant",
+        f"Identifiant stable {of_what} sur le portail.",
+        lambda obj: obj.pk,
+        required=True,
+        unique=True,
+    )
+
+
+def slug_column(of_what):
+    """The ``slug`` column: the end of the address of the page (``of_what``: « de l’action »)."""
+    return Column(
+        "slug",
+        "string",
+        "Adresse de la page",
+        f"Fin de l’adresse de la page {of_what}.",
+        lambda obj: obj.slug,
+        required=True,
+        unique=True,
+    )
+
+
 @dataclass(frozen=True)
 class ForeignKey:
     """A column that names a row of another dataset (its ``slug`` and the column there)."""

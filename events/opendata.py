@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from actions.models import Action
-from core.opendata import Column, Dataset, ForeignKey
+from core.opendata import Column, Dataset, ForeignKey, id_column, slug_column
 from core.rich_text import plain_text
 
 from .enums import AccessibilityNeed, EventStatus, Registration
@@ -88,24 +88,8 @@ PLACES = Dataset(
     position=30,
     api_name="Lieu",
     columns=[
-        Column(
-            "id",
-            "integer",
-            "Identifiant",
-            "Identifiant stable du lieu sur le portail.",
-            lambda p: p.pk,
-            required=True,
-            unique=True,
-        ),
-        Column(
-            "slug",
-            "string",
-            "Adresse de la page",
-            "Fin de l’adresse de la page du lieu.",
-            lambda p: p.slug,
-            required=True,
-            unique=True,
-        ),
+        id_column("du lieu"),
+        slug_column("du lieu"),
         Column("nom", "string", "Nom", "Nom du lieu.", lambda p: p.name, required=True),
         Column("adresse", "string", "Adresse", "Numéro, rue, code postal et ville.", lambda p: p.address or None),
         Column(
@@ -195,15 +179,7 @@ EVENTS = Dataset(
     api_name="Evenement",
     foreign_keys=[ForeignKey("action_id", "actions"), ForeignKey("lieu_id", "lieux")],
     columns=[
-        Column(
-            "id",
-            "integer",
-            "Identifiant",
-            "Identifiant stable de l’événement sur le portail.",
-            lambda e: e.pk,
-            required=True,
-            unique=True,
-        ),
+        id_column("de l’événement"),
         Column(
             "uid",
             "string",
@@ -214,15 +190,7 @@ EVENTS = Dataset(
             unique=True,
             format="uuid",
         ),
-        Column(
-            "slug",
-            "string",
-            "Adresse de la page",
-            "Fin de l’adresse de la page de l’événement.",
-            lambda e: e.slug,
-            required=True,
-            unique=True,
-        ),
+        slug_column("de l’événement"),
         Column("titre", "string", "Titre", "Titre de l’événement.", lambda e: e.title, required=True),
         Column("debut", "datetime", "Début", "Début (heure de Paris).", lambda e: e.start, required=True),
         Column("fin", "datetime", "Fin", "Fin (heure de Paris).", lambda e: e.end, required=True),
@@ -453,15 +421,7 @@ ATTENDANCE_BY_AUDIENCE = Dataset(
     api_name="ParticipationParPublic",
     foreign_keys=[ForeignKey("evenement_id", "participation")],
     columns=[
-        Column(
-            "id",
-            "integer",
-            "Identifiant",
-            "Identifiant stable de cette ligne sur le portail.",
-            lambda a: a.pk,
-            required=True,
-            unique=True,
-        ),
+        id_column("de cette ligne"),
         Column(
             "evenement_id",
             "integer",

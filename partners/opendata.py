@@ -1,6 +1,6 @@
 """The partners as open data (core/opendata.py): the published partners, signatories first."""
 
-from core.opendata import Column, Dataset
+from core.opendata import Column, Dataset, id_column, slug_column
 from core.rich_text import plain_text
 
 from .enums import PartnerKind
@@ -39,24 +39,8 @@ PARTNERS = Dataset(
         "type": "Type d’organisme : " + ", ".join(PartnerKind.values) + ".",
     },
     columns=[
-        Column(
-            "id",
-            "integer",
-            "Identifiant",
-            "Identifiant stable du partenaire sur le portail.",
-            lambda p: p.pk,
-            required=True,
-            unique=True,
-        ),
-        Column(
-            "slug",
-            "string",
-            "Adresse de la page",
-            "Fin de l’adresse de la page du partenaire.",
-            lambda p: p.slug,
-            required=True,
-            unique=True,
-        ),
+        id_column("du partenaire"),
+        slug_column("du partenaire"),
         Column("nom", "string", "Nom", "Nom de l’organisme.", lambda p: p.name, required=True),
         Column("sigle", "string", "Sigle", "Sigle de l’organisme, s’il en a un.", lambda p: p.acronym or None),
         Column(
