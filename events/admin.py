@@ -156,6 +156,25 @@ class ToCompleteFilter(admin.SimpleListFilter):
         return None
 
 
+class AttendanceFilter(admin.SimpleListFilter):
+    """The events held whose participants are still to be noted (for /resultats/), or already noted."""
+
+    title = "participation"
+    parameter_name = "participation"
+    TO_RECORD, RECORDED = "a-noter", "notee"
+
+    def lookups(self, request, model_admin):
+        return [(self.TO_RECORD, "Tenus, participants à noter"), (self.RECORDED, "Participants notés")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case self.TO_RECORD:
+                return queryset.attendance_to_record()
+            case self.RECORDED:
+                return queryset.filter(attendance__isnull=False)
+        return None
+
+
 HIDDEN_BY_ACTION = "Masqué : action non publiée"
 
 
@@ -238,6 +257,7 @@ class EventAdmin(
         HiddenByActionFilter,
         "is_free",
         ToCompleteFilter,
+        AttendanceFilter,
     ]
     search_fields = ["title", "slug", "description", "place__name", "action__title"]
     ordering = ["-start", "-pk"]

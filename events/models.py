@@ -239,6 +239,10 @@ class EventQuerySet(SearchableQuerySet):
         """Events that took place: finished, and not cancelled (a cancelled event counts nothing)."""
         return self.filter(end__lt=now or timezone.now()).exclude(status=EventStatus.CANCELLED)
 
+    def attendance_to_record(self, now=None):
+        """Events held whose number of participants nobody has noted yet."""
+        return self.held(now).filter(attendance__isnull=True)
+
     def in_year(self, year):
         """Events that started in ``year``, in the site's time zone."""
         return self.filter(start__year=year)

@@ -195,3 +195,17 @@ def test_action_page_shows_events_held_and_participants(client):
     text = squash(client.get(action.get_absolute_url()).text)
     assert "Rendez-vous tenus 3" in text
     assert "Participants comptés 20 sur 2 rendez-vous comptés" in text
+
+
+def test_the_events_list_shows_the_held_events_whose_participants_are_to_note(editor_client):
+    to_note = past_event(title="Atelier à compter")
+    noted = past_event(title="Atelier compté", attendance=12)
+    past_event(title="Atelier annulé", status=EventStatus.CANCELLED)
+    EventFactory(title="Atelier à venir", start=timezone.now() + 3 * DAY)
+    assert list(Event.objects.attendance_to_record()) == [to_note]
+    url = admin_url(Event, "changelist")
+    listed = editor_client.get(url, {"participation": "a-noter"}).context["cl"].result_list
+    assert list(listed) == [to_note]
+    listed = editor_client.get(url, {"participation": "notee"}).context["cl"].result_list
+    assert list(listed) == [noted]
+    assert editor_client.get(url, {"participation": "nimporte"}).status_code == 200
