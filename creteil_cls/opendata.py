@@ -76,7 +76,13 @@ def data_page(request):
     return render(request, "pages/donnees.html", context)
 
 
-@public_page
+def _dataset_shows(kwargs):
+    """The sections of a dataset's files (core/cache.py); every section for an unknown one (a 404)."""
+    dataset = get_dataset(kwargs.get("slug"))
+    return dataset.shows if dataset is not None else None
+
+
+@public_page(shows=_dataset_shows)
 def data_file(request, slug, fmt):
     """``/donnees/<slug>.csv``, ``.json`` or ``.schema.json``."""
     dataset = get_dataset(slug)
@@ -112,7 +118,7 @@ def data_package(request):
     )
 
 
-@public_page
+@public_page(shows=("events", "actions"))
 def openagenda_file(request):
     """``/donnees/evenements-openagenda.json``: the upcoming events in OpenAgenda's shape (events/openagenda.py)."""
     content = json.dumps(openagenda_events(), ensure_ascii=False, indent=1)

@@ -248,7 +248,7 @@ def _conditional(request, view, *, etag, last_modified):
     return condition(etag_func=lambda request: etag, last_modified_func=lambda request: last_modified)(view)(request)
 
 
-@public_page
+@public_page(shows=("events", "actions"))
 @require_safe
 def event_ics(request, slug):
     """One published event as an iCalendar file to download (« Ajouter à mon agenda »)."""
@@ -302,7 +302,7 @@ def _invalid_filters(request, filterset):
     return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-@public_page
+@public_page(shows=("events", "actions"))
 @require_safe
 def agenda_ics(request):
     """The upcoming events as an iCalendar feed to subscribe to, filtered as /agenda/ is."""
@@ -344,6 +344,7 @@ def agenda_ics(request):
 
 
 class UpcomingEventsFeed(PublicPageMixin, Feed):
+    shows = ("events", "actions")
     title = "Agenda du CLS de Créteil"
     link = reverse_lazy("events:list")
     description = "Les prochains événements du Contrat local de santé de Créteil."
