@@ -171,9 +171,12 @@ def is_public_page(view_func):
     )
 
 
+_sections = [(SITE_SECTION,)]  # every section, computed at each registration (read at every request)
+
+
 def sections():
     """Every section of content, in a stable order (the site's first)."""
-    return (SITE_SECTION, *sorted({*_content_models.values()} - {SITE_SECTION}))
+    return _sections[0]
 
 
 def page_sections(view_func, view_kwargs=None):
@@ -270,7 +273,7 @@ def section_generations():
     overall = current_generation()
     known, generations = _known_generations
     wanted = sections()
-    if known == overall and all(section in generations for section in wanted):
+    if known == overall and len(generations) == len(wanted):
         return generations
     keys = {SECTION_KEY.format(section): section for section in wanted}
     found = cache.get_many(list(keys))
@@ -443,6 +446,7 @@ def register_content_models(*models, section=SITE_SECTION):
             through = field.remote_field.through
             _sender_sections[through] = section
             m2m_changed.connect(invalidate_pages, sender=through, dispatch_uid=f"{uid}-{field.name}-m2m")
+    _sections[0] = (SITE_SECTION, *sorted({*_content_models.values()} - {SITE_SECTION}))
     _path_sections.cache_clear()
 
 
