@@ -126,11 +126,17 @@ def customised_pages(administrator):
     }
 
 
-def test_no_axe_violation_on_the_admin_pages(admin_page, site_url, administrator):
+# About 60 pages at a second each: checked in parts (every third page each), so that xdist's workers
+# share them rather than one worker running them all at the end of the suite.
+ADMIN_AXE_PARTS = 3
+
+
+@pytest.mark.parametrize("part", range(ADMIN_AXE_PARTS), ids=lambda part: f"partie-{part + 1}-sur-{ADMIN_AXE_PARTS}")
+def test_no_axe_violation_on_the_admin_pages(admin_page, site_url, administrator, part):
     page = admin_page
     reports = []
     pages = {**customised_pages(administrator), **{f"liste {label}": url for label, url in changelist_urls().items()}}
-    for label, path in pages.items():
+    for label, path in list(pages.items())[part::ADMIN_AXE_PARTS]:
         path, expected_status = path if isinstance(path, tuple) else (path, 200)
         response = page.goto(site_url(path))
         if response.status != expected_status:
