@@ -14,3 +14,11 @@ class MutuelleConfig(AppConfig):
         # The offer and the CSS scale are public content: a change empties the page cache
         # (core/cache.py). The interest requests and their notes hold personal data and are on no page.
         register_content_models(Offer, Formula, FormulaPrice, CssScale, CssCeiling, CssContribution)
+
+        from core.page_extras import register_page_extra
+        from events.views import EVENT_PAGE
+
+        from .services.appointments import event_page_extra
+
+        # A permanence's page in the agenda says how many appointment slots are left.
+        register_page_extra(EVENT_PAGE, event_page_extra)

@@ -20,6 +20,7 @@ from core import dates
 
 from ..enums import ERASED_STATUS, RequestStatus
 from ..models import FollowUpNote, InterestRequest
+from .appointments import appointments_of_request_anonymise
 from .followup import status_apply
 
 ANONYMOUS_NAME = "Anonyme"
@@ -106,10 +107,13 @@ def request_anonymise(*, interest_request, user=None, reason, close=False, erase
     return interest_request
 
 
+@transaction.atomic
 def request_erase(*, interest_request, user):
     """The erasure of one person's data at their request (GDPR article 17): anonymised, closed as
-    « anonymisée »."""
-    return request_anonymise(interest_request=interest_request, user=user, reason=ERASE_REASON, erased=True)
+    « anonymisée »; the appointments linked to the request are anonymised with it."""
+    erased = request_anonymise(interest_request=interest_request, user=user, reason=ERASE_REASON, erased=True)
+    appointments_of_request_anonymise(interest_request=erased, user=user, reason=ERASE_REASON)
+    return erased
 
 
 def purge_requests(*, now=None, dry_run=False):
