@@ -88,7 +88,9 @@ def test_the_slot_must_be_one_of_the_permanence_and_still_to_come(permanence):
 # Booking, no double booking ----------------------------------------------------------------------------
 
 
-def test_booking_sends_the_confirmation_with_the_papers_and_the_calendar(permanence, django_capture_on_commit_callbacks):
+def test_booking_sends_the_confirmation_with_the_papers_and_the_calendar(
+    permanence, django_capture_on_commit_callbacks
+):
     make_offer()
     with django_capture_on_commit_callbacks(execute=True):
         appointment = book(permanence, minutes=20)
