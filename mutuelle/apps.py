@@ -8,7 +8,10 @@ class MutuelleConfig(AppConfig):
     def ready(self):
         from core.cache import register_content_models
 
-        from . import dashboard  # noqa: F401 (its blocks join the admin's first page)
+        from . import (
+            dashboard,  # noqa: F401 (its blocks join the admin's first page)
+            signals,  # noqa: F401 (a permanence that changes tells its appointments)
+        )
         from .models import CssCeiling, CssContribution, CssScale, Formula, FormulaPrice, Offer
 
         # The offer and the CSS scale are public content: a change empties the page cache

@@ -428,7 +428,11 @@ def cancel_url(appointment):
 
 # Mails ---------------------------------------------------------------------------------------------
 
-MAIL_KINDS = {"confirmation": "la confirmation de rendez-vous", "reminder": "le rappel de rendez-vous"}
+MAIL_KINDS = {
+    "confirmation": "la confirmation de rendez-vous",
+    "reminder": "le rappel de rendez-vous",
+    "change": "l’avis de changement de la permanence",
+}
 RETRY_HINT = "à renvoyer avec send_mutuelle_appointment_mails"
 
 
@@ -467,8 +471,11 @@ def mail_context(appointment):
         "papers": papers_to_bring(),
         "cancel_url": settings.SITE_URL + cancel_url(appointment),
         "mutuelle_url": settings.SITE_URL + reverse("mutuelle:home"),
+        "appointments_url": settings.SITE_URL + reverse("mutuelle:appointments"),
         "privacy_url": settings.SITE_URL + reverse("privacy") + "#rendez-vous",
         "ccas_phone": get_site_settings().phone,
+        "is_cancelled": event.status == EventStatus.CANCELLED,
+        "is_postponed": event.status == EventStatus.POSTPONED,
     }
 
 
@@ -487,7 +494,10 @@ def appointment_ics_bytes(appointment, end):
 def _send(appointment, *, kind):
     context = mail_context(appointment)
     subject, body = render_mail(f"mutuelle/emails/appointment_{kind}", context)
-    ics = appointment_ics_bytes(appointment, context["slot"].end)
+    attachments = []
+    if not (context["is_cancelled"] or context["is_postponed"]):
+        ics = appointment_ics_bytes(appointment, context["slot"].end)
+        attachments.append((f"rendez-vous-{appointment.reference}.ics", ics, "text/calendar"))
     return send_safely(
         subject=subject,
         body=body,
@@ -495,7 +505,7 @@ def _send(appointment, *, kind):
         reference=f"Rendez-vous {appointment.reference}",
         what=MAIL_KINDS[kind],
         retry_hint=RETRY_HINT,
-        attachments=[(f"rendez-vous-{appointment.reference}.ics", ics, "text/calendar")],
+        attachments=attachments,
     )
 
 
@@ -507,20 +517,24 @@ def appointment_send_mails_by_pk(*, pk):
 
 
 def appointment_send_mails(*, appointment):
-    """The confirmation, if due and not gone (never for a cancelled or anonymised appointment)."""
+    """The mails of ``appointment`` due and not gone: the confirmation, the notice of a change to the
+    permanence (never for a cancelled or anonymised appointment)."""
     result = MailResult()
-    if (
-        appointment.anonymised_at is not None
-        or not appointment.email
-        or appointment.status != AppointmentStatus.BOOKED
-        or appointment.confirmation_sent_at is not None
-    ):
+    if appointment.anonymised_at is not None or not appointment.email or appointment.status != AppointmentStatus.BOOKED:
         return result
-    if _send(appointment, kind="confirmation"):
-        mark_sent(appointment, "confirmation_sent_at")
-        result.sent += 1
-    else:
-        result.failures += 1
+    if appointment.confirmation_sent_at is None:
+        if _send(appointment, kind="confirmation"):
+            mark_sent(appointment, "confirmation_sent_at")
+            result.sent += 1
+        else:
+            result.failures += 1
+    if appointment.change_notice_due_at is not None:
+        if _send(appointment, kind="change"):
+            Appointment.objects.filter(pk=appointment.pk).update(change_notice_due_at=None)
+            appointment.change_notice_due_at = None
+            result.sent += 1
+        else:
+            result.failures += 1
     return result
 
 
@@ -528,7 +542,8 @@ def appointments_resend_mails():
     total = MailResult()
     due = (
         Appointment.objects.not_anonymised()
-        .filter(status=AppointmentStatus.BOOKED, confirmation_sent_at__isnull=True, slot_start__gt=timezone.now())
+        .filter(status=AppointmentStatus.BOOKED, slot_start__gt=timezone.now())
+        .filter(Q(confirmation_sent_at__isnull=True) | Q(change_notice_due_at__isnull=False))
         .exclude(email="")
         .select_related("event__place", "event__action__axis")
         .order_by("pk")
@@ -577,6 +592,41 @@ def appointments_send_reminders(*, now=None):
             Appointment.objects.filter(pk=appointment.pk).update(reminder_sent_at=None)
             result.failures += 1
     return result
+
+
+# The permanence changes ---------------------------------------------------------------------------------
+
+# What, changed on a permanence, its appointments are told of (a mutuelle receiver of Event's saves).
+TOLD_FIELDS = ("start", "end", "status", "place_id")
+
+
+def permanence_state(event):
+    """What the appointments are told of, as saved now (one query); None for an event not saved yet."""
+    if event.pk is None:
+        return None
+    return Event._base_manager.filter(pk=event.pk).values(*TOLD_FIELDS, "action__slug").first()
+
+
+def permanence_changed(event, before):
+    """After the save of ``event``: if it is a permanence cancelled, postponed, moved to another time
+    or place, the people with an appointment to come are told by mail. Returns how many."""
+    if before is None or before["action__slug"] != PERMANENCE_ACTION_SLUG:
+        return 0
+    if all(before[name] == getattr(event, name) for name in TOLD_FIELDS):
+        return 0
+    due = Appointment.objects.not_anonymised().filter(
+        event_id=event.pk, status=AppointmentStatus.BOOKED, slot_start__gt=timezone.now()
+    )
+    pks = list(due.values_list("pk", flat=True))
+    if pks:
+        Appointment.objects.filter(pk__in=pks).update(change_notice_due_at=timezone.now())
+
+        def run():
+            for pk in pks:
+                appointment_send_mails_by_pk(pk=pk)
+
+        transaction.on_commit(run)
+    return len(pks)
 
 
 # Retention -------------------------------------------------------------------------------------------

@@ -294,3 +294,47 @@ def test_the_default_papers_are_a_list_the_team_can_edit():
     assert len(offer.papers) == 6
     offer.papers_to_bring = "Une pièce d’identité\n\n  Un RIB  \n"
     assert offer.papers == ["Une pièce d’identité", "Un RIB"]
+
+
+# The permanence changes ---------------------------------------------------------------------------------
+
+
+def test_a_permanence_cancelled_or_moved_tells_the_people_with_an_appointment(
+    permanence, django_capture_on_commit_callbacks
+):
+    booked = AppointmentFactory(event=permanence, confirmation_sent_at=timezone.now())
+    AppointmentFactory(
+        event=permanence,
+        slot_start=permanence.start + datetime.timedelta(minutes=20),
+        status=AppointmentStatus.CANCELLED,
+        confirmation_sent_at=timezone.now(),
+    )
+    mail.outbox.clear()
+    permanence.title = "Permanence (titre corrigé)"
+    with django_capture_on_commit_callbacks(execute=True):
+        permanence.save()
+    assert mail.outbox == []  # not a change people need to know
+
+    permanence.status = EventStatus.CANCELLED
+    with django_capture_on_commit_callbacks(execute=True):
+        permanence.save()
+    [message] = mail.outbox
+    assert message.to == [booked.email] and message.subject.startswith("Annulée")
+    assert booked.reference in message.body and not message.attachments
+    booked.refresh_from_db()
+    assert booked.change_notice_due_at is None
+
+    permanence.status = EventStatus.SCHEDULED
+    permanence.start += datetime.timedelta(hours=1)
+    permanence.end += datetime.timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        permanence.save()
+    assert len(mail.outbox) == 2 and mail.outbox[1].subject.startswith("Changement")
+    assert "10 h" in mail.outbox[1].body
+
+
+def test_another_event_changed_tells_no_appointment():
+    event = EventFactory()
+    event.status = EventStatus.CANCELLED
+    event.save()
+    assert mail.outbox == []
