@@ -295,6 +295,39 @@ class AppointmentAdmin(MutuelleAgentsOnly, ContentHistoryAdmin):
         )
 
 
+class AppointmentInline(admin.TabularInline):
+    """On an interest request's page: the appointments linked to it, read only (each opens its own page)."""
+
+    model = Appointment
+    fk_name = "interest_request"
+    fields = ["appointment_link", "slot_time", "status"]
+    readonly_fields = ["appointment_link", "slot_time", "status"]
+    extra = 0
+    can_delete = False
+    verbose_name = "rendez-vous à une permanence"
+    verbose_name_plural = "rendez-vous aux permanences"
+
+    @admin.display(description="référence")
+    def appointment_link(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_admin_url(), obj.reference)
+
+    @admin.display(description="heure")
+    def slot_time(self, obj):
+        return f"{dates.french_date(obj.slot_start)}, {dates.french_time(obj.slot_start)}"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return is_mutuelle_agent(request.user) and request.user.has_perm("mutuelle.view_appointment")
+
+
 class PermanenceAdminForm(forms.ModelForm):
     class Meta:
         model = Permanence
