@@ -12,11 +12,11 @@ class MutuelleConfig(AppConfig):
             dashboard,  # noqa: F401 (its blocks join the admin's first page)
             signals,  # noqa: F401 (a permanence that changes tells its appointments)
         )
-        from .models import CssCeiling, CssContribution, CssScale, Formula, FormulaPrice, Offer
+        from .models import CssCeiling, CssContribution, CssScale, Formula, FormulaPrice, Offer, Permanence
 
         # The offer and the CSS scale are public content: a change empties the page cache
         # (core/cache.py). The interest requests and their notes hold personal data and are on no page.
-        register_content_models(Offer, Formula, FormulaPrice, CssScale, CssCeiling, CssContribution)
+        register_content_models(Offer, Formula, FormulaPrice, CssScale, CssCeiling, CssContribution, Permanence)
 
         from core.page_extras import register_page_extra
         from events.views import EVENT_PAGE

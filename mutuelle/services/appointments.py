@@ -117,7 +117,7 @@ def slot_starts(event, permanence):
     """The start of every slot of the permanence, from its start to its end (the last one ends by the end)."""
     length = datetime.timedelta(minutes=permanence.slot_minutes)
     starts = []
-    start = event.start
+    start = event.start.replace(second=0, microsecond=0)  # a slot is named by its minute (the form's value)
     while start + length <= event.end:
         starts.append(start)
         start += length

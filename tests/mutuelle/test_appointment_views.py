@@ -162,6 +162,7 @@ def test_book_a_slot_and_know_what_to_bring(client, permanence, django_assert_ma
 def test_a_form_with_mistakes_keeps_what_was_typed(client, permanence):
     response = client.post(book_url(permanence), form_data(permanence, phone="", email="", consent=""))
     body = response.content.decode()
+    assert 'id="id_slot_0"' in body  # the summary's links lead to their fields
     assert response.status_code == 200 and not Appointment.objects.exists()
     assert 'value="Awa"' in body and 'value="Diallo"' in body
     assert "Indiquez un téléphone ou une adresse électronique" in body
@@ -177,6 +178,7 @@ def test_a_form_with_mistakes_keeps_what_was_typed(client, permanence):
 def test_a_bad_slot_is_a_french_error_never_a_500(client, permanence, slot):
     response = client.post(book_url(permanence), form_data(permanence, slot=slot))
     assert response.status_code == 200
+    assert 'href="#id_slot_0"' in response.content.decode() and 'id="id_slot_0"' in response.content.decode()
     assert "Choisissez l’heure" in response.content.decode() or "plus libre" in response.content.decode()
     assert not Appointment.objects.exists()
 
