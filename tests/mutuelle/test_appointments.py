@@ -338,3 +338,12 @@ def test_another_event_changed_tells_no_appointment():
     event.status = EventStatus.CANCELLED
     event.save()
     assert mail.outbox == []
+
+
+def test_no_reminder_for_a_permanence_cancelled_or_postponed():
+    for status in (EventStatus.CANCELLED, EventStatus.POSTPONED):
+        soon = PermanenceEventFactory(start=timezone.now() + datetime.timedelta(days=1), status=status)
+        appointment = AppointmentFactory(event=soon)
+        backdate(appointment, created_at=timezone.now() - datetime.timedelta(days=3))
+    assert services.appointments_send_reminders().sent == 0
+    assert mail.outbox == []
