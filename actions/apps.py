@@ -10,9 +10,18 @@ class ActionsConfig(AppConfig):
 
         from .models import Action, Audience, Axis, Evaluation, Indicator, Milestone, Neighbourhood, Objective, Theme
 
-        # The public content: a change empties the page cache (core/cache.py).
+        # The public content: a change renews the cached pages that show the « actions » section (core/cache.py).
         register_content_models(
-            Axis, Objective, Theme, Audience, Neighbourhood, Action, Indicator, Milestone, Evaluation
+            Axis,
+            Objective,
+            Theme,
+            Audience,
+            Neighbourhood,
+            Action,
+            Indicator,
+            Milestone,
+            Evaluation,
+            section="actions",
         )
 
         from core.opendata import register_datasets

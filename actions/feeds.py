@@ -9,6 +9,7 @@ from .models import Action
 
 
 class LatestActionsFeed(PublicPageMixin, Feed):
+    shows = ("actions",)
     title = "Contrat local de santé de Créteil : actions"
     link = reverse_lazy("actions:list")
     description = "Les dernières actions de prévention et d’accès aux soins du CLS de Créteil."

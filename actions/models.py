@@ -301,6 +301,9 @@ class Action(Publishable, SearchableModel):
         verbose_name = "action"
         verbose_name_plural = "actions"
         ordering = ["axis__number", "title", "pk"]  # pk: pages stay stable when titles repeat
+        # The calendars' freshness reads the latest change (events/calendars.py). The indexes of the
+        # public lists are PostgreSQL's own (migration 0017).
+        indexes = [models.Index(fields=["updated_at"], name="action_updated_at_idx")]
         constraints = [
             publication_constraint("action_unpublish_after_publish"),
             models.CheckConstraint(

@@ -46,6 +46,7 @@ def names(related):
 
 ACTIONS = Dataset(
     slug="actions",
+    shows=("actions", "partners"),
     title="Actions du Contrat local de santé",
     description=(
         "Les actions de prévention et d’accès aux soins du CLS de Créteil publiées sur le portail, avec leur axe, "
@@ -216,6 +217,7 @@ def _action_columns(dataset_word):
 
 INDICATORS = Dataset(
     slug="indicateurs",
+    shows=("actions",),
     title="Indicateurs des actions",
     description=(
         "Les chiffres qui disent si chaque action publiée atteint son but : la valeur de départ, la cible et la "
@@ -284,6 +286,7 @@ INDICATORS = Dataset(
 
 MILESTONES = Dataset(
     slug="jalons",
+    shows=("actions",),
     title="Étapes des actions",
     description=(
         "Les étapes prévues de chaque action publiée : ce qui doit être fait, la date prévue et, une fois "

@@ -22,6 +22,8 @@ UPCOMING_EVENTS_ON_ACTION = 10
 class AxisDetailView(PublicPageMixin, PreviewableViewMixin, BreadcrumbsMixin, ForgivingPaginationMixin, ListView):
     """One axis of the contract and its published actions, paginated as the list of all actions is."""
 
+    shows = ("actions",)
+
     template_name = "actions/axis_detail.html"
     paginate_by = 12
     context_object_name = "actions"
@@ -52,6 +54,7 @@ class AxisDetailView(PublicPageMixin, PreviewableViewMixin, BreadcrumbsMixin, Fo
 
 
 class ActionListView(PublicPageMixin, BreadcrumbsMixin, ForgivingPaginationMixin, FilterView):
+    shows = ("actions",)
     filterset_class = ActionFilter
     template_name = "actions/action_list.html"
     paginate_by = 12
@@ -79,6 +82,7 @@ class ActionDetailView(
 ):
     model = Action
     template_name = "actions/action_detail.html"
+    shows = ("actions", "events", "partners", "glossary")
 
     def get_queryset(self):
         return Action.objects.for_detail().with_results()

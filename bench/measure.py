@@ -2,12 +2,15 @@
 
     DJANGO_SETTINGS_MODULE=bench.settings DATABASE_URL=… python -m bench.measure > mesures.json
     … python -m bench.measure --search-only     (the search's latency alone)
+    … python -m bench.measure --invalidation-only     (the pages one edit renews, alone)
 
 Prints JSON: the pages to load (chosen among the rows of the database), for each the number of
 SQL queries to render it (``CaptureQueriesContext``), its rendering time without the cache, the
 size of its HTML compressed with gzip (as nginx sends it) and of the CSS and JS files it links
-(the ``.gz`` copies that collectstatic made), and the latency of the search over the actions,
-events and partners (no cache).
+(the ``.gz`` copies that collectstatic made), the latency of the search over the actions,
+events and partners (no cache), and the pages that one edit renews in the page cache (issue 13,
+target 3: an edit to an event, an action, a partner; each recomputes only the pages that show its
+section, core/cache.py).
 """
 
 import gzip
@@ -177,6 +180,84 @@ def measure_search():
     }
 
 
+# The edits whose renewed pages the bench counts: one row of each kind, saved as the admin saves it.
+INVALIDATION_EDITS = ["événement", "action", "partenaire"]
+
+
+def invalidation_pages():
+    """(name, URL) of the pages the invalidation is measured on: every kind of public page, and a few more."""
+    return [
+        *pages(),
+        ("partenaires p. 2", "/partenaires/?page=2"),
+        ("résultats", "/resultats/"),
+        ("données ouvertes", "/donnees/"),
+        ("contact", "/contact/"),
+    ]
+
+
+def _edited_row(kind):
+    from actions.models import Action
+    from events.models import Event
+    from partners.models import Partner
+
+    if kind == "événement":
+        return Event.objects.published().upcoming().first()
+    if kind == "action":
+        return Action.objects.published().order_by("pk").first()
+    return Partner.objects.published().filter(is_signatory=False).order_by("pk").first()
+
+
+def measure_invalidation():
+    """Issue 13, target 3: the pages one edit renews, with the page cache on (in memory, this process).
+
+    For each kind of edit: every page of ``invalidation_pages()`` is requested twice (the second a
+    hit), one row is saved, and the pages are requested again: those computed afresh (``X-Cache:
+    MISS``) are the pages the edit renewed, and their rendering time is what the first visitors
+    after the edit wait for. In a transaction rolled back at the end: the database is left as it was.
+    """
+    from django.conf import settings
+    from django.db import transaction
+    from django.test import Client, override_settings
+
+    from core import cache as page_cache
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    # Its own cache in memory: the pages cached here never reach the directory the servers use.
+    memory = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench-invalidation"}
+    results = []
+    urls = invalidation_pages()
+    with override_settings(PAGE_CACHE_SECONDS=300, CACHES={**settings.CACHES, "pages": memory}):
+        for kind in INVALIDATION_EDITS:
+            page_cache.local_pages.clear()
+            with transaction.atomic():
+                for _, url in urls:
+                    client.get(url)
+                cached = [name for name, url in urls if client.get(url).get("X-Cache") == "HIT"]
+                row = _edited_row(kind)
+                row.save()
+                renewed, render_ms = [], 0.0
+                for name, url in urls:
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    elapsed = (time.perf_counter() - started) * 1000
+                    if response.get("X-Cache") != "HIT":
+                        renewed.append(name)
+                        render_ms += elapsed
+                transaction.set_rollback(True)
+            results.append(
+                {
+                    "edit": kind,
+                    "pages": len(urls),
+                    "cached": len(cached),
+                    "renewed": renewed,
+                    "kept": [name for name in cached if name not in renewed],
+                    "renewed_ms": round(render_ms, 1),
+                }
+            )
+    page_cache.local_pages.clear()
+    return results
+
+
 def lighthouse_pages():
     """(name, path) of the pages Lighthouse opens: home, agenda, an event, an action with an image, the form.
 
@@ -225,7 +306,14 @@ def main():
     if "--search-only" in sys.argv:
         json.dump({"search": measure_search()}, sys.stdout, ensure_ascii=False)
         return
-    json.dump({"pages": measure_pages(), "search": measure_search()}, sys.stdout, ensure_ascii=False)
+    if "--invalidation-only" in sys.argv:
+        json.dump({"invalidation": measure_invalidation()}, sys.stdout, ensure_ascii=False)
+        return
+    json.dump(
+        {"pages": measure_pages(), "search": measure_search(), "invalidation": measure_invalidation()},
+        sys.stdout,
+        ensure_ascii=False,
+    )
 
 
 if __name__ == "__main__":

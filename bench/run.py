@@ -175,7 +175,7 @@ def bench_one(n, args, env, workdir):
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env)
     run([PYTHON, "manage.py", "load_cls_content"], env, **quiet)
     run([PYTHON, "-m", "bench.fill", str(n)], env)
-    result = {"n": n, "pages": [], "search": None, "lighthouse": None}
+    result = {"n": n, "pages": [], "search": None, "lighthouse": None, "invalidation": None}
     if args.search_only:
         measures = json.loads(
             run([PYTHON, "-m", "bench.measure", "--search-only"], env, capture_output=True, text=True).stdout
@@ -190,6 +190,7 @@ def bench_one(n, args, env, workdir):
         lighthouse_pages = lighthouse.pages(env)  # before the measures: it may add an action's image
     measures = json.loads(run([PYTHON, "-m", "bench.measure"], env, capture_output=True, text=True).stdout)
     result["search"] = measures["search"]
+    result["invalidation"] = measures.get("invalidation")
 
     port = free_port(args.ports)
     minimal_port = free_port(args.ports, taken={port})
@@ -296,6 +297,8 @@ def print_run(result):
             f"{row['ratio']:>6.2f} {row['queries']:>4} {row['render_ms']:>8.1f} {row['weight'] / 1024:>8.1f}{errors}"
         )
     print(search_line(result["search"]))
+    for line in invalidation_lines(result.get("invalidation")):
+        print(line)
 
 
 def search_line(search):
@@ -304,6 +307,15 @@ def search_line(search):
         f"p50 {search['p50_ms']} ms, p95 {search['p95_ms']} ms, p99 {search['p99_ms']} ms ; requêtes SQL par "
         f"recherche : {search['sql_mean']} en moyenne, {search['sql_max']} au plus"
     )
+
+
+def invalidation_lines(invalidation):
+    """Issue 13, target 3: what one edit renews in the page cache (bench/measure.py, measure_invalidation)."""
+    return [
+        f"après la modification d'un(e) {row['edit']} : {len(row['renewed'])} pages recalculées sur {row['pages']} "
+        f"({row['renewed_ms']:.0f} ms de calcul), gardées en cache : {', '.join(row['kept']) or 'aucune'}"
+        for row in invalidation or ()
+    ]
 
 
 def markdown_tables(results):
@@ -329,6 +341,9 @@ def markdown_tables(results):
             lines += ["", f"Réponses autres que 2xx/3xx pendant la charge : {', '.join(failing)}."]
         line = search_line(result["search"])
         lines += ["", f"{line[0].upper()}{line[1:]}.", ""]
+        renewed = invalidation_lines(result.get("invalidation"))
+        if renewed:
+            lines += [f"- {line[0].upper()}{line[1:]}." for line in renewed] + [""]
     return "\n".join(lines)
 
 
@@ -426,6 +441,33 @@ def target_issue5(results, extra):
     return out
 
 
+def target_invalidation(results, extra):
+    """Issue 13, target 3: an edit to one event renews the pages that show events, not the whole site."""
+    rows = []
+    for result in results:
+        edits = {row["edit"]: row for row in result.get("invalidation") or ()}
+        event = edits.get("événement")
+        if event is None:
+            if result["pages"]:
+                rows.append((f"N={result['n']} invalidation en proportion", None, "non mesurée"))
+            continue
+        in_proportion = (
+            event["cached"] == event["pages"]
+            and len(event["renewed"]) < event["pages"]
+            and {"agenda", "événement"} <= set(event["renewed"])
+            and {"partenaires", "partenaire"} <= set(event["kept"])
+        )
+        figures = ", ".join(f"{row['edit']} {len(row['renewed'])}/{row['pages']}" for row in edits.values())
+        rows.append(
+            (
+                f"N={result['n']} une modification ne recalcule que les pages qui la montrent",
+                in_proportion,
+                f"pages recalculées après une modification : {figures} (avant : toutes)",
+            )
+        )
+    return rows
+
+
 def target_load_fault(results, extra):
     """Issue 13, target 5: ≥ 200 interest requests accepted per second on two instances, one killed."""
     from bench.load_and_fault import MIN_RATE
@@ -459,7 +501,7 @@ def target_lighthouse(results, extra):
     return rows
 
 
-TARGETS = [target_cached_vs_minimal, target_issue5, target_load_fault, target_lighthouse]
+TARGETS = [target_cached_vs_minimal, target_issue5, target_invalidation, target_load_fault, target_lighthouse]
 
 
 def verdicts(results, extra=None):

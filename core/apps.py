@@ -15,11 +15,12 @@ class CoreConfig(AppConfig):
         from .site_settings import SiteSettings
         from .synonyms import Synonym
 
-        # The glossary is shown on its page and marks the texts of many others (core/glossary.py).
-        register_content_models(GlossaryTerm)
-        # Every page shows the site's settings (header, footer): a change empties the page cache.
-        register_content_models(SiteSettings)
-        register_content_models(Synonym)  # a new synonym changes what the search pages show
+        # The page cache's sections (core/cache.py). The glossary is shown on its page and marks the
+        # editors' texts of the detail pages (core/glossary.py): the pages that use it declare it.
+        register_content_models(GlossaryTerm, section="glossary")
+        # Every page shows the site's settings (header, footer): a change renews every cached page.
+        register_content_models(SiteSettings, section="site")
+        register_content_models(Synonym, section="search")  # a new synonym changes what the search finds
 
         # Every app is loaded when ready() runs: the searchable models are found by their base class.
         connect_search_signals()

@@ -1,4 +1,4 @@
-"""Server-side cache of the public pages, for visitors without a session, invalidated on every content change.
+"""Server-side cache of the public pages, for visitors without a session, invalidated in proportion to each change.
 
 How it works (``CachedPageMiddleware`` early in ``MIDDLEWARE``, ``PageCacheMiddleware`` last):
 
@@ -15,18 +15,41 @@ How it works (``CachedPageMiddleware`` early in ``MIDDLEWARE``, ``PageCacheMiddl
   added no message.
 - Keys come from Django's own machinery (``learn_cache_key`` / ``get_cache_key``): the full
   URL with its query string, so ``/actions/?axe=…`` and ``/actions/`` are different pages.
-  The key prefix holds the **content generation** and today's date: any save, delete or
-  many-to-many change of a content model (each app registers its public models with
-  ``register_content_models`` in its ``ready()``) and any POST to a content model's admin
-  (bulk actions that use ``QuerySet.update()`` send no signal) writes a new generation, so the
-  next request renders again; the preview of unsaved changes (``@changes_no_content``) does
-  not. The generation lives in the ``pages`` cache: shared by every worker (a directory on
-  disk) and every instance (Redis when ``REDIS_URL`` is set).
+- **Sections, so that an edit renews only the pages that show it.** Each app registers its public
+  models in a section, ``register_content_models(Event, Place, …, section="events")`` in its
+  ``ready()``: ``partners``, ``actions`` (axes, objectives, themes, audiences, quartiers, actions and
+  their results), ``events`` (places, events, attendance), ``mutuelle`` (the offer, formulas, prices,
+  CSS scale), ``glossary`` (the terms, marked in the editors' texts), ``search`` (the synonyms) and
+  ``site`` (the site's settings; also the section of a model registered without one). Each section
+  has its own **generation** in the ``pages`` cache. Each public page declares the sections it
+  shows: ``@public_page(shows=("events", "actions"))``, ``PublicPageMixin.shows = (…)``, or a
+  function of the view's arguments (a sitemap's section, an open data file's dataset). Every page
+  shows the ``site`` section (header, footer); a page that declares nothing depends on every
+  section (the safe default). The key prefix holds a digest of the generations of the page's
+  sections, and today's date: any save, delete or many-to-many change of a content model, and any
+  POST to a content model's admin (bulk actions that use ``QuerySet.update()`` send no signal),
+  writes a new generation for that model's section only, so the next request renders again the
+  pages that show it — an edit to an event renews the agenda, the event, its place, the home, the
+  actions that list events, the search, the sitemaps, open data and API of events, not the
+  partners' pages, the glossary or the legal pages. The preview of unsaved changes
+  (``@changes_no_content``) writes nothing. A page that shows something of a section must declare
+  it: the test tests/performance/test_page_cache_sections.py renders every public page, changes the
+  rows of each section in turn and fails for a page whose text changed without its declaring that
+  section.
+- Reading the generations costs one read of the shared store while nothing changes: a change writes
+  its section's generation and then the **whole content's generation** (``GENERATION_KEY``); a worker
+  that reads the same whole-content generation as last time uses the sections' generations it
+  read then, otherwise it reads them all at once (``get_many``, one Redis MGET). The generations live
+  in the ``pages`` cache: shared by every worker (a directory on disk) and every instance (Redis
+  when ``REDIS_URL`` is set). ``kept_for_generation(key, build, section=…)`` keeps a small table in
+  the process while its sections (by default the whole content) do not change.
+- ``CachedPageMiddleware`` resolves the path to find the view and its sections (memoised per path;
+  an address that no public page answers is not looked up at all).
 - Scheduled publication: an object that appears or disappears at its « publier le » / « retirer le »
   minute (core/publication.py) is saved long before, so no signal comes then. Each worker keeps,
-  per content generation, the next such moment across the content models (one query per
-  generation); the first request at or after it writes a new generation, so the change shows
-  at that minute, not after the pages' lifetime.
+  per content generation, the next such moment of each section (one query per generation for every
+  model); the first request at or after it writes a new generation for that section, so the change
+  shows at that minute, not after the pages' lifetime.
 - Lifetime: ``PAGE_CACHE_SECONDS`` (``DJANGO_PAGE_CACHE_SECONDS``, 5 minutes), so that
   « upcoming » lists never show a started event for long; the date in the prefix renews every
   page at midnight. ``0`` turns the page cache off.
@@ -51,6 +74,7 @@ How it works (``CachedPageMiddleware`` early in ``MIDDLEWARE``, ``PageCacheMiddl
 """
 
 import functools
+import hashlib
 import logging
 import time
 import uuid
@@ -61,6 +85,7 @@ from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import (
     get_cache_key,
@@ -71,40 +96,58 @@ from django.utils.cache import (
 from django.utils.http import parse_http_date_safe
 from redis.exceptions import RedisError
 
-from core.publication import next_publication_change
+from core.publication import next_publication_changes
 
 CACHE_ALIAS = "pages"
+# Written at every content change, whatever its section: a worker that finds the value it read last
+# knows that no section changed since, and reads none of them (one read of the shared store per hit).
 GENERATION_KEY = "content-generation"
+SECTION_KEY = "content-generation.{}"
 QUERY_PAGES_KEY = "query-pages"
 MAX_QUERY_STRING_LENGTH = 300
 # What a cache store that cannot be reached raises: Redis down or slow, a full or unwritable disk.
 # The page cache is an accelerator: then the page is rendered as if it had no cache.
 CACHE_ERRORS = (RedisError, OSError)
 
+# The section every page shows (the site's settings: header, footer), and the one of the content
+# models registered without a section: a change there renews every page.
+SITE_SECTION = "site"
+
 logger = logging.getLogger(__name__)
 
-# The models whose rows the public pages show, registered by their apps (register_content_models).
-_content_models = set()
+# The models whose rows the public pages show, registered by their apps (register_content_models),
+# each with its section; the senders of their signals (the models and their many-to-many tables).
+_content_models = {}
+_sender_sections = {}
 
 
-def public_page(view):
+def public_page(view=None, *, shows=None):
     """Decorator of a view whose page is the same for every visitor without a session: it may be cached.
 
-    Wraps ``view`` (Django's own views, such as the sitemaps', are left untouched).
+    ``shows``: the sections of content the page shows (``("events", "actions")``), besides the
+    site's settings that every page shows; ``None`` (the default): every section. It may be a
+    function of the view's keyword arguments (the sitemaps' sections, the open data files).
+    Used bare (``@public_page``) or with the sections (``@public_page(shows=(…))``); wraps ``view``
+    (Django's own views, such as the sitemaps', are left untouched).
     """
 
-    @functools.wraps(view)
-    def public_view(*args, **kwargs):
-        return view(*args, **kwargs)
+    def declare(view):
+        @functools.wraps(view)
+        def public_view(*args, **kwargs):
+            return view(*args, **kwargs)
 
-    public_view.page_cacheable = True
-    return public_view
+        public_view.page_cacheable = True
+        public_view.page_shows = shows
+        return public_view
+
+    return declare if view is None else declare(view)
 
 
 class PublicPageMixin:
-    """The same declaration for a class-based view or a syndication feed."""
+    """The same declaration for a class-based view or a syndication feed (``shows`` as above)."""
 
     page_cacheable = True
+    shows = None
 
 
 def changes_no_content(view):
@@ -128,6 +171,55 @@ def is_public_page(view_func):
     )
 
 
+_sections = [(SITE_SECTION,)]  # every section, computed at each registration (read at every request)
+
+
+def sections():
+    """Every section of content, in a stable order (the site's first)."""
+    return _sections[0]
+
+
+def page_sections(view_func, view_kwargs=None):
+    """The sections whose generations the key of this view's page holds (sorted, the site's always).
+
+    What the view declared (``shows``), or every section when it declared nothing. An unknown
+    section is an error of the declaration, raised (the test of every public page finds it).
+    """
+    shows = getattr(view_func, "page_shows", None)
+    if shows is None:
+        # A class-based view's class (as_view() keeps it), or the feed itself (a Feed is its own view).
+        shows = getattr(getattr(view_func, "view_class", view_func), "shows", None)
+    if callable(shows):
+        shows = shows(view_kwargs or {})
+    known = sections()
+    if shows is None:
+        return known
+    unknown = set(shows) - set(known)
+    if unknown:
+        raise ValueError(f"Section(s) de contenu inconnue(s) : {', '.join(sorted(unknown))}")
+    return tuple(section for section in known if section == SITE_SECTION or section in shows)
+
+
+@functools.lru_cache(maxsize=2048)
+def _path_sections(urlconf, path):
+    """(is a public page, its sections) of a path, before the middleware resolve it (None: no view)."""
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return None
+    if not is_public_page(match.func):
+        return False, ()
+    return True, page_sections(match.func, match.kwargs)
+
+
+def path_sections(request):
+    """The sections of the page at the request's path; None when no public page answers it."""
+    found = _path_sections(getattr(request, "urlconf", None) or settings.ROOT_URLCONF, request.path_info)
+    if not found or not found[0]:
+        return None
+    return found[1]
+
+
 # Each worker keeps the pages it served last in its own memory, in front of the shared store: a hit
 # then costs one read of the generation in the shared store (a small file, or one Redis GET) instead
 # of three. Its keys hold the generation like the shared ones, so an invalidation reaches it at once.
@@ -146,25 +238,58 @@ def _new_generation():
     return f"{time.time_ns():x}-{uuid.uuid4().hex[:8]}"
 
 
-def current_generation():
-    cache = page_cache()
-    generation = cache.get(GENERATION_KEY)
+def _read_or_create(cache, key):
+    generation = cache.get(key)
     if generation is None:
         fresh = _new_generation()
-        cache.add(GENERATION_KEY, fresh, timeout=None)
-        generation = cache.get(GENERATION_KEY)
+        cache.add(key, fresh, timeout=None)
+        generation = cache.get(key)
         if generation is None:
             # The key holds a value the signed cache refuses to read (core/signed_cache.py; it
             # deletes it, but another may have been planted since): add() failed and get() still
             # misses. Replace it rather than build the keys on None.
-            cache.set(GENERATION_KEY, fresh, timeout=None)
+            cache.set(key, fresh, timeout=None)
             generation = fresh
     return generation
 
 
-def bump_generation():
-    """Every cached page becomes unreachable (it then expires by itself)."""
-    page_cache().set(GENERATION_KEY, _new_generation(), timeout=None)
+def current_generation():
+    """The generation of the whole content: renewed by every change of any section."""
+    return _read_or_create(page_cache(), GENERATION_KEY)
+
+
+# What this worker read last: (the whole content's generation, {section: generation}).
+_known_generations = [None, {}]
+
+
+def section_generations():
+    """{section: generation} of every section: one read of the shared store while nothing changed.
+
+    A change writes its section's generation, then the whole content's (``bump_generation``): a
+    worker that reads the same whole-content generation as last time knows that its sections are
+    still those it read then. Otherwise it reads them all (one ``get_many``, one Redis MGET).
+    """
+    cache = page_cache()
+    overall = current_generation()
+    known, generations = _known_generations
+    wanted = sections()
+    if known == overall and len(generations) == len(wanted):
+        return generations
+    keys = {SECTION_KEY.format(section): section for section in wanted}
+    found = cache.get_many(list(keys))
+    generations = {}
+    for key, section in keys.items():
+        generations[section] = found.get(key) or _read_or_create(cache, key)
+    _known_generations[:] = [overall, generations]
+    return generations
+
+
+def bump_generation(sections_=None):
+    """The cached pages that show these sections (default: all) become unreachable (they then expire by themselves)."""
+    cache = page_cache()
+    chosen = sections() if sections_ is None else sections_
+    cache.set_many({SECTION_KEY.format(section): _new_generation() for section in chosen}, timeout=None)
+    cache.set(GENERATION_KEY, _new_generation(), timeout=None)
 
 
 # Small tables that many requests read (the search's synonyms, themes, audiences and quartiers)
@@ -173,13 +298,19 @@ def bump_generation():
 _kept = {}
 
 
-def kept_for_generation(key, build):
+def kept_for_generation(key, build, section=None):
     """``build()``, computed once per content generation in this process (no query when kept).
 
-    Without the shared store (Redis down, a full disk) it is computed every time.
+    ``section`` (a name or several): kept while these sections do not change; by default while no
+    content changes at all. Without the shared store (Redis down, a full disk) it is computed every time.
     """
     try:
-        generation = current_generation()
+        if section is None:
+            generation = current_generation()
+        else:
+            generations = section_generations()
+            names = (section,) if isinstance(section, str) else tuple(section)
+            generation = tuple(generations[name] for name in names)
     except CACHE_ERRORS:
         return build()
     kept = _kept.get(key)
@@ -193,49 +324,80 @@ def kept_for_generation(key, build):
 def forget_kept_values():
     """Forget what ``kept_for_generation`` keeps (tests: a rolled back change makes no new generation)."""
     _kept.clear()
+    _known_generations[:] = [None, {}]
 
 
 NEXT_PUBLICATION_CHANGE = "next-publication-change"
 
 
-def generation_for_schedule(now=None):
-    """The content generation, renewed first if a scheduled publication or withdrawal has come.
+def generations_for_schedule(now=None):
+    """{section: generation}, the sections renewed first where a scheduled publication or withdrawal has come.
 
-    The next moment is computed once per generation in this process (one query): a save of the
-    content, which may schedule another moment, writes a new generation anyway.
+    The next moment of each section is computed once per content generation in this process (one
+    query): a save of the content, which may schedule another moment, writes a new generation anyway.
     """
     now = now or timezone.now()
-    generation = current_generation()
+    generations = section_generations()
+    overall = _known_generations[0]
     kept = _kept.get(NEXT_PUBLICATION_CHANGE)
-    if kept is not None and kept[0] == generation:
-        moment = kept[1]
+    if kept is not None and kept[0] == overall:
+        moments = kept[1]
     else:
         try:
-            moment = next_publication_change(content_models(), now)
+            by_model = next_publication_changes(content_models(), now)
         except DatabaseError:
-            return generation  # the view meets the outage itself, and says so
-        _kept[NEXT_PUBLICATION_CHANGE] = (generation, moment)
-    if moment is not None and moment <= now:
-        bump_generation()
-        generation = current_generation()
+            return generations  # the view meets the outage itself, and says so
+        moments = {}
+        for model, moment in by_model.items():
+            section = _content_models[model]
+            if moment is not None and (moments.get(section) is None or moment < moments[section]):
+                moments[section] = moment
+        _kept[NEXT_PUBLICATION_CHANGE] = (overall, moments)
+    due = [section for section, moment in moments.items() if moment is not None and moment <= now]
+    if due:
+        bump_generation(due)
+        generations = section_generations()
         _kept.pop(NEXT_PUBLICATION_CHANGE, None)  # the next request finds the following moment
-    return generation
+    return generations
 
 
-def invalidate_pages(**kwargs):
-    """Signal receiver: invalidate now, and again once the transaction commits.
+def generation_for_schedule(now=None):
+    """The whole content's generation, after the scheduled changes that have come (``generations_for_schedule``)."""
+    generations_for_schedule(now)
+    return current_generation()
 
-    Now, so that the change shows at once even inside a transaction that ends later; after the
-    commit, so that a page rendered by another request between the two (from the data before
-    the commit) cannot stay in the cache under the new generation.
+
+def key_prefix(page_sections_, generations):
+    """The prefix of a page's keys: the generations of the sections it shows, and today's date."""
+    stamp = ".".join(generations[section] for section in page_sections_)
+    digest = hashlib.blake2b(stamp.encode(), digest_size=10).hexdigest()
+    return f"{settings.PAGE_CACHE_KEY_PREFIX}.{digest}.{timezone.localdate():%Y%m%d}"
+
+
+def _bump_after_commit(sections_):
+    def bump():
+        bump_generation(sections_)
+
+    return bump
+
+
+def invalidate_pages(sender=None, sections=None, **kwargs):
+    """Signal receiver: invalidate the pages of the sender's section now, and again once the transaction commits.
+
+    Called without a registered sender: the ``sections`` given, or every section. Now, so that the
+    change shows at once even inside a transaction that ends later; after the commit, so that a
+    page rendered by another request between the two (from the data before the commit) cannot stay
+    in the cache under the new generation.
     """
+    if sections is None and sender in _sender_sections:
+        sections = (_sender_sections[sender],)
     try:
-        bump_generation()
+        bump_generation(sections)
     except CACHE_ERRORS as error:
         # The content is saved all the same; it is invalidated again after the commit, and the
         # pages kept meanwhile expire by themselves (PAGE_CACHE_SECONDS).
         logger.warning("Cache des pages injoignable (%s) : invalidation différée", type(error).__name__)
-    transaction.on_commit(bump_generation, robust=True)
+    transaction.on_commit(_bump_after_commit(sections), robust=True)
 
 
 def content_models():
@@ -243,26 +405,49 @@ def content_models():
     return frozenset(_content_models)
 
 
+def content_model_sections():
+    """{model: its section} of the registered content models."""
+    return dict(_content_models)
+
+
+def admin_view_sections(url_name):
+    """The sections of the content models of an admin URL (``events_event_changelist``: events); () for none."""
+    return tuple(
+        sorted(
+            {
+                section
+                for model, section in _content_models.items()
+                if url_name.startswith(f"{model._meta.app_label}_{model._meta.model_name}_")
+            }
+        )
+    )
+
+
 def is_content_admin_view(url_name):
     """``events_event_changelist``, ``actions_action_change``… (admin URL names are app_model_view)."""
-    return any(url_name.startswith(f"{m._meta.app_label}_{m._meta.model_name}_") for m in _content_models)
+    return bool(admin_view_sections(url_name))
 
 
-def register_content_models(*models):
-    """Every change of these models' rows empties the page cache (called from each app's ``ready()``).
+def register_content_models(*models, section=SITE_SECTION):
+    """Every change of these models' rows renews the pages that show ``section`` (called from each app's ``ready()``).
 
-    Connected model by model, not for every sender: a receiver for every model would turn every
-    fast bulk delete of the project (sessions, personal data retention) into a row-by-row one.
-    Models that hold personal data, shown on no public page, are never registered.
+    Without a section, the site's: every page. Connected model by model, not for every sender: a
+    receiver for every model would turn every fast bulk delete of the project (sessions, personal
+    data retention) into a row-by-row one. Models that hold personal data, shown on no public
+    page, are never registered.
     """
     for model in models:
-        _content_models.add(model)
+        _content_models[model] = section
+        _sender_sections[model] = section
         uid = f"page-cache-{model._meta.label_lower}"
         post_save.connect(invalidate_pages, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(invalidate_pages, sender=model, dispatch_uid=f"{uid}-delete")
         for field in model._meta.local_many_to_many:
             through = field.remote_field.through
+            _sender_sections[through] = section
             m2m_changed.connect(invalidate_pages, sender=through, dispatch_uid=f"{uid}-{field.name}-m2m")
+    _sections[0] = (SITE_SECTION, *sorted({*_content_models.values()} - {SITE_SECTION}))
+    _path_sections.cache_clear()
 
 
 def _query_pages_allowed(timeout):
@@ -291,22 +476,19 @@ class PageCacheMiddleware:
                 request._page_cache_vary = response.get("Vary")
             elif getattr(request, "_page_cache_prefix", None):
                 self._store(request, response)
-            elif getattr(request, "_page_cache_admin_post", False) and response.status_code < 400:
-                bump_generation()
+            elif getattr(request, "_page_cache_admin_post", ()) and response.status_code < 400:
+                bump_generation(request._page_cache_admin_post)
         except CACHE_ERRORS as error:
             logger.warning("Cache des pages injoignable (%s) : page servie sans être gardée", type(error).__name__)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        if (
-            request.method == "POST"
-            and match.namespace == "admin"
-            and is_content_admin_view(match.url_name or "")
-            and not getattr(view_func, "changes_no_content", False)
-        ):
-            request._page_cache_admin_post = True
-            return None
+        if request.method == "POST" and match.namespace == "admin":
+            admin_sections = admin_view_sections(match.url_name or "")
+            if admin_sections and not getattr(view_func, "changes_no_content", False):
+                request._page_cache_admin_post = admin_sections
+                return None
         timeout = settings.PAGE_CACHE_SECONDS
         if (
             timeout <= 0
@@ -322,7 +504,7 @@ class PageCacheMiddleware:
             if request.method == "GET":
                 request._page_cache_prefix = early
             return None
-        prefix, response = lookup(request)
+        prefix, response = lookup(request, page_sections(view_func, view_kwargs))
         if response is None:
             if prefix and request.method == "GET":
                 request._page_cache_prefix = prefix
@@ -394,11 +576,12 @@ def may_be_cached(request):
     )
 
 
-def lookup(request):
-    """(key prefix, cached response or None); (None, None) when the page cache cannot be reached."""
+def lookup(request, page_sections_):
+    """(key prefix, cached response or None) of a page showing these sections; (None, None) when
+    the page cache cannot be reached."""
     timeout = settings.PAGE_CACHE_SECONDS
     try:
-        prefix = f"{settings.PAGE_CACHE_KEY_PREFIX}.{generation_for_schedule()}.{timezone.localdate():%Y%m%d}"
+        prefix = key_prefix(page_sections_, generations_for_schedule())
         response = PageCacheMiddleware._fetch(request, prefix, local_pages)
         if response is None:
             response = PageCacheMiddleware._fetch(request, prefix, page_cache())
@@ -436,7 +619,10 @@ class CachedPageMiddleware:
     def __call__(self, request):
         if not may_be_cached(request):
             return self.get_response(request)
-        prefix, cached = lookup(request)
+        page_sections_ = path_sections(request)
+        if page_sections_ is None:  # no public page at this address: nothing to look up
+            return self.get_response(request)
+        prefix, cached = lookup(request, page_sections_)
         if cached is not None:
             return serve_hit(request, cached)
         if prefix is None:  # the page cache cannot be reached: the page is computed, not stored

@@ -139,7 +139,8 @@ class Dataset:
     of queries, in a stable order. ``filterset_class``: the FilterSet of the app's public list,
     reused by the API (``None``: the API lists every row), its parameters explained in
     ``parameters_help``. ``position`` orders the datasets on
-    ``/donnees/`` and in the API.
+    ``/donnees/`` and in the API. ``shows``: the sections of the page cache whose changes change
+    its rows (core/cache.py), for its files and its API.
     """
 
     slug: str
@@ -155,6 +156,8 @@ class Dataset:
     parameters_help: dict = field(default_factory=dict)
     position: int = 100
     api_name: str = ""
+    # The page cache's sections its rows come from (core/cache.py); None: every section.
+    shows: tuple = None
 
     def column(self, name):
         return next(column for column in self.columns if column.name == name)

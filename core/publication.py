@@ -158,3 +158,36 @@ def next_publication_change(models_, now):
         return None
     moments = list(queries[0].union(*queries[1:]))
     return min(moments, default=None)
+
+
+def next_publication_changes(models_, now):
+    """{model: the next moment after ``now`` when one of its objects appears or disappears} (None if none).
+
+    One query for every model (the earliest future ``publish_at`` or ``unpublish_at`` of the
+    published rows of each model that has them), so that the page cache renews only the section
+    of the model whose moment has come (core/cache.py).
+    """
+    from django.db.models import CharField, Value
+
+    queries, labels = [], {}
+    for model in models_:
+        names = {field.name for field in model._meta.concrete_fields}
+        if not {"published", "publish_at", "unpublish_at"} <= names:
+            continue
+        labels[model._meta.label_lower] = model
+        rows = model._default_manager.filter(published=True).order_by()
+        label = Value(model._meta.label_lower, output_field=CharField())
+        for field_name in ("publish_at", "unpublish_at"):
+            queries.append(
+                rows.filter(**{f"{field_name}__gt": now})
+                .annotate(model_label=label)
+                .values_list("model_label", field_name)
+            )
+    changes = dict.fromkeys(labels.values())
+    if not queries:
+        return changes
+    for label, moment in queries[0].union(*queries[1:]):
+        model = labels[label]
+        if moment is not None and (changes[model] is None or moment < changes[model]):
+            changes[model] = moment
+    return changes

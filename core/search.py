@@ -177,7 +177,7 @@ def synonym_table():
     Kept in the process for the current content generation (``core.cache.kept_for_generation``):
     a search costs no query for it; a change of the list (a content change) has it read again.
     """
-    return kept_for_generation(SYNONYMS_KEY, _read_synonym_table)
+    return kept_for_generation(SYNONYMS_KEY, _read_synonym_table, section="search")
 
 
 def _read_synonym_table():

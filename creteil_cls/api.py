@@ -166,10 +166,14 @@ def api_urlpatterns():
     for dataset in datasets():
         viewset = viewset_for(dataset)
         patterns += [
-            path(f"{dataset.slug}/", public_page(viewset.as_view({"get": "list"})), name=f"{dataset.slug}-list"),
+            path(
+                f"{dataset.slug}/",
+                public_page(viewset.as_view({"get": "list"}), shows=dataset.shows),
+                name=f"{dataset.slug}-list",
+            ),
             path(
                 f"{dataset.slug}/<int:pk>/",
-                public_page(viewset.as_view({"get": "retrieve"})),
+                public_page(viewset.as_view({"get": "retrieve"}), shows=dataset.shows),
                 name=f"{dataset.slug}-detail",
             ),
         ]

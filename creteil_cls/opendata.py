@@ -53,7 +53,17 @@ def _file_response(content, content_type, filename, updated_at=None):
     return response
 
 
-@public_page
+def _every_dataset_shows(kwargs):
+    """The sections of every dataset together (core/cache.py): what the pages listing them all show."""
+    shows = set()
+    for dataset in datasets():
+        if dataset.shows is None:
+            return None
+        shows.update(dataset.shows)
+    return tuple(sorted(shows))
+
+
+@public_page(shows=_every_dataset_shows)
 def data_page(request):
     """The page listing every dataset, its files, its columns and its last update."""
     snaps = [snapshot(dataset) for dataset in datasets()]
@@ -76,7 +86,13 @@ def data_page(request):
     return render(request, "pages/donnees.html", context)
 
 
-@public_page
+def _dataset_shows(kwargs):
+    """The sections of a dataset's files (core/cache.py); every section for an unknown one (a 404)."""
+    dataset = get_dataset(kwargs.get("slug"))
+    return dataset.shows if dataset is not None else None
+
+
+@public_page(shows=_dataset_shows)
 def data_file(request, slug, fmt):
     """``/donnees/<slug>.csv``, ``.json`` or ``.schema.json``."""
     dataset = get_dataset(slug)
@@ -93,7 +109,7 @@ def data_file(request, slug, fmt):
     return _file_response(content, CONTENT_TYPES[fmt], f"{slug}.{fmt}", snap.updated_at)
 
 
-@public_page
+@public_page(shows=_every_dataset_shows)
 def data_package(request):
     """``/donnees/datapackage.json``: every dataset as a frictionless data package."""
     snaps = [snapshot(dataset) for dataset in datasets()]
@@ -112,7 +128,7 @@ def data_package(request):
     )
 
 
-@public_page
+@public_page(shows=("events", "actions"))
 def openagenda_file(request):
     """``/donnees/evenements-openagenda.json``: the upcoming events in OpenAgenda's shape (events/openagenda.py)."""
     content = json.dumps(openagenda_events(), ensure_ascii=False, indent=1)

@@ -154,7 +154,7 @@ def _taxonomy_results(parsed):
     the actions filtered by it."""
     actions = reverse("actions:list")
     results = []
-    for parameter, name, slug, parts in kept_for_generation(TAXONOMIES_KEY, _read_taxonomies):
+    for parameter, name, slug, parts in kept_for_generation(TAXONOMIES_KEY, _read_taxonomies, section="actions"):
         score = score_parts(parts, parsed) * KIND_FACTORS["taxonomies"]
         if score:
             label, summary = TAXONOMIES[parameter]

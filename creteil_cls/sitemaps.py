@@ -15,6 +15,7 @@ from partners.models import Partner
 
 class StaticViewSitemap(Sitemap):
     changefreq = "monthly"
+    shows = ()  # the sections of content its addresses come from (core/cache.py)
 
     def items(self):
         return [
@@ -47,6 +48,7 @@ class MutuelleSitemap(StaticViewSitemap):
 
 class AxisSitemap(Sitemap):
     changefreq = "monthly"
+    shows = ("actions",)
 
     def items(self):
         return Axis.objects.only("slug")
@@ -67,6 +69,7 @@ class ContentSitemap(Sitemap):
 
 class ActionSitemap(ContentSitemap):
     changefreq = "weekly"
+    shows = ("actions",)
 
     def items(self):
         return Action.objects.published().only("slug", "updated_at").order_by("pk")
@@ -74,6 +77,7 @@ class ActionSitemap(ContentSitemap):
 
 class PartnerSitemap(ContentSitemap):
     changefreq = "monthly"
+    shows = ("partners",)
 
     def items(self):
         return Partner.objects.published().only("slug", "updated_at").order_by("pk")
@@ -81,6 +85,7 @@ class PartnerSitemap(ContentSitemap):
 
 class EventSitemap(ContentSitemap):
     changefreq = "weekly"
+    shows = ("events", "actions")  # an event is public while its action is
 
     def items(self):
         return Event.objects.published().upcoming().only("slug", "updated_at")
@@ -88,6 +93,7 @@ class EventSitemap(ContentSitemap):
 
 class PlaceSitemap(ContentSitemap):
     changefreq = "monthly"
+    shows = ("events",)
 
     def items(self):
         return Place.objects.published().only("slug", "updated_at").order_by("pk")
@@ -102,3 +108,14 @@ SITEMAPS = {
     "events": EventSitemap,
     "places": PlaceSitemap,
 }
+
+
+def index_shows(kwargs):
+    """The sections the index of the sitemaps shows (core/cache.py): those of its sections' pages and dates."""
+    return tuple(sorted({section for sitemap in SITEMAPS.values() for section in sitemap.shows}))
+
+
+def section_shows(kwargs):
+    """The sections one sitemap shows; every section for an unknown one (a 404, never stored)."""
+    sitemap = SITEMAPS.get(kwargs.get("section"))
+    return sitemap.shows if sitemap is not None else None

@@ -10,7 +10,7 @@ from staff.admin_site import two_factor_urls
 
 from . import opendata, views
 from .api import api_urlpatterns
-from .sitemaps import SITEMAPS
+from .sitemaps import SITEMAPS, index_shows, section_shows
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -44,11 +44,16 @@ urlpatterns = [
     # index. Django's views, declared public pages for the page cache (core/cache.py).
     path(
         "sitemap.xml",
-        public_page(sitemaps_views.index),
+        public_page(sitemaps_views.index, shows=index_shows),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"},
         name="sitemap",
     ),
-    path("sitemap-<slug:section>.xml", public_page(sitemaps_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-<slug:section>.xml",
+        public_page(sitemaps_views.sitemap, shows=section_shows),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     # Open data: the page and its files, the read-only API and its documentation (creteil_cls/opendata.py, api.py).
     path("donnees/", include((opendata.urlpatterns, "opendata"))),
     path("api/", opendata.api_docs, name="api_docs"),

@@ -43,6 +43,7 @@ SERVER_ERROR_FALLBACK = (
 class StaticPageView(PublicPageMixin, TemplateView):
     """Contact and legal pages: the text lives in the template, the breadcrumb label in the URL conf."""
 
+    shows = ()  # only the site's settings (core/cache.py)
     breadcrumb = ""
 
     def get_context_data(self, **kwargs):
@@ -52,7 +53,7 @@ class StaticPageView(PublicPageMixin, TemplateView):
         return context
 
 
-@public_page
+@public_page(shows=("actions", "events", "mutuelle"))
 def home(request):
     """Ways in by need first, then the next events, the featured actions, and the contract's axes."""
     return render(
@@ -68,7 +69,7 @@ def home(request):
     )
 
 
-@public_page
+@public_page(shows=("actions", "events"))
 def site_plan(request):
     """The site plan for people (RGAA 12.1): every kind of page, the axes and their actions, the places.
 
@@ -91,7 +92,7 @@ def site_plan(request):
     )
 
 
-@public_page
+@public_page(shows=("glossary",))
 def glossary(request):
     """The words and acronyms residents meet, by letter, each with its anchor (one query)."""
     terms = sorted(GlossaryTerm.objects.all(), key=lambda term: sort_key(term.term))
@@ -109,7 +110,7 @@ def glossary(request):
     )
 
 
-@public_page
+@public_page(shows=("actions", "partners"))
 def about(request):
     return render(
         request,
@@ -123,7 +124,7 @@ def about(request):
     )
 
 
-@public_page
+@public_page(shows=("actions", "events", "partners", "search"))
 @require_GET
 def search(request):
     query = clean_query(request.GET.get("q", ""))
@@ -143,7 +144,7 @@ def search(request):
     )
 
 
-@public_page
+@public_page(shows=())
 @require_GET
 def robots_txt(request):
     lines = [

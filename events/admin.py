@@ -387,14 +387,15 @@ class EventAdmin(
         return format_html(
             "{} place(s) prise(s) sur {}, {} restante(s), {} inscription(s) en liste d’attente.<br>"
             '<a href="{}">Voir les inscriptions</a> · <a href="{}">Feuille d’émargement à imprimer</a> · '
-            '<a href="{}">Exporter (CSV)</a>',
+            'Exporter : <a href="{}">Excel (XLSX)</a>, <a href="{}">CSV</a>',
             taken,
             counts.capacity,
             counts.left,
             counts.waiting,
             list_url,
             reverse("admin:events_registration_sheet", args=[obj.pk]),
-            reverse("admin:events_registration_export", args=[obj.pk]),
+            reverse("admin:events_registration_export", args=[obj.pk, "xlsx"]),
+            reverse("admin:events_registration_export", args=[obj.pk, "csv"]),
         )
 
     @admin.display(description="début", ordering="start")

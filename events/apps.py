@@ -11,8 +11,8 @@ class EventsConfig(AppConfig):
         from . import dashboard  # noqa: F401 (its block joins the admin's first page)
         from .models import Event, EventAttendance, Place
 
-        # The public content: a change empties the page cache (core/cache.py).
-        register_content_models(Place, Event, EventAttendance)
+        # The public content: a change renews the cached pages that show the « events » section (core/cache.py).
+        register_content_models(Place, Event, EventAttendance, section="events")
 
         from core.opendata import register_datasets
 

@@ -75,6 +75,7 @@ ACCESSIBILITY_HELP = "Handicaps pour lesquels le lieu est aménagé : " + ", ".j
 
 PLACES = Dataset(
     slug="lieux",
+    shows=("events", "actions"),
     title="Lieux des actions et des événements",
     description="Les lieux publiés sur le portail où se tiennent les actions et les événements du CLS : adresse, "
     "quartier, coordonnées, accessibilité.",
@@ -153,6 +154,7 @@ PLACES = Dataset(
 
 EVENTS = Dataset(
     slug="evenements",
+    shows=("events", "actions"),
     title="Événements de l’agenda du CLS",
     description="Les événements publiés de l’agenda du CLS (passés et à venir) : date, lieu, action, public, "
     "inscription, tarif et statut.",
@@ -340,6 +342,7 @@ def neighbourhood_of_place(event):
 
 ATTENDANCE = Dataset(
     slug="participation",
+    shows=("events", "actions"),
     title="Rendez-vous tenus et personnes venues",
     description="Les événements publiés qui ont eu lieu (finis et non annulés), avec le nombre de personnes "
     "venues quand il a été compté : les chiffres de la page « Résultats du CLS » (/resultats/). La "
@@ -412,6 +415,7 @@ ATTENDANCE = Dataset(
 
 ATTENDANCE_BY_AUDIENCE = Dataset(
     slug="participation-par-public",
+    shows=("events", "actions"),
     title="Personnes venues, par public",
     description="Pour les rendez-vous tenus dont la participation a été comptée, le nombre de personnes venues de "
     "chaque public, quand l’équipe l’a indiqué. Une personne peut compter dans deux publics (un parent qui est "

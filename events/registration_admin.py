@@ -8,12 +8,10 @@ anonymised three months after its event (``purge_event_registrations``). The rul
 ``events.registrations``; this module only calls them.
 """
 
-import csv
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -23,10 +21,12 @@ from django.utils.http import urlencode
 
 from core import dates
 from core.admin import ContentHistoryAdmin, plural_fr
+from core.exports import EXPORT_FORMATS, export_response
 
 from . import registrations as services
 from .enums import RegistrationNeed, RegistrationSource, RegistrationStatus
 from .models import Event, Registration
+from .resources import RegistrationResource
 
 EXPORT_PERMISSION = "events.export_registration"
 
@@ -219,7 +219,7 @@ class RegistrationAdmin(ContentHistoryAdmin):
                 name="events_registration_sheet",
             ),
             path(
-                "evenement/<int:event_id>/export.csv",
+                "evenement/<int:event_id>/export.<slug:extension>",
                 self.admin_site.admin_view(self.export_view),
                 name="events_registration_export",
             ),
@@ -254,52 +254,13 @@ class RegistrationAdmin(ContentHistoryAdmin):
         }
         return TemplateResponse(request, "admin/events/registration/sign_in_sheet.html", context)
 
-    def export_view(self, request, event_id):
-        """The event's registrations as CSV (semicolons, UTF-8 with BOM: opens as is in a spreadsheet)."""
+    def export_view(self, request, event_id, extension):
+        """The event's registrations as XLSX or as CSV for French Excel (``core.exports``)."""
+        if extension not in EXPORT_FORMATS:
+            raise Http404("Format d’export inconnu.")
         event = self._event_for_export(request, event_id)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="inscriptions-{event.slug}.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow(
-            [
-                "référence",
-                "nom",
-                "prénom",
-                "téléphone",
-                "courriel",
-                "places",
-                "statut",
-                "rang d’attente",
-                *(need.label for need in RegistrationNeed),
-                "origine",
-                "reçue le",
-            ]
-        )
-        rank = 0
-        for registration in event.registrations.active().order_by("pk"):
-            if registration.status == RegistrationStatus.WAITING:
-                rank += 1
-            writer.writerow(
-                [
-                    registration.reference,
-                    _safe_cell(registration.last_name),
-                    _safe_cell(registration.first_name),
-                    str(registration.phone or ""),
-                    _safe_cell(registration.email),
-                    registration.places,
-                    registration.get_status_display(),
-                    rank if registration.status == RegistrationStatus.WAITING else "",
-                    *("oui" if getattr(registration, f"needs_{need.value}") else "" for need in RegistrationNeed),
-                    registration.get_source_display(),
-                    timezone.localtime(registration.created_at).strftime("%d/%m/%Y %H:%M"),
-                ]
-            )
-        self.log_change(request, event, f"Export des inscriptions (CSV) de l’événement {event.pk}.")
+        registrations = list(event.registrations.active().order_by("pk"))
+        dataset = RegistrationResource().export(registrations)
+        response = export_response(dataset, extension, f"inscriptions-{event.slug}")
+        self.log_change(request, event, f"Export des inscriptions ({extension.upper()}) de l’événement {event.pk}.")
         return response
-
-
-def _safe_cell(value):
-    """A cell a spreadsheet never reads as a formula (CSV injection)."""
-    value = str(value or "")
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -119,7 +119,7 @@ def _after_commit(registrations):
     pks = [registration.pk for registration in registrations]
 
     def run():
-        invalidate_pages()
+        invalidate_pages(sections=("events",))  # the places left, on the event's page
         for pk in pks:
             registration_send_mails_by_pk(pk=pk)
 
@@ -392,7 +392,7 @@ def registrations_tell_of_change(*, event):
         Registration.objects.filter(pk__in=pks).update(change_notice_due_at=timezone.now())
 
         def run():
-            invalidate_pages()
+            invalidate_pages(sections=("events",))
             for pk in pks:
                 registration_send_mails_by_pk(pk=pk)
 

@@ -70,6 +70,8 @@ def _shift_month(year, month, delta):
 class EventListView(PublicPageMixin, BreadcrumbsMixin, ForgivingPaginationMixin, FilterView):
     """``/agenda/``: upcoming events (or past ones with ``?periode=passes``), filterable, by day."""
 
+    shows = ("events", "actions")
+
     filterset_class = EventFilter
     template_name = "events/event_list.html"
     paginate_by = 20
@@ -209,7 +211,7 @@ def _month_event(db, row):
     return event
 
 
-@public_page
+@public_page(shows=("events", "actions"))
 def month_view(request, year, month):
     """``/agenda/<yyyy>/<mm>/``: the month as a table, one cell a day, one link an event.
 
@@ -361,6 +363,7 @@ class EventDetailView(
 
     template_name = "events/event_detail.html"
     context_object_name = "event"
+    shows = ("events", "actions", "partners", "glossary")
 
     def get_queryset(self):
         return Event.objects.select_related(
@@ -387,7 +390,7 @@ class EventDetailView(
         context["absolute_url"] = url
         json_ld = event_json_ld(event, url)
         if event.takes_registrations_on_portal:
-            # The places left (one query); a registration empties the page cache (events.registrations).
+            # The places left (one query); a registration renews the « events » pages (events.registrations).
             context["availability"] = counts = registrations.availability(event)
             json_ld["offers"]["url"] = settings.SITE_URL + event.get_registration_url()
             if counts.is_full:
@@ -421,6 +424,7 @@ class PlaceDetailView(
 
     template_name = "events/place_detail.html"
     context_object_name = "place"
+    shows = ("events", "actions", "glossary")
 
     def get_queryset(self):
         return Place.objects.select_related("neighbourhood")
@@ -455,6 +459,7 @@ class ResultsView(PublicPageMixin, BreadcrumbsMixin, TemplateView):
     """
 
     template_name = "events/results.html"
+    shows = ("events", "actions")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

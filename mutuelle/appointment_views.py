@@ -43,7 +43,7 @@ def _crumbs(*last):
     return [("Mutuelle communale", reverse("mutuelle:home")), *last]
 
 
-@public_page
+@public_page(shows=("events", "mutuelle"))
 def appointments(request):
     """The next permanences, each with its slots left; walk-ins stay possible. Three queries."""
     permanences = list(services.upcoming_permanences()[:12])

@@ -14,9 +14,13 @@ class MutuelleConfig(AppConfig):
         )
         from .models import CssCeiling, CssContribution, CssScale, Formula, FormulaPrice, Offer, Permanence
 
-        # The offer and the CSS scale are public content: a change empties the page cache
-        # (core/cache.py). The interest requests and their notes hold personal data and are on no page.
-        register_content_models(Offer, Formula, FormulaPrice, CssScale, CssCeiling, CssContribution, Permanence)
+        # The offer and the CSS scale are public content: a change renews the cached pages that show
+        # the « mutuelle » section (core/cache.py). The interest requests, their notes and the
+        # appointments hold personal data and are on no page.
+        register_content_models(Offer, Formula, FormulaPrice, CssScale, CssCeiling, CssContribution, section="mutuelle")
+        # How a permanence takes appointments shows with the permanence (the event's page, the lists of
+        # permanences on /mutuelle/ and /mutuelle/rendez-vous/): the « events » section, as the slots left.
+        register_content_models(Permanence, section="events")
 
         from core.page_extras import register_page_extra
         from events.views import EVENT_PAGE

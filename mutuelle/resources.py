@@ -1,65 +1,18 @@
 """The export of interest requests (XLSX, CSV) for the mutuelle agents, with django-import-export.
 
-Files a French office opens as they are: XLSX first; a CSV in the shape French Excel reads with
-a double click (``;`` between the columns — a comma is the decimal separator in French —, UTF-8
-with a BOM so that the accents survive, dates as 15/01/2026). French column headers, choice labels
-rather than stored codes, dates in Paris time. Every cell
-is text, and a value a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``,
-``@``, a tab or a carriage return) is prefixed with an apostrophe. django-import-export's own
-escaping (``IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT``) only drops one leading ``=``, which
-leaves ``==1``, ``+1`` or ``@SUM(…)`` live in a CSV file opened in a spreadsheet.
+The formats, the neutralised formulas and the French dates come from ``core.exports``.
 """
 
-from import_export import fields, resources
-from import_export.formats.base_formats import CSV
+from import_export import resources
 
-from core import dates
+from core.exports import FrenchExcelCSV, column, local_date, local_datetime, spreadsheet_text, user_name
 
 from .models import InterestRequest
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-class FrenchExcelCSV(CSV):
-    """CSV for French Excel: ``;`` between the columns (the admin adds the BOM: ``to_encoding``)."""
-
-    DELIMITER = ";"
-    ENCODING = "utf-8-sig"
-
-    def export_data(self, dataset, **kwargs):
-        return super().export_data(dataset, delimiter=self.DELIMITER, **kwargs)
-
-
-def spreadsheet_text(value):
-    """The value as a cell's text: empty for nothing, a would-be formula neutralised by an apostrophe."""
-    if value is None:
-        return ""
-    text = str(value)
-    if text.startswith(FORMULA_TRIGGERS):
-        return f"'{text}"
-    return text
-
-
-def local_datetime(value):
-    return dates.short_datetime(value) if value else ""
-
-
-def local_date(value):
-    return dates.short_date(value) if value else ""
-
-
-def user_name(user):
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
+__all__ = ["FrenchExcelCSV", "InterestRequestResource"]
 
 DATETIME_FIELDS = {"created_at", "last_contact_at", "closed_at", "consent_at", "anonymised_at"}
 USER_FIELDS = {"assigned_to", "created_by"}
-
-
-def column(name, header):
-    return fields.Field(attribute=name, column_name=header)
 
 
 class InterestRequestResource(resources.ModelResource):

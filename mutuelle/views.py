@@ -27,7 +27,7 @@ from .services import requests as request_services
 logger = logging.getLogger(__name__)
 
 
-@public_page
+@public_page(shows=("mutuelle", "partners", "events", "actions", "glossary"))
 def home(request):
     """The mutuelle communale: for whom, with whom, formulas and prices, permanences, FAQ, contact.
 

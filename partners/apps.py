@@ -10,8 +10,8 @@ class PartnersConfig(AppConfig):
 
         from .models import Partner
 
-        # The public content: a change empties the page cache (core/cache.py).
-        register_content_models(Partner)
+        # The public content: a change renews the cached pages that show the « partners » section (core/cache.py).
+        register_content_models(Partner, section="partners")
 
         from core.opendata import register_datasets
 

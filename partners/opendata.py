@@ -24,6 +24,7 @@ def published_partners():
 
 PARTNERS = Dataset(
     slug="partenaires",
+    shows=("partners",),
     title="Partenaires du Contrat local de santé",
     description=(
         "Les organismes qui portent ou accompagnent les actions du CLS de Créteil : signataires du contrat "

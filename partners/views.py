@@ -16,6 +16,8 @@ from .models import Partner
 class PartnerListView(PublicPageMixin, BreadcrumbsMixin, ForgivingPaginationMixin, ListView):
     """The signatories (a dozen) on the first page, then the other partners, paginated."""
 
+    shows = ("partners",)
+
     template_name = "partners/partner_list.html"
     context_object_name = "others"
     paginate_by = 48
@@ -38,6 +40,7 @@ class PartnerDetailView(
 ):
     model = Partner
     template_name = "partners/partner_detail.html"
+    shows = ("partners", "actions", "glossary")
 
     def get_queryset(self):
         # Reached through the reverse relation: partners does not import the actions app.

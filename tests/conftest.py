@@ -88,7 +88,16 @@ def pytest_runtest_teardown(item, nextitem):
             snapshot = getattr(connection, "_test_serialized_contents", None)
             if snapshot is None:
                 continue
-            call_command("flush", database=connection.alias, interactive=False, verbosity=0, inhibit_post_migrate=True)
+            # Sequences left as they are (as Django's own flush after a test does): restarting them
+            # under the snapshot's rows would hand out the ids of those rows again.
+            call_command(
+                "flush",
+                database=connection.alias,
+                interactive=False,
+                verbosity=0,
+                inhibit_post_migrate=True,
+                reset_sequences=False,
+            )
             connection.creation.deserialize_db_from_string(snapshot)
 
 

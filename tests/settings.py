@@ -24,3 +24,9 @@ WHITENOISE_USE_FINDERS = True
 # real rendering; tests/performance turn it on. Its store is per process, like the default cache.
 PAGE_CACHE_SECONDS = 0
 CACHES = {**CACHES, "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}}  # noqa: F405
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # The same backend, but flushing with DELETE (see tests/postgresql_backend/base.py); and a test
+    # database is thrown away, so its commits need not wait for the disk.
+    DATABASES["default"]["ENGINE"] = "tests.postgresql_backend"  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405

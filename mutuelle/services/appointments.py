@@ -64,6 +64,9 @@ BLANKED_FIELDS = {
 PURGE_REASON = "Anonymisé : trois mois après la permanence"
 NOTICE_NOT_READ = "Lisez à la personne la notice d’information sur ses données, puis cochez la case."
 FORM_FIELDS = ("first_name", "last_name", "phone", "email")
+# The slots left show with the permanence: its page in the agenda, /mutuelle/ and /mutuelle/rendez-vous/
+# all show the « events » section of the page cache (core/cache.py), renewed at each booking.
+SLOTS_SECTIONS = ("events",)
 
 
 class AppointmentsClosed(Exception):
@@ -273,7 +276,7 @@ def matching_request(*, reference, data):
 
 def _after_commit(appointment_pk):
     def run():
-        invalidate_pages()  # the pages saying how many slots are left
+        invalidate_pages(sections=SLOTS_SECTIONS)  # the pages saying how many slots are left
         appointment_send_mails_by_pk(pk=appointment_pk)
 
     transaction.on_commit(run)
@@ -383,7 +386,7 @@ def appointment_cancel(*, appointment, user=None, reason="Annulé par la personn
             current._history_user = user
             current._change_reason = reason
             current.save()
-            transaction.on_commit(invalidate_pages)
+            transaction.on_commit(lambda: invalidate_pages(sections=SLOTS_SECTIONS))
             appointment.status, appointment.cancelled_at = current.status, current.cancelled_at
             return True
 

@@ -119,10 +119,26 @@ def test_no_axe_violation_on_any_public_page(page, site_url, public_paths, part)
     assert not reports, "\n\n".join(reports)
 
 
-def test_no_horizontal_scroll_at_320_px(new_context, site_url, public_paths):
-    page = new_context(viewport=NARROW).new_page()
+def test_no_horizontal_scroll_at_320_px_nor_request_to_another_site(new_context, site_url, public_paths):
+    """One visit of every page on a 320 px phone: nothing wider than the screen, and every request
+    (styles, scripts, images, fonts) to the portal itself."""
+    origin = urlsplit(site_url("/"))
+
+    def third_party(url):
+        parts = urlsplit(url)
+        if parts.scheme in {"data", "blob", "about"}:
+            return False
+        return (parts.scheme, parts.hostname, parts.port) != (origin.scheme, origin.hostname, origin.port)
+
+    requested = []  # (page, requested URL)
+    current = {"path": None}
+    context = new_context(viewport=NARROW)
+    context.on("request", lambda request: requested.append((current["path"], request.url)))
+    page = context.new_page()
     too_wide = []
     for path, status in pages_to_visit(public_paths):
+        current["path"] = path
+        # Returns once the page and its resources have loaded.
         if error := visit(page, site_url(path), status):
             too_wide.append(error)
             continue
@@ -136,27 +152,8 @@ def test_no_horizontal_scroll_at_320_px(new_context, site_url, public_paths):
                     .map((el) => el.tagName.toLowerCase() + (el.className ? "." + el.className : ""))"""
             )
             too_wide.append(f"{path} : {width} px ({', '.join(culprits)})")
-    assert not too_wide, "Défilement horizontal à 320 px (ou page en erreur) :\n" + "\n".join(too_wide)
-
-
-def test_no_request_to_another_site(new_context, site_url, public_paths):
-    origin = urlsplit(site_url("/"))
-
-    def third_party(url):
-        parts = urlsplit(url)
-        if parts.scheme in {"data", "blob", "about"}:
-            return False
-        return (parts.scheme, parts.hostname, parts.port) != (origin.scheme, origin.hostname, origin.port)
-
-    requested = []  # (page, requested URL)
-    current = {"path": None}
-    context = new_context()
-    context.on("request", lambda request: requested.append((current["path"], request.url)))
-    page = context.new_page()
-    for path, _status in pages_to_visit(public_paths):
-        current["path"] = path
-        page.goto(site_url(path))  # returns once the page and its resources have loaded
 
     assert len(requested) > len(public_paths), "les requêtes des pages n'ont pas été enregistrées"
     outside = sorted({f"{path} → {url}" for path, url in requested if third_party(url)})
     assert not outside, "Requêtes vers un autre site :\n" + "\n".join(outside)
+    assert not too_wide, "Défilement horizontal à 320 px (ou page en erreur) :\n" + "\n".join(too_wide)

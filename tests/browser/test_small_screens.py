@@ -1,8 +1,7 @@
 """Seen and read on every screen (issue 11, §5), in real Chromium on the real initial content:
-a page of each kind at 320 px without sideways scrolling; contrast of form fields, focus and
-body text computed in the browser; normal-weight text in lines of about 80 characters; the
-mutuelle's prices and the month calendar as lists on a phone; axe on the agenda with its
-« Filtrer » disclosure folded and open.
+contrast of form fields, focus and body text computed in the browser; normal-weight text in lines
+of about 80 characters; the mutuelle's prices and the month calendar as lists on a phone; axe on
+the agenda with its « Filtrer » disclosure folded and open.
 """
 
 import pytest
@@ -228,15 +227,8 @@ def open_page(page, url):
     assert response is not None and response.status == 200, f"{url} : {response and response.status}"
 
 
-def test_every_kind_of_page_fits_320_px_without_sideways_scrolling(new_context, site_url, cls_content):
-    page = new_context(viewport=PHONE).new_page()
-    too_wide = []
-    for path in representative_paths():
-        open_page(page, site_url(path))
-        scroll_width, inner_width = page.evaluate(NO_SIDEWAYS_SCROLL_JS)
-        if scroll_width > inner_width:
-            too_wide.append(f"{path} : {scroll_width} px pour {inner_width} px")
-    assert not too_wide, "Défilement horizontal à 320 px :\n" + "\n".join(too_wide)
+# No sideways scrolling at 320 px: every public page (the sitemap's and the others) is checked by
+# tests/browser/test_accessibility.py, in the same visit as the requests to another site.
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["320px", "1280px"])

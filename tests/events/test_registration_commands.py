@@ -1,8 +1,11 @@
 """Reminders, event changes, retention and who sees the registrations (issue 15 §1, §2)."""
 
+import codecs
+import csv
 import datetime
 import io
 
+import openpyxl
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -179,7 +182,9 @@ def test_an_editor_of_redaction_cannot_see_registrations(editor_client):
     RegistrationFactory(event=event, last_name="Diallo")
     assert editor_client.get(reverse("admin:events_registration_changelist")).status_code == 403
     assert editor_client.get(reverse("admin:events_registration_sheet", args=[event.pk])).status_code == 403
-    assert editor_client.get(reverse("admin:events_registration_export", args=[event.pk])).status_code == 403
+    for extension in ("csv", "xlsx"):
+        url = reverse("admin:events_registration_export", args=[event.pk, extension])
+        assert editor_client.get(url).status_code == 403
     page = editor_client.get(reverse("admin:events_event_change", args=[event.pk]))
     assert page.status_code == 200 and "Diallo" not in page.content.decode()
     assert "Feuille d’émargement" not in page.content.decode()
@@ -204,9 +209,23 @@ def test_the_events_team_sees_registrations_the_sheet_and_the_export(registratio
     sheet = registrations_client.get(reverse("admin:events_registration_sheet", args=[event.pk])).content.decode()
     assert "Feuille d’émargement" in sheet and "Diallo" in sheet and "Interprète en langue des signes" in sheet
     assert "Liste d’attente, dans l’ordre" in sheet
-    export = registrations_client.get(reverse("admin:events_registration_export", args=[event.pk]))
-    text = export.content.decode("utf-8-sig")
-    assert "Diallo" in text and "'=cmd|calc" in text
+    export = registrations_client.get(reverse("admin:events_registration_export", args=[event.pk, "csv"]))
+    assert export["Content-Disposition"] == f'attachment; filename="inscriptions-{event.slug}.csv"'
+    assert export.content.startswith(codecs.BOM_UTF8)
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Référence", "Nom", "Prénom"] and "Rang en liste d’attente" in rows[0]
+    by_name = {row[1]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert by_name["Diallo"]["Statut"] == RegistrationStatus.CONFIRMED.label
+    assert by_name["Diallo"]["Interprète en langue des signes (LSF)"] == "oui"
+    # A name that a spreadsheet would run as a formula stays text; the waiting list's rank is given.
+    assert by_name["'=cmd|calc"]["Rang en liste d’attente"] == "1"
+    workbook = registrations_client.get(reverse("admin:events_registration_export", args=[event.pk, "xlsx"]))
+    assert workbook.status_code == 200 and workbook.content.startswith(b"PK")
+    sheet_rows = list(openpyxl.load_workbook(io.BytesIO(workbook.content)).active.iter_rows(values_only=True))
+    assert sheet_rows[0][:2] == ("Référence", "Nom") and len(sheet_rows) == 3
+    assert (
+        registrations_client.get(reverse("admin:events_registration_export", args=[event.pk, "pdf"])).status_code == 404
+    )
 
 
 def test_an_agent_registers_someone_by_phone_with_the_notice_read(registrations_client):

@@ -270,3 +270,18 @@ def test_mails_are_sent_after_booking(client, permanence, django_capture_on_comm
         client.post(book_url(permanence), form_data(permanence))
     [message] = mail.outbox
     assert message.to == ["awa@example.org"] and "Votre rendez-vous mutuelle" in message.subject
+
+
+def test_a_booking_renews_the_cached_pages_that_count_the_slots(client, permanence, django_capture_on_commit_callbacks):
+    make_offer()
+    visitor = client.__class__()
+    pages = [LIST, "/mutuelle/", permanence.get_absolute_url()]
+    for path in pages:
+        assert "9 rendez-vous libres" in squash(visitor.get(path).content.decode())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(book_url(permanence), form_data(permanence))
+    for path in pages:
+        assert "8 rendez-vous libres" in squash(visitor.get(path).content.decode()), path
+    Permanence.objects.create(event=permanence, slot_minutes=60)  # the team changes the slots
+    for path in pages:
+        assert "2 rendez-vous libres de 60 minutes" in squash(visitor.get(path).content.decode()), path

@@ -225,3 +225,52 @@ def test_the_generated_content_is_public():
         generated = model.objects.filter(slug__contains="genere")
         assert generated.exists(), model
         assert not generated.filter(published=False).exists(), model
+
+
+def invalidation(renewed, kept):
+    return {
+        "edit": "événement",
+        "pages": len(renewed) + len(kept),
+        "cached": len(renewed) + len(kept),
+        "renewed": renewed,
+        "kept": kept,
+        "renewed_ms": 12.0,
+    }
+
+
+def test_invalidation_target():
+    in_proportion = [
+        {"n": 10, "pages": [], "invalidation": [invalidation(["agenda", "événement"], ["partenaires", "partenaire"])]}
+    ]
+    [(_, passed, detail)] = bench.target_invalidation(in_proportion, {})
+    assert passed is True
+    assert "événement 2/4" in detail
+    everything = [
+        {"n": 10, "pages": [], "invalidation": [invalidation(["agenda", "événement", "partenaires", "partenaire"], [])]}
+    ]
+    assert bench.target_invalidation(everything, {})[0][1] is False
+    assert bench.target_invalidation([{"n": 10, "pages": [page("accueil", 900, 10.0, 1000)]}], {})[0][1] is None
+    assert "2 pages recalculées sur 4" in bench.invalidation_lines(in_proportion[0]["invalidation"])[0]
+
+
+@pytest.mark.django_db
+def test_the_bench_counts_the_pages_one_edit_renews(settings):
+    """bench/measure.py with the page cache on: an event's edit renews the agenda, not the partners."""
+    import io
+
+    from bench.fill import fill
+    from bench.measure import measure_invalidation
+    from events.models import Event
+    from tests.actions.factories import AudienceFactory, NeighbourhoodFactory, ThemeFactory
+
+    settings.ROOT_URLCONF = "bench.urls"
+    ThemeFactory.create_batch(2), AudienceFactory.create_batch(2), NeighbourhoodFactory()
+    fill(20, out=io.StringIO())
+    titles = list(Event.objects.values_list("title", flat=True))
+    edits = {row["edit"]: row for row in measure_invalidation()}
+    event = edits["événement"]
+    assert event["cached"] == event["pages"]
+    assert {"agenda", "événement", "accueil"} <= set(event["renewed"])
+    assert {"partenaires", "partenaire", "glossaire", "mentions légales"} <= set(event["kept"])
+    assert "agenda" in edits["partenaire"]["kept"]
+    assert list(Event.objects.values_list("title", flat=True)) == titles  # rolled back

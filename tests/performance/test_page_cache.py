@@ -212,6 +212,27 @@ def test_a_bulk_action_that_sends_no_signal_still_empties_the_cache(editor_clien
     assert "Publiée par update" in anonymous.get("/actions/").text
 
 
+def test_an_admin_post_renews_the_section_of_its_model_only(editor_client, content, monkeypatch):
+    """The admin POST's own invalidation (no signal) renews the pages of its model's section, not others."""
+    from django.test import Client
+
+    def publish_with_update(self, request, queryset, *, published):
+        queryset.update(published=published)
+
+    monkeypatch.setattr(content_admin.PublishActionsMixin, "_set_published", publish_with_update)
+    anonymous = Client()
+    draft = EventFactory(published=False, title="Atelier publié par update", action=content["action"])
+    for url in ("/agenda/", "/partenaires/"):
+        anonymous.get(url)
+        assert anonymous.get(url)["X-Cache"] == "HIT", url
+
+    editor_client.post("/admin/events/event/", {"action": "publish_selected", "_selected_action": [draft.pk]})
+
+    assert Event.objects.get(pk=draft.pk).published
+    assert "Atelier publié par update" in anonymous.get("/agenda/").text
+    assert anonymous.get("/partenaires/")["X-Cache"] == "HIT"
+
+
 def test_a_logged_in_editor_never_gets_the_anonymous_copy(client, editor_client, content):
     from django.test import Client
 
