@@ -23,7 +23,7 @@ from mutuelle.models import CssScale
 from tests.browser.test_accessibility import AXE_OPTIONS
 from tests.browser.test_mutuelle_journey import PASSWORD, admin_login, staff_user
 from tests.events.factories import RegistrationFactory
-from tests.mutuelle.factories import InterestRequestFactory
+from tests.mutuelle.factories import AppointmentFactory, InterestRequestFactory, PermanenceEventFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -95,6 +95,9 @@ def customised_pages(administrator):
     event = Event.objects.order_by("pk").first()
     scale = CssScale.objects.order_by("-valid_from").first()
     registration = RegistrationFactory(first_name="Camille", last_name="Martin")
+    appointment = AppointmentFactory(
+        event=PermanenceEventFactory(), first_name="Awa", last_name="Diallo", interest_request=request
+    )
     return {
         "journal": reverse("admin:journal"),
         "demande (fiche)": reverse("admin:mutuelle_interestrequest_change", args=[request.pk]),
@@ -118,6 +121,12 @@ def customised_pages(administrator):
         "inscription (prise par téléphone)": reverse("admin:events_registration_add"),
         "inscription (fiche)": reverse("admin:events_registration_change", args=[registration.pk]),
         "inscriptions (feuille d’émargement)": reverse("admin:events_registration_sheet", args=[registration.event_id]),
+        "rendez-vous mutuelle (pris par téléphone)": reverse("admin:mutuelle_appointment_add"),
+        "rendez-vous mutuelle (fiche)": reverse("admin:mutuelle_appointment_change", args=[appointment.pk]),
+        "rendez-vous mutuelle (du jour)": reverse("admin:mutuelle_appointment_changelist") + "?jour=aujourd-hui",
+        "rendez-vous mutuelle (une permanence)": reverse("admin:mutuelle_appointment_changelist")
+        + f"?event__id__exact={appointment.event_id}",
+        "permanence (réglage des rendez-vous, ajout)": reverse("admin:mutuelle_permanence_add"),
         "double authentification (mon compte)": reverse("two_factor:profile"),
         "double authentification (codes de secours)": reverse("two_factor:backup_tokens"),
         # Refused to the administrator, who must keep it: the refusal page is checked too.
