@@ -57,13 +57,14 @@ def test_the_queue_fits_1280_px_without_scrolling_sideways(new_context, site_url
     assert widths["table"] <= widths["container"], widths
     assert widths["page"] <= widths["viewport"], widths
 
-    # The flagged request's page: the next step, then the notes; the technical dates folded.
+    # The flagged request's page: the next step, the notes, the appointments; the technical dates folded.
     table.get_by_role("link", name="Doublon possible").click()
     expect(page.locator("#content")).to_contain_text("même téléphone ou même adresse que la demande")
     headings = page.locator("h2.fieldset-heading, h2.inline-heading").all_inner_texts()
-    assert [heading.strip().casefold() for heading in headings][:3] == [
+    assert [heading.strip().casefold() for heading in headings][:4] == [
         "prochaine étape",
         "notes de suivi (les plus récentes d’abord)",
+        "rendez-vous aux permanences",
         "personne",
     ]
     expect(page.locator("details:has(h2:text('Dates et suivi technique'))")).not_to_have_attribute("open", "")
