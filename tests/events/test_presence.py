@@ -168,7 +168,8 @@ def test_an_editor_without_the_group_gets_403(editor_client):
     assert editor_client.get(presence_url(event)).status_code == 403
     assert editor_client.post(presence_url(event), {"_attendance": "1"}).status_code == 403
     for name in ("personal_data", "personal_data_json"):
-        assert editor_client.get(reverse(f"admin:events_registration_{name}", args=[registration.pk])).status_code == 403
+        url = reverse(f"admin:events_registration_{name}", args=[registration.pk])
+        assert editor_client.get(url).status_code == 403
     assert Event.objects.get(pk=event.pk).attendance is None
     assert not LogEntry.objects.exists()
 
@@ -228,9 +229,7 @@ def test_the_presence_page_query_budget_does_not_grow(registrations_client, djan
 # The right of access -------------------------------------------------------------------------------
 
 
-def test_the_person_s_data_gathers_their_registrations_by_mail_or_phone_with_history(
-    registrations_client, team_member
-):
+def test_the_person_s_data_gathers_their_registrations_by_mail_or_phone_with_history(registrations_client, team_member):
     mine = RegistrationFactory(email="awa.diallo@example.org", phone="06 11 22 33 44", last_name="Diallo")
     by_mail = RegistrationFactory(email="Awa.Diallo@Example.org", phone="", last_name="Diallo")
     by_phone = RegistrationFactory(email="", phone="06 11 22 33 44", last_name="Diallo")
