@@ -717,11 +717,13 @@ def _person_value(obj, field, french):
 
 
 def _person_fields(model, exclude=()):
-    return [
+    """The fields shown, the event first (then as declared)."""
+    fields = [
         field
         for field in model._meta.concrete_fields
         if field.name not in (*PERSONAL_DATA_EXCLUDED, *exclude) and not field.name.startswith("history_")
     ]
+    return sorted(fields, key=lambda field: field.name != "event")
 
 
 def registration_personal_data(*, registration, registrations=None, french_dates=False):
