@@ -1,7 +1,9 @@
 """After the event: who came, from the sign-in sheet, into the event's attendance (issue 15 §2);
 and a person's right of access to everything held on their registrations."""
 
+import csv
 import datetime
+import io
 import json
 
 import pytest
@@ -196,6 +198,11 @@ def test_the_team_notes_who_came_then_reports_it_into_the_attendance(registratio
     html = refused.content.decode()
     assert refused.status_code == 200 and "déjà notée : 12 personne(s)" in html and 'value="7"' in html
     assert Event.objects.get(pk=event.pk).attendance == 12
+    # The export says who came.
+    export = registrations_client.get(reverse("admin:events_registration_export", args=[event.pk, "csv"]))
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
+    by_name = {row[1]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert by_name["Nguyen"]["Personnes venues"] == "2" and by_name["Diallo"]["Personnes venues"] == "1"
     # Bad input never 500s.
     junk = registrations_client.post(presence_url(event), {"_presence": "1", f"inscription-{diallo.pk}": "9"})
     assert junk.status_code == 200 and Registration.objects.get(pk=diallo.pk).places_attended == 1
@@ -260,6 +267,13 @@ def test_the_person_s_data_gathers_their_registrations_by_mail_or_phone_with_his
     assert first["inscription"]["nom"] == "Diallo" and first["inscription"]["personnes venues"] is None
     assert first["historique"][0]["opération"] == "Création"
     assert LogEntry.objects.filter(change_message__contains="fichier JSON").count() == 3
+
+
+def test_the_administrator_s_journal_lists_the_access(admin_client, admin_user):
+    registration = RegistrationFactory()
+    admin_client.get(reverse("admin:events_registration_personal_data", args=[registration.pk]))
+    journal = admin_client.get(reverse("admin:journal"))
+    assert journal.status_code == 200 and "droit d’accès aux inscriptions" in journal.content.decode()
 
 
 def test_the_right_of_access_action_leads_to_the_page_for_one_registration(registrations_client):
