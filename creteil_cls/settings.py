@@ -401,6 +401,9 @@ MUTUELLE_FORM_FLOOD_RATE = os.environ.get("MUTUELLE_FORM_FLOOD_RATE", "60/h")
 # address, and every post of the form (floods). A family registering its members one by one stays below.
 EVENTS_REGISTRATION_RATE = os.environ.get("EVENTS_REGISTRATION_RATE", "10/h")
 EVENTS_REGISTRATION_FLOOD_RATE = os.environ.get("EVENTS_REGISTRATION_FLOOD_RATE", "60/h")
+# Appointments at the mutuelle's permanences (mutuelle/appointment_views.py): the same two counts.
+MUTUELLE_APPOINTMENT_RATE = os.environ.get("MUTUELLE_APPOINTMENT_RATE", "5/h")
+MUTUELLE_APPOINTMENT_FLOOD_RATE = os.environ.get("MUTUELLE_APPOINTMENT_FLOOD_RATE", "60/h")
 
 # django-ratelimit counts in a store every worker and every instance shares, with an atomic increment:
 # Redis when REDIS_URL is set, else a table of the database (core/db_cache.py; created by the

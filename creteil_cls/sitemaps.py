@@ -40,10 +40,10 @@ class StaticViewSitemap(Sitemap):
 
 
 class MutuelleSitemap(StaticViewSitemap):
-    """The mutuelle communale's pages: the offer, the CSS orientation, the interest form."""
+    """The mutuelle communale's pages: the offer, the CSS orientation, the interest form, the appointments."""
 
     def items(self):
-        return ["mutuelle:home", "mutuelle:eligibility", "mutuelle:request"]
+        return ["mutuelle:home", "mutuelle:eligibility", "mutuelle:request", "mutuelle:appointments"]
 
 
 class AxisSitemap(Sitemap):

@@ -111,6 +111,12 @@ def _retrying_when_locked(function):
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+# The same lock for the mutuelle's appointments at the permanences, which are events too
+# (mutuelle.services.appointments): one lock per event, whatever is booked in it.
+lock_event = _lock_event
+retrying_when_locked = _retrying_when_locked
+
+
 def _after_commit(registrations):
     """After the commit: the public pages show the new count, and the mails due go."""
     pks = [registration.pk for registration in registrations]

@@ -20,7 +20,7 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from actions.models import Action, Axis, Indicator, Neighbourhood, progress_rows
-from core import dates
+from core import dates, page_extras
 from core.cache import PublicPageMixin, public_page
 from core.rich_text import plain_text
 from core.views import (
@@ -352,6 +352,10 @@ def json_ld_script_content(data):
     return mark_safe(text)  # noqa: S308 — JSON whose <, > and & are escaped above.
 
 
+# The name of the event's page for the apps that add to it (core/page_extras.py).
+EVENT_PAGE = "events.event_detail"
+
+
 class EventDetailView(
     PublicPageMixin, PreviewableViewMixin, BreadcrumbsMixin, PublishedOrStaffPreviewMixin, DetailView
 ):
@@ -392,6 +396,8 @@ class EventDetailView(
             if counts.is_full:
                 json_ld["offers"]["availability"] = "https://schema.org/SoldOut"
         context["json_ld"] = json_ld_script_content(json_ld)
+        # What the apps above add to the page (core/page_extras.py): a permanence's appointment slots.
+        context["page_extras"] = page_extras.extras(EVENT_PAGE, event)
         where = f" – {event.place.name}" if event.place else ""
         summary = Truncator(" ".join(plain_text(event.description).split())).chars(160)
         context["meta_description"] = f"{phrase.capitalize()}{where}. {summary}".strip()

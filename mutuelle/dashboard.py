@@ -2,6 +2,7 @@
 
 - the queue, for the agents: new requests, those past the promised call-back time, those whose
   last day is today, those marked « à rappeler » (the rules: ``InterestRequest.objects``);
+- the appointments at the permanences, for the agents: today's, and those still to come;
 - the reference data, for the agents and the administrator: the CSS scale's yearly update missing
   (``CssScale.objects.current_status``), the prices not checked since it (``Offer.objects.prices_to_check``).
 
@@ -16,8 +17,8 @@ from core.admin import plural_fr
 from core.dates import french_date
 from staff.dashboard import ADMINISTRATION, MUTUELLE, Block, Figure, changelist_url, register_dashboard_block
 
-from .enums import RequestStatus
-from .models import CssScale, InterestRequest, Offer
+from .enums import AppointmentStatus, RequestStatus
+from .models import Appointment, CssScale, InterestRequest, Offer
 from .permissions import is_mutuelle_agent
 from .services.requests import CALL_BACK_DELAY
 
@@ -67,6 +68,29 @@ def queue_block(request, now):
         ),
     ]
     return Block(title="File des demandes", figures=figures)
+
+
+def appointments_block(request, now):
+    """The day's appointments at the permanences and those still to come (booked), for the agents."""
+    user = request.user
+    if not (is_mutuelle_agent(user) and user.has_perm("mutuelle.view_appointment")):
+        return None
+    booked = Appointment.objects.filter(status=AppointmentStatus.BOOKED)
+    today = booked.on_day(timezone.localdate(now)).count()
+    upcoming = booked.filter(slot_start__gte=now).count()
+    figures = [
+        Figure(
+            text=plural_fr(today, "{count} rendez-vous aujourd’hui", "{count} rendez-vous aujourd’hui"),
+            count=today,
+            url=changelist_url(Appointment, jour="aujourd-hui"),
+        ),
+        Figure(
+            text=plural_fr(upcoming, "{count} rendez-vous à venir", "{count} rendez-vous à venir"),
+            count=upcoming,
+            url=changelist_url(Appointment, jour="a-venir", status__exact=AppointmentStatus.BOOKED),
+        ),
+    ]
+    return Block(title="Rendez-vous aux permanences", figures=figures)
 
 
 def reference_data_block(request, now):
@@ -131,5 +155,6 @@ def reference_data_block(request, now):
 
 
 register_dashboard_block(MUTUELLE, queue_block, order=10)
+register_dashboard_block(MUTUELLE, appointments_block, order=15)
 register_dashboard_block(MUTUELLE, reference_data_block, order=20)
 register_dashboard_block(ADMINISTRATION, reference_data_block, order=30)

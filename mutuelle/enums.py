@@ -142,3 +142,30 @@ class ContactTime(models.TextChoices):
     ANY = "indifferent", "Peu importe"
     MORNING = "matin", "Le matin (9 h – 12 h)"
     AFTERNOON = "apres_midi", "L’après-midi (14 h – 17 h)"
+
+
+class AppointmentStatus(models.TextChoices):
+    """Where an appointment at a permanence stands; changes only along APPOINTMENT_TRANSITIONS.
+
+    « Pris » and « annulé » have the values of ``events.enums.RegistrationStatus``'s « confirmée »
+    and « annulée »: the queryset of ``events.models.Booking`` (``confirmed()``, ``active()``) reads
+    both kinds of booking alike.
+    """
+
+    BOOKED = "confirmee", "Rendez-vous pris"
+    CAME = "venue", "Venu(e)"
+    NO_SHOW = "absente", "Pas venu(e)"
+    CANCELLED = "annulee", "Annulé"
+
+
+# A slot is held by an appointment in any of these statuses (the day done, it stays taken).
+APPOINTMENT_HOLDING_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.CAME, AppointmentStatus.NO_SHOW)
+
+# The only changes an appointment's status may go through (mutuelle.services.appointments checks them):
+# the agent marks who came, and may correct a mark made by mistake; a cancelled slot is free for good.
+APPOINTMENT_TRANSITIONS = {
+    AppointmentStatus.BOOKED: {AppointmentStatus.CAME, AppointmentStatus.NO_SHOW, AppointmentStatus.CANCELLED},
+    AppointmentStatus.CAME: {AppointmentStatus.NO_SHOW},
+    AppointmentStatus.NO_SHOW: {AppointmentStatus.CAME},
+    AppointmentStatus.CANCELLED: set(),
+}

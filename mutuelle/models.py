@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Replace, Upper
@@ -20,10 +21,14 @@ from core.phones import FrenchPhoneNumberModelField, search_prefix
 from core.rich_text import HELP_TEXT as RICH_TEXT_HELP
 from core.rich_text_fields import RichTextField
 from core.search import clean_query
+from events.enums import RegistrationSource
+from events.models import Booking, BookingQuerySet, Event
 from partners.models import Partner
 
 from .enums import (
+    APPOINTMENT_HOLDING_STATUSES,
     CLOSED_STATUSES,
+    AppointmentStatus,
     ContactMethod,
     ContactTime,
     CurrentCover,
@@ -48,6 +53,16 @@ class OfferQuerySet(models.QuerySet):
         1 April (``last_scale_update_day``), or never: the team is asked to check them."""
         update = last_scale_update_day(today or timezone.localdate())
         return self.filter(Q(prices_checked_on__isnull=True) | Q(prices_checked_on__lt=update))
+
+
+# The papers an applicant brings to a permanence: written for the portal, not an official list
+# (FACTS.md has none); the admin's help text asks the team to check it with the insurer.
+DEFAULT_PAPERS_TO_BRING = """Une pièce d’identité (carte d’identité, passeport ou titre de séjour)
+Un justificatif de domicile à Créteil de moins de trois mois (facture, quittance de loyer)
+Votre attestation de droits à l’Assurance maladie, ou votre carte Vitale
+Un RIB, pour le prélèvement de la cotisation
+Votre dernier avis d’impôt sur le revenu, si vous en avez un : le conseiller vérifie d’abord vos droits à la CSS
+Si vous avez déjà une complémentaire santé : sa carte ou votre dernier échéancier"""
 
 
 class Offer(models.Model):
@@ -76,6 +91,13 @@ class Offer(models.Model):
             "Date à laquelle les tarifs ont été vérifiés auprès de l’assureur. Laissez vide tant qu’ils ne le sont pas."
         ),
     )
+    papers_to_bring = models.TextField(
+        "papiers à apporter au rendez-vous",
+        default=DEFAULT_PAPERS_TO_BRING,
+        blank=True,
+        help_text="Une pièce par ligne. Le site, la confirmation et le rappel d’un rendez-vous à une permanence "
+        "les montrent en liste. À vérifier avec l’assureur : la liste de départ n’a pas été confirmée.",
+    )
     published = models.BooleanField("publiée", default=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
@@ -92,6 +114,11 @@ class Offer(models.Model):
 
     def get_absolute_url(self):
         return reverse("mutuelle:home")
+
+    @property
+    def papers(self):
+        """The papers to bring, one per line of ``papers_to_bring`` (blank lines left out)."""
+        return [line.strip() for line in self.papers_to_bring.splitlines() if line.strip()]
 
 
 class Formula(models.Model):
@@ -662,3 +689,180 @@ class FollowUpNote(models.Model):
     @property
     def is_contact(self):
         return self.contact_at is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# Appointments at the permanences (issue 15 §3). Personal data: the Mutuelle group only.
+# The rules that change them are in mutuelle.services.appointments.
+# ---------------------------------------------------------------------------------------------
+
+# The permanences are the events of the mutuelle's action (loaded by load_cls_content).
+PERMANENCE_ACTION_SLUG = "mutuelle-communale"
+DEFAULT_SLOT_MINUTES = 20
+
+
+class Permanence(models.Model):
+    """How one permanence of the agenda takes appointments. Optional: a permanence without this
+    row takes appointments of ``DEFAULT_SLOT_MINUTES`` minutes with one adviser
+    (``mutuelle.services.appointments.permanence_settings``)."""
+
+    grammatical_gender = "f"
+
+    event = models.OneToOneField(
+        Event,
+        verbose_name="permanence (événement de l’agenda)",
+        on_delete=models.CASCADE,
+        related_name="mutuelle_permanence",
+        help_text="Un événement de l’action « Mutuelle communale ».",
+    )
+    takes_appointments = models.BooleanField(
+        "prend des rendez-vous sur le site",
+        default=True,
+        help_text="Décochez pour une permanence sans rendez-vous (accueil de tous, dans l’ordre d’arrivée).",
+    )
+    slot_minutes = models.PositiveSmallIntegerField(
+        "durée d’un rendez-vous (minutes)",
+        default=DEFAULT_SLOT_MINUTES,
+        validators=[MinValueValidator(5), MaxValueValidator(120)],
+        help_text="20 minutes par défaut. Les créneaux vont du début à la fin de la permanence.",
+    )
+    advisers = models.PositiveSmallIntegerField(
+        "conseillers présents",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Le nombre de rendez-vous possibles au même moment.",
+    )
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "réglage des rendez-vous d’une permanence"
+        verbose_name_plural = "réglages des rendez-vous des permanences"
+        ordering = ["-event__start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(slot_minutes__gte=5) & Q(slot_minutes__lte=120),
+                name="permanence_slot_minutes_range",
+                violation_error_message="Un rendez-vous dure de 5 à 120 minutes.",
+            ),
+            models.CheckConstraint(
+                condition=Q(advisers__gte=1) & Q(advisers__lte=10),
+                name="permanence_advisers_range",
+                violation_error_message="Une permanence compte de 1 à 10 conseillers.",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.event)
+
+    def clean(self):
+        super().clean()
+        if self.event_id and not Event.objects.filter(pk=self.event_id, action__slug=PERMANENCE_ACTION_SLUG).exists():
+            raise ValidationError({"event": "Choisissez un événement de l’action « Mutuelle communale »."})
+
+
+def new_appointment_reference():
+    """An unguessable reference such as RV-7K4P-QX2M (40 bits of randomness)."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"RV-{chars[:4]}-{chars[4:]}"
+
+
+class AppointmentQuerySet(BookingQuerySet):
+    def holding(self):
+        """The appointments that hold their slot: not cancelled."""
+        return self.filter(status__in=APPOINTMENT_HOLDING_STATUSES)
+
+    def on_day(self, day):
+        start = _paris_midnight(day)
+        return self.filter(slot_start__gte=start, slot_start__lt=start + datetime.timedelta(days=1))
+
+
+class Appointment(Booking):
+    """One person's appointment at a permanence: one slot, one adviser (``seat``).
+
+    The same person, contact, consent, mails and retention as an event's registration
+    (``events.models.Booking``); no waiting list (a person whose slot is taken chooses another,
+    or comes without an appointment).
+    """
+
+    grammatical_gender = "m"
+
+    reference = models.CharField(
+        "référence", max_length=20, unique=True, default=new_appointment_reference, editable=False
+    )
+    status = models.CharField(
+        "statut", max_length=20, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
+    )
+    event = models.ForeignKey(
+        Event, verbose_name="permanence", on_delete=models.PROTECT, related_name="mutuelle_appointments"
+    )
+    slot_start = models.DateTimeField("heure du rendez-vous")
+    seat = models.PositiveSmallIntegerField(
+        "conseiller", default=1, help_text="Le numéro du conseiller quand plusieurs reçoivent en même temps."
+    )
+    request_reference = models.CharField(
+        "référence de demande indiquée",
+        max_length=20,
+        blank=True,
+        help_text="La référence d’une demande d’information (MC-…) que la personne a indiquée.",
+    )
+    interest_request = models.ForeignKey(
+        InterestRequest,
+        verbose_name="demande d’information liée",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointments",
+    )
+    attendance_marked_at = models.DateTimeField("présence notée le", null=True, blank=True, editable=False)
+
+    objects = AppointmentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["submission_token"])
+
+    class Meta:
+        verbose_name = "rendez-vous à une permanence"
+        verbose_name_plural = "rendez-vous aux permanences"
+        ordering = ["slot_start", "seat"]
+        permissions = [("mark_attendance_appointment", "Peut noter qui est venu à son rendez-vous")]
+        indexes = [models.Index(fields=["event", "status"], name="appointment_event_status_idx")]
+        constraints = [
+            # One slot is never booked twice, whatever happens above the database.
+            models.UniqueConstraint(
+                fields=["event", "slot_start", "seat"],
+                condition=~Q(status=AppointmentStatus.CANCELLED),
+                name="appointment_one_per_slot",
+                violation_error_message="Ce créneau vient d’être pris : choisissez-en un autre.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(phone="") | Q(anonymised_at__isnull=False),
+                name="appointment_has_a_contact",
+                violation_error_message="Indiquez au moins un moyen de joindre la personne : téléphone ou courriel.",
+            ),
+            models.CheckConstraint(
+                condition=Q(places=1),
+                name="appointment_one_place",
+                violation_error_message="Un rendez-vous est pour une personne.",
+            ),
+            models.CheckConstraint(
+                condition=Q(seat__gte=1),
+                name="appointment_seat_positive",
+                violation_error_message="Le numéro du conseiller commence à 1.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=RegistrationSource.WEBSITE) | Q(consent_at__isnull=False),
+                name="appointment_website_has_consent",
+                violation_error_message="Un rendez-vous pris sur le site demande l’accord de la personne.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=RegistrationSource.STAFF) | Q(notice_read_at__isnull=False),
+                name="appointment_staff_read_the_notice",
+                violation_error_message="Lisez la notice d’information à la personne avant de prendre le rendez-vous.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def get_admin_url(self):
+        return reverse("admin:mutuelle_appointment_change", args=[self.pk])

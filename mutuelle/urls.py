@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import appointment_views, views
 
 app_name = "mutuelle"
 
@@ -9,4 +9,8 @@ urlpatterns = [
     path("eligibilite/", views.eligibility, name="eligibility"),
     path("demande/", views.request_form, name="request"),
     path("demande/merci/", views.request_done, name="request_done"),
+    path("rendez-vous/", appointment_views.appointments, name="appointments"),
+    path("rendez-vous/annuler/<str:token>/", appointment_views.appointment_cancel, name="appointment_cancel"),
+    path("rendez-vous/<slug:slug>/", appointment_views.book, name="appointment_book"),
+    path("rendez-vous/<slug:slug>/merci/", appointment_views.appointment_done, name="appointment_done"),
 ]

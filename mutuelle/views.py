@@ -14,7 +14,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from core.cache import public_page
-from events.models import Event
 
 from . import throttle
 from .eligibility import ScaleUnusable, ceilings_table, estimate, scale_status
@@ -22,6 +21,7 @@ from .eligibility_forms import OLD_GET_NAMES, EligibilityForm
 from .enums import RequestSource
 from .forms import HONEYPOT_FIELD, MESSAGE_MAX_LENGTH, PREFILL_HOUSEHOLD, SUBMISSION_TOKEN, InterestRequestForm
 from .models import CssScale, Formula, FormulaPrice, InterestRequest, Offer, age_band_label
+from .services import appointments as appointment_services
 from .services import requests as request_services
 
 logger = logging.getLogger(__name__)
@@ -31,9 +31,9 @@ logger = logging.getLogger(__name__)
 def home(request):
     """The mutuelle communale: for whom, with whom, formulas and prices, permanences, FAQ, contact.
 
-    Five queries: the offer and its insurer, the formulas, their prices in force today (those
-    prepared for a later date wait for their day), the permanences, and the CSS scale in force
-    (the page says when its yearly update is missing).
+    Seven queries: the offer and its insurer, the formulas, their prices in force today (those
+    prepared for a later date wait for their day), the permanences and their appointment slots
+    (two), and the CSS scale in force (the page says when its yearly update is missing).
     """
     today = timezone.localdate()
     prices_in_force = FormulaPrice.objects.in_force(today).order_by("age_min")
@@ -55,10 +55,10 @@ def home(request):
         (age_band_label(age_min, age_max), [prices.get((formula.pk, age_min, age_max)) for formula in formulas])
         for age_min, age_max in bands
     ]
-    # The permanences are the events of the mutuelle's action (loaded by load_cls_content).
-    permanences = (
-        Event.objects.published().upcoming().filter(action__slug="mutuelle-communale").select_related("place")[:6]
-    )
+    # The permanences are the events of the mutuelle's action (loaded by load_cls_content), each
+    # with its appointment slots left (two more queries, whatever their number).
+    permanences = list(appointment_services.upcoming_permanences()[:6])
+    slots_left = appointment_services.availabilities(permanences)
     return render(
         request,
         "mutuelle/home.html",
@@ -66,7 +66,7 @@ def home(request):
             "offer": offer,
             "formulas": formulas,
             "price_rows": price_rows,
-            "permanences": permanences,
+            "permanences": [(event, slots_left[event.pk]) for event in permanences],
             "scale_status": CssScale.objects.current_status(today),
             "breadcrumbs": [("Mutuelle communale", None)],
         },

@@ -40,6 +40,7 @@ from ..services.followup import check_assignee, note_add, request_assign, reques
 from ..services.journal import request_access_journal, request_journal, requests_export_journal
 from ..services.requests import CALL_BACK_DELAY, request_prepare_agent_entry
 from ..services.retention import ERASE_REASON, request_erase, request_personal_data
+from .appointments import AppointmentInline
 from .forms import (
     CONTACT_FIELDS,
     PERSON_FIELDS,
@@ -221,7 +222,7 @@ class FollowUpNoteInline(admin.TabularInline):
 @admin.register(InterestRequest)
 class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
     form = InterestRequestAdminForm
-    inlines = [FollowUpNoteInline]
+    inlines = [FollowUpNoteInline, AppointmentInline]
     list_display = [
         "reference_and_flag",
         "person",
@@ -599,6 +600,7 @@ class InterestRequestAdmin(ExportMixin, ContentHistoryAdmin):
             "controller": data["responsable du traitement"],
             "request_data": data["demande"],
             "notes": data["notes de suivi"],
+            "appointments": data["rendez-vous"],
             "versions": data["historique de la demande"],
         }
         return TemplateResponse(request, "admin/mutuelle/interestrequest/personal_data.html", context)

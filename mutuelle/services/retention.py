@@ -19,7 +19,8 @@ from phonenumber_field.phonenumber import PhoneNumber
 from core import dates
 
 from ..enums import ERASED_STATUS, RequestStatus
-from ..models import FollowUpNote, InterestRequest
+from ..models import Appointment, FollowUpNote, InterestRequest
+from .appointments import appointments_of_request_anonymise
 from .followup import status_apply
 
 ANONYMOUS_NAME = "Anonyme"
@@ -106,10 +107,13 @@ def request_anonymise(*, interest_request, user=None, reason, close=False, erase
     return interest_request
 
 
+@transaction.atomic
 def request_erase(*, interest_request, user):
     """The erasure of one person's data at their request (GDPR article 17): anonymised, closed as
-    « anonymisée »."""
-    return request_anonymise(interest_request=interest_request, user=user, reason=ERASE_REASON, erased=True)
+    « anonymisée »; the appointments linked to the request are anonymised with it."""
+    erased = request_anonymise(interest_request=interest_request, user=user, reason=ERASE_REASON, erased=True)
+    appointments_of_request_anonymise(interest_request=erased, user=user, reason=ERASE_REASON)
+    return erased
 
 
 def purge_requests(*, now=None, dry_run=False):
@@ -173,6 +177,10 @@ def request_personal_data(*, interest_request, french_dates=False):
     request_fields = [field for field in InterestRequest._meta.concrete_fields if field.name != "submission_token"]
     history_fields = [field for field in request_fields if field.name != "id"]
     note_fields = [FollowUpNote._meta.get_field(name) for name in ("created_at", "author", "text", "contact_at")]
+    appointment_fields = [
+        Appointment._meta.get_field(name)
+        for name in ("reference", "slot_start", "status", "first_name", "last_name", "phone", "email", "created_at")
+    ]
     history_model = InterestRequest.history.model
     versions = history_model.objects.filter(id=interest_request.pk).select_related(
         "history_user", "assigned_to", "created_by"
@@ -184,6 +192,15 @@ def request_personal_data(*, interest_request, french_dates=False):
         "notes de suivi": [
             _as_dict(note, note_fields, french_dates)
             for note in interest_request.notes.select_related("author").order_by("created_at")
+        ],
+        "rendez-vous": [
+            {
+                "permanence": appointment.event.title,
+                **_as_dict(appointment, appointment_fields, french_dates),
+            }
+            for appointment in Appointment.objects.filter(interest_request=interest_request)
+            .select_related("event")
+            .order_by("slot_start")
         ],
         "historique de la demande": [
             {

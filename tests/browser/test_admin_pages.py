@@ -25,7 +25,7 @@ from mutuelle.models import CssScale
 from tests.browser.test_accessibility import AXE_OPTIONS
 from tests.browser.test_mutuelle_journey import PASSWORD, admin_login, staff_user
 from tests.events.factories import PortalEventFactory, RegistrationFactory
-from tests.mutuelle.factories import InterestRequestFactory
+from tests.mutuelle.factories import AppointmentFactory, InterestRequestFactory, PermanenceEventFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -104,6 +104,9 @@ def customised_pages(administrator):
         places=2,
         event=PortalEventFactory(start=started, end=started + datetime.timedelta(hours=2)),
     )
+    appointment = AppointmentFactory(
+        event=PermanenceEventFactory(), first_name="Awa", last_name="Diallo", interest_request=request
+    )
     return {
         "journal": reverse("admin:journal"),
         "demande (fiche)": reverse("admin:mutuelle_interestrequest_change", args=[request.pk]),
@@ -132,6 +135,12 @@ def customised_pages(administrator):
             "admin:events_registration_presence", args=[registration.event_id]
         ),
         "inscription (droit d’accès)": reverse("admin:events_registration_personal_data", args=[came.pk]),
+        "rendez-vous mutuelle (pris par téléphone)": reverse("admin:mutuelle_appointment_add"),
+        "rendez-vous mutuelle (fiche)": reverse("admin:mutuelle_appointment_change", args=[appointment.pk]),
+        "rendez-vous mutuelle (du jour)": reverse("admin:mutuelle_appointment_changelist") + "?jour=aujourd-hui",
+        "rendez-vous mutuelle (une permanence)": reverse("admin:mutuelle_appointment_changelist")
+        + f"?event__id__exact={appointment.event_id}",
+        "permanence (réglage des rendez-vous, ajout)": reverse("admin:mutuelle_permanence_add"),
         "double authentification (mon compte)": reverse("two_factor:profile"),
         "double authentification (codes de secours)": reverse("two_factor:backup_tokens"),
         # Refused to the administrator, who must keep it: the refusal page is checked too.

@@ -98,3 +98,56 @@ def reset_rate_limits():
     """
     caches["default"].clear()
     caches["ratelimit"].clear()
+
+
+# Appointments at the permanences (issue 15 §3) ---------------------------------------------------
+
+
+def permanence_action():
+    """The mutuelle's action, whose events are the permanences (one per test database)."""
+    from actions.models import Action
+    from tests.actions.factories import ActionFactory
+
+    return Action.objects.filter(slug="mutuelle-communale").first() or ActionFactory(
+        slug="mutuelle-communale", title="La mutuelle communale"
+    )
+
+
+def next_morning(days=7, hour=9):
+    """A day ``days`` from now at ``hour`` o'clock, Paris time."""
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+class PermanenceEventFactory(DjangoModelFactory):
+    """A permanence of the mutuelle in the agenda: a week from now, 9 h to 12 h (nine 20-minute slots)."""
+
+    class Meta:
+        model = "events.Event"
+
+    title = "Permanence de la mutuelle communale"
+    slug = factory.Sequence(lambda n: f"permanence-mutuelle-{n}")
+    action = factory.LazyFunction(permanence_action)
+    place = factory.SubFactory("tests.events.factories.PlaceFactory", name="Hôtel de ville")
+    start = factory.LazyFunction(next_morning)
+    end = factory.LazyAttribute(lambda event: event.start + datetime.timedelta(hours=3))
+    description = "Un conseiller répond à vos questions."
+    registration = "conseillee"
+    published = True
+
+
+class AppointmentFactory(DjangoModelFactory):
+    class Meta:
+        model = "mutuelle.Appointment"
+
+    event = factory.SubFactory(PermanenceEventFactory)
+    slot_start = factory.LazyAttribute(lambda appointment: appointment.event.start)
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Martin {chr(ord('a') + n % 26)}")
+    email = factory.Sequence(lambda n: f"rdv{n}@example.org")
+    phone = "06 12 34 56 78"
+    consent_at = factory.LazyFunction(timezone.now)
+
+
+def appointment_data(last_name="Martin", **values):
+    return {"first_name": "Camille", "last_name": last_name, "phone": "", "email": "camille@example.org", **values}

@@ -189,9 +189,9 @@ def test_home_query_budget_is_constant(client, mutuelle_action, django_assert_ma
     make_offer(formulas=6 if many else 1, bands=[(age, age + 9) for age in range(0, 100, 10)] if many else [(0, 99)])
     for days in range(1, 30 if many else 2):
         permanence(mutuelle_action, days)
-    # The offer, its formulas, their prices, the permanences, the CSS scale in force; the glossary
-    # terms marked in the texts.
-    with django_assert_max_num_queries(6):
+    # The offer, its formulas, their prices, the permanences and their appointment slots (two), the
+    # CSS scale in force; the glossary terms marked in the texts.
+    with django_assert_max_num_queries(8):
         response = client.get(HOME)
     assert response.status_code == 200
     assert "<h1>Mutuelle communale de Créteil</h1>" in response.content.decode()

@@ -27,10 +27,13 @@ from actions.models import Action, Axis
 from events.models import Event, Place
 from events.registration_views import SESSION_REFERENCE as REGISTRATION_REFERENCE
 from events.registrations import cancel_url as registration_cancel_url
+from mutuelle.appointment_views import SESSION_REFERENCE as APPOINTMENT_REFERENCE
+from mutuelle.services.appointments import cancel_url as appointment_cancel_url
 from mutuelle.views import SESSION_REFERENCE
 from partners.models import Partner
 from tests.events.factories import PortalEventFactory, RegistrationFactory
 from tests.initial_content import load_initial_content
+from tests.mutuelle.factories import AppointmentFactory, PermanenceEventFactory
 from tests.test_settings import production_env, run_python
 
 pytestmark = pytest.mark.django_db
@@ -212,11 +215,19 @@ def public_paths(client, https):
     portal = PortalEventFactory(slug="inscription-en-ligne", action=event.action, place=place)
     registration = RegistrationFactory(event=portal, reference="IN-TEST-0001")
     others += [portal.get_registration_url(), registration_cancel_url(registration)]
+    # An appointment at a mutuelle permanence: the form, its confirmation, the cancel link.
+    permanence = PermanenceEventFactory(slug="permanence-en-ligne", place=place)
+    appointment = AppointmentFactory(event=permanence, reference="RV-TEST-0001")
+    others += [
+        reverse("mutuelle:appointment_book", kwargs={"slug": permanence.slug}),
+        appointment_cancel_url(appointment),
+    ]
     pages = [(path, 200) for path in dict.fromkeys([*from_sitemap, *sections, *others])]
     return [
         *pages,
         (reverse("mutuelle:request_done"), 200),
         (reverse("events:registration_done", kwargs={"slug": portal.slug}), 200),
+        (reverse("mutuelle:appointment_done", kwargs={"slug": permanence.slug}), 200),
         (MISSING_PAGE, 404),
     ]
 
@@ -247,11 +258,16 @@ def test_every_public_page_carries_the_security_headers(client, public_paths):
     session = applicant.session
     session[SESSION_REFERENCE] = "CLS-TEST-0001"
     session[REGISTRATION_REFERENCE] = "IN-TEST-0001"
+    session[APPOINTMENT_REFERENCE] = "RV-TEST-0001"
     session.save()
     reports = []
     served_from_cache = 0
     for path, status in public_paths:
-        done_pages = (reverse("mutuelle:request_done"), "/agenda/inscription-en-ligne/inscription/merci/")
+        done_pages = (
+            reverse("mutuelle:request_done"),
+            "/agenda/inscription-en-ligne/inscription/merci/",
+            "/mutuelle/rendez-vous/permanence-en-ligne/merci/",
+        )
         visitor = applicant if path in done_pages else client
         # Twice: the second answer of a cacheable page comes from the page cache.
         for _ in range(2):

@@ -21,10 +21,10 @@ from core.glossary import GlossaryTerm
 from core.grammar import GENDERS, Noun
 from core.site_settings import SiteSettings
 from core.synonyms import Synonym
-from mutuelle.models import CssScale, Formula, Offer
+from mutuelle.models import CssScale, Formula, Offer, Permanence
 from tests.actions.factories import ActionFactory, AudienceFactory, NeighbourhoodFactory, ObjectiveFactory, ThemeFactory
 from tests.events.factories import EventFactory, PlaceFactory, RegistrationFactory
-from tests.mutuelle.factories import InterestRequestFactory
+from tests.mutuelle.factories import AppointmentFactory, InterestRequestFactory
 from tests.partners.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +55,8 @@ def one_of_each(admin_user):
     EventFactory(action=ActionFactory(), place=PlaceFactory())
     InterestRequestFactory()
     RegistrationFactory()
+    appointment = AppointmentFactory()
+    Permanence.objects.create(event=appointment.event)
     StaticDevice.objects.create(user=admin_user, name="backup", confirmed=True)
     AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", user_agent="ua", failures_since_start=1)
     AccessLog.objects.create(username="x", ip_address="10.0.0.1", user_agent="ua")
