@@ -387,6 +387,7 @@ class EventAdmin(
         return format_html(
             "{} place(s) prise(s) sur {}, {} restante(s), {} inscription(s) en liste d’attente.<br>"
             '<a href="{}">Voir les inscriptions</a> · <a href="{}">Feuille d’émargement à imprimer</a> · '
+            '<a href="{}">Après l’événement : noter les présents</a> · '
             'Exporter : <a href="{}">Excel (XLSX)</a>, <a href="{}">CSV</a>',
             taken,
             counts.capacity,
@@ -394,6 +395,7 @@ class EventAdmin(
             counts.waiting,
             list_url,
             reverse("admin:events_registration_sheet", args=[obj.pk]),
+            reverse("admin:events_registration_presence", args=[obj.pk]),
             reverse("admin:events_registration_export", args=[obj.pk, "xlsx"]),
             reverse("admin:events_registration_export", args=[obj.pk, "csv"]),
         )

@@ -38,6 +38,10 @@ from .periods import period_days
 
 CANCELLED_ATTENDANCE = "Un événement annulé ne compte aucun participant : laissez le nombre vide."
 FUTURE_ATTENDANCE = "Le nombre de participants se note une fois l’événement commencé."
+# The presence of a registered person, noted from the sign-in sheet (issue 15 §2).
+PRESENCE_BEFORE_START = "La présence se note une fois l’événement commencé."
+PRESENCE_CANCELLED = "Une inscription annulée ne se note pas : la personne s’est désinscrite."
+PRESENCE_TOO_MANY = "Il ne peut pas venir plus de personnes que de places de l’inscription ({places})."
 
 # The events an editor is asked to complete start within this many days (the admin's dashboard).
 SOON_DAYS = 30
@@ -739,6 +743,16 @@ class Registration(Booking):
     needs_fauteuil = models.BooleanField(RegistrationNeed.WHEELCHAIR.label, default=False)
     needs_lsf = models.BooleanField(RegistrationNeed.SIGN_LANGUAGE.label, default=False)
     needs_accompagnant = models.BooleanField(RegistrationNeed.CARER.label, default=False)
+    # After the event, from the sign-in sheet: empty = not noted yet, 0 = nobody came, n = n of
+    # its places came (a family of 3 of whom 2 came: 2). Set by events.registrations only.
+    places_attended = models.PositiveSmallIntegerField(
+        "personnes venues",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Noté après l’événement, sur la page « Noter les présents » : vide tant que ce n’est pas noté, "
+        "0 si personne n’est venu.",
+    )
 
     history = HistoricalRecords(excluded_fields=["submission_token"])
 
@@ -769,6 +783,16 @@ class Registration(Booking):
                 name="registration_staff_read_the_notice",
                 violation_error_message="Lisez la notice d’information à la personne avant de l’inscrire.",
             ),
+            models.CheckConstraint(
+                condition=Q(places_attended__isnull=True) | Q(places_attended__lte=F("places")),
+                name="registration_attended_within_places",
+                violation_error_message="Il ne peut pas venir plus de personnes que de places de l’inscription.",
+            ),
+            models.CheckConstraint(
+                condition=Q(places_attended__isnull=True) | ~Q(status=RegistrationStatus.CANCELLED),
+                name="registration_cancelled_not_attended",
+                violation_error_message=PRESENCE_CANCELLED,
+            ),
         ]
 
     @property
@@ -778,3 +802,29 @@ class Registration(Booking):
 
     def get_admin_url(self):
         return reverse("admin:events_registration_change", args=[self.pk])
+
+    @property
+    def attended(self):
+        """None: not noted; True: at least one of its places came; False: nobody came."""
+        return None if self.places_attended is None else self.places_attended > 0
+
+    def presence_problem(self, places_attended, now=None):
+        """Why ``places_attended`` cannot be noted on this registration, in French; ``""`` if it can.
+
+        The event (``self.event``) must have started; a cancelled registration is not noted; no more
+        people than its places. Clearing a mark (``None``) is always possible on a registration not cancelled.
+        """
+        if self.status == RegistrationStatus.CANCELLED:
+            return PRESENCE_CANCELLED if places_attended is not None else ""
+        if places_attended is None:
+            return ""
+        if self.event.start > (now or timezone.now()):
+            return PRESENCE_BEFORE_START
+        if places_attended > self.places:
+            return PRESENCE_TOO_MANY.format(places=self.places)
+        return ""
+
+    def clean(self):
+        super().clean()
+        if self.event_id is not None and (problem := self.presence_problem(self.places_attended)):
+            raise ValidationError({"places_attended": problem})

@@ -1,5 +1,7 @@
 """The registrations in the back-office (issue 15 §2): per event, places taken and left, the needs,
-the waiting list, a printable sign-in sheet, an export, a registration taken by phone.
+the waiting list, a printable sign-in sheet, an export, a registration taken by phone; after the
+event, who came (« Noter les présents ») and the event's attendance from it; a person's right of
+access to everything held on their registrations.
 
 Personal data: only those with ``events.view_registration`` see these pages (the group
 « Inscriptions aux événements », and superusers), not every editor of « Rédaction ». A
@@ -8,11 +10,15 @@ anonymised three months after its event (``purge_event_registrations``). The rul
 ``events.registrations``; this module only calls them.
 """
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -67,6 +73,64 @@ class RegistrationAdminForm(forms.ModelForm):
         return cleaned_data
 
 
+class PresenceForm(forms.Form):
+    """One choice per registration: not noted, nobody came, or how many of its places came."""
+
+    def __init__(self, *args, registrations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.registrations = registrations
+        for registration in registrations:
+            choices = [("", "Pas encore noté"), ("0", "Absent(e)")]
+            if registration.places == 1:
+                choices.append(("1", "Présent(e)"))
+            else:
+                choices += [
+                    (
+                        str(count),
+                        f"{count} personne{'s' if count > 1 else ''} venue{'s' if count > 1 else ''} "
+                        f"sur {registration.places}",
+                    )
+                    for count in range(1, registration.places + 1)
+                ]
+            self.fields[self.field_name(registration)] = forms.TypedChoiceField(
+                label=f"{registration.last_name} {registration.first_name}",
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial="" if registration.places_attended is None else str(registration.places_attended),
+            )
+
+    @staticmethod
+    def field_name(registration):
+        return f"inscription-{registration.pk}"
+
+    def rows(self):
+        """(registration, bound field) for the template's table."""
+        return [(registration, self[self.field_name(registration)]) for registration in self.registrations]
+
+    def marks(self):
+        return {
+            registration.pk: self.cleaned_data[self.field_name(registration)] for registration in self.registrations
+        }
+
+
+class AttendanceFromPresenceForm(forms.Form):
+    walk_ins = forms.IntegerField(
+        label="Personnes venues sans inscription",
+        min_value=0,
+        max_value=10000,
+        required=False,
+        help_text="Comptées à la main le jour même ; laissez vide s’il n’y en a pas. "
+        "Elles s’ajoutent aux inscrits venus.",
+    )
+    replace = forms.BooleanField(
+        label="Remplacer le nombre déjà noté",
+        required=False,
+        help_text="À cocher seulement si le nombre de participants déjà noté sur l’événement est faux.",
+    )
+
+
 @admin.register(Registration)
 class RegistrationAdmin(ContentHistoryAdmin):
     form = RegistrationAdminForm
@@ -85,8 +149,10 @@ class RegistrationAdmin(ContentHistoryAdmin):
     list_select_related = ["event"]
     search_fields = ["reference", "last_name", "first_name", "email"]
     ordering = ["event", "pk"]
-    actions = ["cancel_selected"]
+    actions = ["cancel_selected", "personal_data_selected"]
     readonly_fields = [
+        "places_attended",
+        "personal_data_link",
         "reference",
         "status",
         "source",
@@ -117,7 +183,7 @@ class RegistrationAdmin(ContentHistoryAdmin):
                 ("Son accord", {"fields": ["notice_read"]}),
             ]
         return [
-            (None, {"fields": ["reference", "event", "status", "places"]}),
+            (None, {"fields": ["reference", "event", "status", "places", "places_attended"]}),
             ("La personne", {"fields": ["first_name", "last_name", "phone", "email", *needs]}),
             (
                 "Suivi",
@@ -133,6 +199,7 @@ class RegistrationAdmin(ContentHistoryAdmin):
                         "confirmation_sent_at",
                         "reminder_sent_at",
                         "anonymised_at",
+                        "personal_data_link",
                     ]
                 },
             ),
@@ -209,6 +276,142 @@ class RegistrationAdmin(ContentHistoryAdmin):
             messages.SUCCESS,
         )
 
+    # The person's right of access: everything held on their registrations ---------------------------
+
+    def has_personal_data_permission(self, request):
+        return self.has_view_permission(request) and request.user.has_perm(EXPORT_PERMISSION)
+
+    @admin.display(description="droit d’accès")
+    def personal_data_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">Toutes les données de cette personne (ses inscriptions, leur historique)</a>',
+            reverse("admin:events_registration_personal_data", args=[obj.pk]),
+        )
+
+    @admin.action(
+        description="Données de la personne, toutes ses inscriptions (droit d’accès)", permissions=["personal_data"]
+    )
+    def personal_data_selected(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request,
+                "Sélectionnez une seule inscription : celle de la personne qui exerce son droit.",
+                messages.WARNING,
+            )
+            return None
+        return redirect("admin:events_registration_personal_data", queryset.get().pk)
+
+    def _person(self, request, object_id):
+        if not self.has_personal_data_permission(request):
+            raise PermissionDenied
+        registration = self.get_object(request, unquote(object_id))
+        if registration is None:
+            raise Http404("Inscription introuvable.")
+        registrations = list(services.registrations_of_person(registration))
+        return registration, registrations
+
+    def personal_data_view(self, request, object_id):
+        """Everything held on the person of one registration, all their registrations found by e-mail or
+        phone, with their history: a page to print and hand them (GDPR art. 15), journaled."""
+        registration, registrations = self._person(request, object_id)
+        data = services.registration_personal_data(
+            registration=registration, registrations=registrations, french_dates=True
+        )
+        services.registration_access_journal(user=request.user, registrations=registrations, what="page à imprimer")
+        context = {
+            "original": registration,
+            "opts": self.opts,
+            "exported_at": data["exporté le"],
+            "controller": data["responsable du traitement"],
+            "entries": data["inscriptions"],
+        }
+        return TemplateResponse(request, "admin/events/registration/personal_data.html", context)
+
+    def personal_data_json_view(self, request, object_id):
+        """The same as a JSON file, for the person to take elsewhere (GDPR articles 15 and 20)."""
+        registration, registrations = self._person(request, object_id)
+        data = services.registration_personal_data(registration=registration, registrations=registrations)
+        services.registration_access_journal(user=request.user, registrations=registrations, what="fichier JSON")
+        response = HttpResponse(
+            json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="donnees-{registration.reference}.json"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+    # After the event: who came, and the event's attendance from it ----------------------------------
+
+    def presence_view(self, request, event_id):
+        """The registrations of one event with a choice each (came, did not come, how many of its places),
+        then a button that reports the people who came into the event's attendance."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        event = get_object_or_404(Event.objects.select_related("place"), pk=event_id)
+        if not event.takes_registrations_on_portal:
+            raise Http404("Cet événement ne prend pas d’inscription sur le site.")
+        registrations = services.presence_rows(event)
+        can_note = event.counts_attendance
+        presence_form = PresenceForm(registrations=registrations)
+        attendance_form = AttendanceFromPresenceForm()
+        if request.method == "POST" and can_note:
+            if "_presence" in request.POST:
+                presence_form = PresenceForm(request.POST, registrations=registrations)
+                if presence_form.is_valid():
+                    try:
+                        changed = services.registrations_mark_presence(
+                            event=event, marks=presence_form.marks(), user=request.user
+                        )
+                    except ValidationError as error:
+                        presence_form.add_error(None, error)
+                    else:
+                        self.message_user(
+                            request,
+                            plural_fr(changed, "{count} présence notée.", "{count} présences notées.")
+                            if changed
+                            else "Rien n’a changé.",
+                            messages.SUCCESS if changed else messages.INFO,
+                        )
+                        return redirect(request.path)
+            elif "_attendance" in request.POST:
+                attendance_form = AttendanceFromPresenceForm(request.POST)
+                if attendance_form.is_valid():
+                    try:
+                        attendance = services.event_attendance_from_presence(
+                            event=event,
+                            user=request.user,
+                            walk_ins=attendance_form.cleaned_data["walk_ins"] or 0,
+                            replace=attendance_form.cleaned_data["replace"],
+                        )
+                    except ValidationError as error:
+                        attendance_form.add_error(
+                            "replace" if isinstance(error, services.AttendanceAlreadyRecorded) else None, error
+                        )
+                    else:
+                        self.message_user(
+                            request,
+                            f"La participation de l’événement est de {attendance} personne(s). "
+                            "Elle reste modifiable sur la page de l’événement.",
+                            messages.SUCCESS,
+                        )
+                        return redirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Noter les présents : {event.title}",
+            "subtitle": None,
+            "opts": self.opts,
+            "event": event,
+            "can_note": can_note,
+            "presence_form": presence_form,
+            "attendance_form": attendance_form,
+            "totals": services.presence_total(registrations),
+            "has_view_permission": True,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/events/registration/presence.html", context)
+
     # The sign-in sheet and the export, per event -----------------------------------------------
 
     def get_urls(self):
@@ -217,6 +420,21 @@ class RegistrationAdmin(ContentHistoryAdmin):
                 "evenement/<int:event_id>/emargement/",
                 self.admin_site.admin_view(self.sign_in_sheet_view),
                 name="events_registration_sheet",
+            ),
+            path(
+                "evenement/<int:event_id>/presence/",
+                self.admin_site.admin_view(self.presence_view),
+                name="events_registration_presence",
+            ),
+            path(
+                "<path:object_id>/donnees-personnelles/",
+                self.admin_site.admin_view(self.personal_data_view),
+                name="events_registration_personal_data",
+            ),
+            path(
+                "<path:object_id>/donnees-personnelles.json",
+                self.admin_site.admin_view(self.personal_data_json_view),
+                name="events_registration_personal_data_json",
             ),
             path(
                 "evenement/<int:event_id>/export.<slug:extension>",

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -32,13 +33,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from core import dates
 from core.cache import invalidate_pages
 from core.mail import mark_sent, render_mail, send_safely
 from core.site_settings import get_site_settings
+from staff.journal import export_message
 
 from .enums import REGISTRATION_TRANSITIONS, EventStatus, RegistrationSource, RegistrationStatus
 from .formatting import event_when
-from .models import Event, Registration
+from .models import CANCELLED_ATTENDANCE, FUTURE_ATTENDANCE, Event, Registration
 
 logger = logging.getLogger(__name__)
 
@@ -262,6 +265,7 @@ def _set_status(registration, status, now):
     registration.status = status
     if status == RegistrationStatus.CANCELLED:
         registration.cancelled_at = now
+        registration.places_attended = None  # a cancelled registration is not noted (a constraint)
     elif status == RegistrationStatus.CONFIRMED:
         registration.promoted_at = now
 
@@ -565,6 +569,229 @@ def _send(registration, *, kind):
         what=MAIL_KINDS[kind],
         retry_hint=RETRY_HINT,
         attachments=attachments,
+    )
+
+
+# After the event: who came (the sign-in sheet), then the event's attendance ------------------------
+
+PRESENCE_REASON = "Présence notée d’après la feuille d’émargement"
+NO_PRESENCE_NOTED = "Aucune présence n’est notée pour cet événement : notez d’abord qui est venu."
+ATTENDANCE_REASON = "Participation reportée de la feuille d’émargement"
+
+
+class AttendanceAlreadyRecorded(ValidationError):
+    """The event already has a number of participants that the presence would change: not replaced
+    unless the agent confirms (``replace=True``)."""
+
+
+def presence_rows(event):
+    """The registrations whose presence is noted: confirmed or waiting (someone on the waiting list
+    may come and find a place), by name. One query."""
+    return list(Registration.objects.filter(event=event).active().order_by("last_name", "first_name", "pk"))
+
+
+def presence_total(registrations):
+    """``{"people": …, "noted": …, "to_note": …}``: the people who came (places attended added up),
+    the registrations noted and those not noted yet, among ``registrations`` (in memory)."""
+    active = [r for r in registrations if r.status != RegistrationStatus.CANCELLED]
+    noted = [r for r in active if r.places_attended is not None]
+    return {
+        "people": sum(r.places_attended for r in noted),
+        "noted": len(noted),
+        "to_note": len(active) - len(noted),
+    }
+
+
+def registrations_mark_presence(*, event, marks, user):
+    """Note who came to ``event``: ``marks`` maps a registration's pk to its places attended (``None``:
+    not noted). Only the registrations of ``event`` whose mark changes are saved, each with a version
+    of its history naming ``user``. Returns how many changed.
+
+    All or nothing: ValidationError (in French) before the event starts, for a cancelled
+    registration, or for more people than its places.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        registrations = {
+            r.pk: r for r in Registration.objects.select_for_update().filter(event=event, pk__in=list(marks))
+        }
+        changed = []
+        errors = []
+        for pk, places_attended in marks.items():
+            registration = registrations.get(pk)
+            if registration is None or registration.places_attended == places_attended:
+                continue
+            registration.event = event
+            if problem := registration.presence_problem(places_attended, now):
+                errors.append(ValidationError(f"{registration.reference} : {problem}", code="presence"))
+                continue
+            registration.places_attended = places_attended
+            changed.append(registration)
+        if errors:
+            raise ValidationError(errors)
+        for registration in changed:
+            registration._history_user = user
+            registration._change_reason = PRESENCE_REASON
+            registration.save(update_fields=["places_attended", "updated_at"])
+    return len(changed)
+
+
+def event_attendance_from_presence(*, event, user, walk_ins=0, replace=False):
+    """Set the number of participants of ``event`` from its sign-in sheet: the places attended added
+    up, plus ``walk_ins`` (people who came without registering, counted by hand). Returns the number.
+
+    A number already typed by hand is never overwritten silently: when it differs, raises
+    AttendanceAlreadyRecorded (saying both numbers) unless ``replace``. Refused (ValidationError)
+    for an event cancelled or not started, or when no presence is noted. The event's history names
+    ``user`` and the reason; the figure stays editable on the event's page afterwards.
+    """
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        if locked.is_cancelled:
+            raise ValidationError(CANCELLED_ATTENDANCE, code="cancelled")
+        if locked.start > timezone.now():
+            raise ValidationError(FUTURE_ATTENDANCE, code="future")
+        totals = presence_total(presence_rows(locked))
+        if not totals["noted"]:
+            raise ValidationError(NO_PRESENCE_NOTED, code="nothing_noted")
+        attendance = totals["people"] + (walk_ins or 0)
+        if locked.attendance is not None and locked.attendance != attendance and not replace:
+            raise AttendanceAlreadyRecorded(
+                f"La participation de l’événement est déjà notée : {locked.attendance} personne(s). "
+                f"La feuille d’émargement en compte {attendance}. Rien n’est changé : cochez "
+                "« Remplacer le nombre déjà noté » pour le remplacer.",
+                code="already_recorded",
+            )
+        if locked.attendance != attendance:
+            locked.attendance = attendance
+            locked._history_user = user
+            locked._change_reason = f"{ATTENDANCE_REASON} ({totals['people']} inscrit(s) venu(s)" + (
+                f", {walk_ins} sans inscription)" if walk_ins else ")"
+            )
+            locked.save(update_fields=["attendance", "updated_at"])
+        event.attendance = attendance
+        return attendance
+
+
+# The right of access: everything held on a person's registrations -----------------------------
+
+CONTROLLER = "Centre communal d’action sociale (CCAS) de Créteil"
+# Never shown: the form's guard against double submission, not a fact about the person.
+PERSONAL_DATA_EXCLUDED = ("submission_token",)
+
+
+def registrations_of_person(registration):
+    """The registrations of the person of ``registration``, across events, oldest event first: itself,
+    and every registration not anonymised with the same e-mail address (whatever its capitals) or the
+    same phone number. A registration without e-mail is matched on its phone only, and the other way round.
+    """
+    same_person = Q()
+    if registration.email:
+        same_person |= Q(email__iexact=registration.email)
+    if registration.phone:
+        same_person |= Q(phone=registration.phone)
+    found = Q(pk=registration.pk)
+    if same_person:
+        found |= Q(same_person, anonymised_at__isnull=True)
+    return (
+        Registration.objects.filter(found)
+        .select_related("event", "created_by")
+        .order_by("event__start", "event_id", "pk")
+    )
+
+
+def _person_value(obj, field, french):
+    value = getattr(obj, field.attname)
+    if value in (None, ""):
+        return None
+    if field.choices:
+        return getattr(obj, f"get_{field.name}_display")()
+    if field.is_relation:
+        related = getattr(obj, field.name)
+        if related is None:
+            return None
+        if field.name == "event":
+            return str(related)
+        return related.get_full_name() or related.get_username()
+    if isinstance(value, bool):
+        return ("oui" if value else "non") if french else value
+    if isinstance(value, datetime.datetime):
+        return dates.short_datetime(value, separator=" à ") if french else timezone.localtime(value).isoformat()
+    if hasattr(value, "as_e164"):
+        return str(value)  # a phone number as the person wrote it
+    return value
+
+
+def _person_fields(model, exclude=()):
+    """The fields shown, the event first (then as declared)."""
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if field.name not in (*PERSONAL_DATA_EXCLUDED, *exclude) and not field.name.startswith("history_")
+    ]
+    return sorted(fields, key=lambda field: field.name != "event")
+
+
+def registration_personal_data(*, registration, registrations=None, french_dates=False):
+    """What the CCAS holds on the person of ``registration``: each of their registrations
+    (``registrations_of_person``, or ``registrations`` when already read), with every version of its
+    history. Two queries.
+
+    Keys are the fields' French names, choices their labels, dates in Paris time: ISO 8601 for a
+    file (JSON), or as French readers write them (« 15/01/2026 à 09:30 ») for a page.
+    """
+    if registrations is None:
+        registrations = list(registrations_of_person(registration))
+    fields = _person_fields(Registration, exclude=("id",))
+    history_model = Registration.history.model
+    history_fields = [history_model._meta.get_field(field.name) for field in fields]
+    versions = {}
+    for version in (
+        history_model.objects.filter(id__in=[r.pk for r in registrations])
+        .select_related("history_user", "event", "created_by")
+        .order_by("history_date", "history_id")
+    ):
+        versions.setdefault(version.id, []).append(version)
+    french = french_dates
+    stamp = (
+        (lambda value: dates.short_datetime(value, separator=" à "))
+        if french
+        else (lambda value: timezone.localtime(value).isoformat())
+    )
+    return {
+        "exporté le": stamp(timezone.now()),
+        "responsable du traitement": CONTROLLER,
+        "inscriptions": [
+            {
+                "inscription": {str(field.verbose_name): _person_value(r, field, french) for field in fields},
+                "historique": [
+                    {
+                        "date": stamp(version.history_date),
+                        "opération": version.get_history_type_display(),
+                        "par": (version.history_user.get_full_name() or version.history_user.get_username())
+                        if version.history_user
+                        else None,
+                        "motif": version.history_change_reason or None,
+                        "valeurs": {
+                            str(field.verbose_name): _person_value(version, field, french) for field in history_fields
+                        },
+                    }
+                    for version in versions.get(r.pk, [])
+                ],
+            }
+            for r in registrations
+        ],
+    }
+
+
+def registration_access_journal(*, user, registrations, what):
+    """Journal a copy of everything held on one person (right of access): one entry in the admin log
+    per registration shown, its reference only (``staff.journal``: listed among the exports)."""
+    LogEntry.objects.log_actions(
+        user_id=user.pk,
+        queryset=list(registrations),
+        action_flag=CHANGE,
+        change_message=export_message(f"droit d’accès aux inscriptions, {what}."),
     )
 
 

@@ -25,6 +25,7 @@ class RegistrationResource(resources.ModelResource):
     needs_fauteuil = column("needs_fauteuil", RegistrationNeed.WHEELCHAIR.label)
     needs_lsf = column("needs_lsf", RegistrationNeed.SIGN_LANGUAGE.label)
     needs_accompagnant = column("needs_accompagnant", RegistrationNeed.CARER.label)
+    places_attended = column("places_attended", "Personnes venues")
     source = column("source", "Origine")
     created_at = column("created_at", "Reçue le")
 
@@ -42,6 +43,7 @@ class RegistrationResource(resources.ModelResource):
             "needs_fauteuil",
             "needs_lsf",
             "needs_accompagnant",
+            "places_attended",
             "source",
             "created_at",
         ]

@@ -6,6 +6,7 @@ scrolling sideways.
 ``ADMIN_SCREENSHOTS=/tmp/…`` leaves a screenshot of each page there to look at (none by default).
 """
 
+import datetime
 import os
 import re
 
@@ -14,6 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.admin import site
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
@@ -22,7 +24,7 @@ from events.models import Event
 from mutuelle.models import CssScale
 from tests.browser.test_accessibility import AXE_OPTIONS
 from tests.browser.test_mutuelle_journey import PASSWORD, admin_login, staff_user
-from tests.events.factories import RegistrationFactory
+from tests.events.factories import PortalEventFactory, RegistrationFactory
 from tests.mutuelle.factories import AppointmentFactory, InterestRequestFactory, PermanenceEventFactory
 
 pytestmark = [
@@ -95,6 +97,13 @@ def customised_pages(administrator):
     event = Event.objects.order_by("pk").first()
     scale = CssScale.objects.order_by("-valid_from").first()
     registration = RegistrationFactory(first_name="Camille", last_name="Martin")
+    started = timezone.now() - datetime.timedelta(hours=1)
+    came = RegistrationFactory(
+        first_name="Awa",
+        last_name="Diallo",
+        places=2,
+        event=PortalEventFactory(start=started, end=started + datetime.timedelta(hours=2)),
+    )
     appointment = AppointmentFactory(
         event=PermanenceEventFactory(), first_name="Awa", last_name="Diallo", interest_request=request
     )
@@ -121,6 +130,11 @@ def customised_pages(administrator):
         "inscription (prise par téléphone)": reverse("admin:events_registration_add"),
         "inscription (fiche)": reverse("admin:events_registration_change", args=[registration.pk]),
         "inscriptions (feuille d’émargement)": reverse("admin:events_registration_sheet", args=[registration.event_id]),
+        "inscriptions (noter les présents)": reverse("admin:events_registration_presence", args=[came.event_id]),
+        "inscriptions (noter les présents, trop tôt)": reverse(
+            "admin:events_registration_presence", args=[registration.event_id]
+        ),
+        "inscription (droit d’accès)": reverse("admin:events_registration_personal_data", args=[came.pk]),
         "rendez-vous mutuelle (pris par téléphone)": reverse("admin:mutuelle_appointment_add"),
         "rendez-vous mutuelle (fiche)": reverse("admin:mutuelle_appointment_change", args=[appointment.pk]),
         "rendez-vous mutuelle (du jour)": reverse("admin:mutuelle_appointment_changelist") + "?jour=aujourd-hui",
