@@ -682,17 +682,26 @@ PERSONAL_DATA_EXCLUDED = ("submission_token",)
 
 def registrations_of_person(registration):
     """The registrations of the person of ``registration``, across events, oldest event first: itself,
-    and every registration not anonymised with the same e-mail address (whatever its capitals) or the
-    same phone number. A registration without e-mail is matched on its phone only, and the other way round.
+    and every registration not anonymised with the same first and last names (whatever their capitals)
+    and the same e-mail address (whatever its capitals) or the same phone number.
+
+    The names too: a family often shares one phone or one address, and a person's right of access
+    must never hand them a relative's registrations. A registration whose name was spelt otherwise is
+    not found: the agent opens it and gives it too, after checking.
     """
-    same_person = Q()
+    same_contact = Q()
     if registration.email:
-        same_person |= Q(email__iexact=registration.email)
+        same_contact |= Q(email__iexact=registration.email)
     if registration.phone:
-        same_person |= Q(phone=registration.phone)
+        same_contact |= Q(phone=registration.phone)
     found = Q(pk=registration.pk)
-    if same_person:
-        found |= Q(same_person, anonymised_at__isnull=True)
+    if same_contact:
+        found |= Q(
+            same_contact,
+            first_name__iexact=registration.first_name,
+            last_name__iexact=registration.last_name,
+            anonymised_at__isnull=True,
+        )
     return (
         Registration.objects.filter(found)
         .select_related("event", "created_by")

@@ -237,11 +237,16 @@ def test_the_presence_page_query_budget_does_not_grow(registrations_client, djan
 
 
 def test_the_person_s_data_gathers_their_registrations_by_mail_or_phone_with_history(registrations_client, team_member):
-    mine = RegistrationFactory(email="awa.diallo@example.org", phone="06 11 22 33 44", last_name="Diallo")
-    by_mail = RegistrationFactory(email="Awa.Diallo@Example.org", phone="", last_name="Diallo")
-    by_phone = RegistrationFactory(email="", phone="06 11 22 33 44", last_name="Diallo")
+    awa = {"first_name": "Awa", "last_name": "Diallo"}
+    mine = RegistrationFactory(email="awa.diallo@example.org", phone="06 11 22 33 44", **awa)
+    by_mail = RegistrationFactory(email="Awa.Diallo@Example.org", phone="", first_name="AWA", last_name="diallo")
+    by_phone = RegistrationFactory(email="", phone="06 11 22 33 44", **awa)
     RegistrationFactory(email="autre@example.org", phone="07 00 00 00 00", last_name="Autrepersonne")
-    anonymised = RegistrationFactory(email="awa.diallo@example.org", phone="", last_name="Ancienne")
+    # Her brother registered with the family's phone and address: his registration is his, not hers.
+    brother = RegistrationFactory(
+        email="awa.diallo@example.org", phone="06 11 22 33 44", first_name="Moussa", last_name="Diallo"
+    )
+    anonymised = RegistrationFactory(email="awa.diallo@example.org", phone="", **awa)
     services.registration_anonymise(registration=anonymised)
     services.registration_cancel(registration=by_mail, user=team_member, reason="Annulée par un agent")
     url = reverse("admin:events_registration_personal_data", args=[mine.pk])
@@ -251,6 +256,7 @@ def test_the_person_s_data_gathers_their_registrations_by_mail_or_phone_with_his
     for registration in (mine, by_mail, by_phone):
         assert registration.reference in html
     assert "Autrepersonne" not in html and "autre@example.org" not in html and anonymised.reference not in html
+    assert brother.reference not in html and "Moussa" not in html
     assert "Annulée par un agent" in html and "Léa Bernard" in html  # the history, with who
     assert "submission" not in html and "jeton" not in html
     entries = LogEntry.objects.filter(change_message__startswith=EXPORT_MESSAGE_PREFIX)
