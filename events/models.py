@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.urls import reverse
@@ -726,6 +726,10 @@ class Booking(models.Model):
         "change_notice_due_at",
     )
 
+    # What anonymisation blanks: the person's data. A subclass adds its own (``dict | {…}``).
+    ANONYMOUS_NAME = "Anonyme"
+    BLANKED_FIELDS = {"first_name": ANONYMOUS_NAME, "last_name": ANONYMOUS_NAME, "email": "", "phone": ""}
+
     class Meta:
         abstract = True
 
@@ -736,9 +740,25 @@ class Booking(models.Model):
     def contact_email(self):
         return self.email if self.anonymised_at is None else ""
 
+    def anonymise(self, *, reason, user=None):
+        """Blank the person's data here and on every version of its history (one transaction).
+
+        What the statistics need stays: the event, the places, the status, the source, the dates.
+        """
+        with transaction.atomic():
+            for field, value in self.BLANKED_FIELDS.items():
+                setattr(self, field, value)
+            self.anonymised_at = timezone.now()
+            self._history_user = user
+            self._change_reason = reason
+            self.save()
+            self.history.model.objects.filter(id=self.pk).update(**self.BLANKED_FIELDS)
+        return self
+
 
 class Registration(Booking):
     grammatical_gender = "f"
+    BLANKED_FIELDS = Booking.BLANKED_FIELDS | {"needs_fauteuil": False, "needs_lsf": False, "needs_accompagnant": False}
     event = models.ForeignKey(Event, verbose_name="événement", on_delete=models.PROTECT, related_name="registrations")
     needs_fauteuil = models.BooleanField(RegistrationNeed.WHEELCHAIR.label, default=False)
     needs_lsf = models.BooleanField(RegistrationNeed.SIGN_LANGUAGE.label, default=False)

@@ -36,6 +36,7 @@ from django.views.decorators.debug import sensitive_variables
 from core import dates
 from core.cache import invalidate_pages
 from core.mail import mark_sent, render_mail, send_safely
+from core.personal_data import as_dict
 from core.site_settings import get_site_settings
 from staff.journal import export_message
 
@@ -55,16 +56,6 @@ REMINDER_NOT_WITHIN = datetime.timedelta(days=1)
 # Registrations are anonymised this long after their event ended.
 RETENTION_AFTER_EVENT = relativedelta(months=3)
 
-ANONYMOUS_NAME = "Anonyme"
-BLANKED_FIELDS = {
-    "first_name": ANONYMOUS_NAME,
-    "last_name": ANONYMOUS_NAME,
-    "email": "",
-    "phone": "",
-    "needs_fauteuil": False,
-    "needs_lsf": False,
-    "needs_accompagnant": False,
-}
 PURGE_REASON = "Anonymisée : trois mois après l’événement"
 NOTICE_NOT_READ = "Lisez à la personne la notice d’information sur ses données, puis cochez la case."
 # What a registration's data may hold: the fields a form fills in.
@@ -709,28 +700,6 @@ def registrations_of_person(registration):
     )
 
 
-def _person_value(obj, field, french):
-    value = getattr(obj, field.attname)
-    if value in (None, ""):
-        return None
-    if field.choices:
-        return getattr(obj, f"get_{field.name}_display")()
-    if field.is_relation:
-        related = getattr(obj, field.name)
-        if related is None:
-            return None
-        if field.name == "event":
-            return str(related)
-        return related.get_full_name() or related.get_username()
-    if isinstance(value, bool):
-        return ("oui" if value else "non") if french else value
-    if isinstance(value, datetime.datetime):
-        return dates.short_datetime(value, separator=" à ") if french else timezone.localtime(value).isoformat()
-    if hasattr(value, "as_e164"):
-        return str(value)  # a phone number as the person wrote it
-    return value
-
-
 def _person_fields(model, exclude=()):
     """The fields shown, the event first (then as declared)."""
     fields = [
@@ -772,7 +741,7 @@ def registration_personal_data(*, registration, registrations=None, french_dates
         "responsable du traitement": CONTROLLER,
         "inscriptions": [
             {
-                "inscription": {str(field.verbose_name): _person_value(r, field, french) for field in fields},
+                "inscription": as_dict(r, fields, french=french),
                 "historique": [
                     {
                         "date": stamp(version.history_date),
@@ -781,9 +750,7 @@ def registration_personal_data(*, registration, registrations=None, french_dates
                         if version.history_user
                         else None,
                         "motif": version.history_change_reason or None,
-                        "valeurs": {
-                            str(field.verbose_name): _person_value(version, field, french) for field in history_fields
-                        },
+                        "valeurs": as_dict(version, history_fields, french=french),
                     }
                     for version in versions.get(r.pk, [])
                 ],
@@ -813,21 +780,9 @@ def registrations_past_retention(now=None):
     return Registration.objects.not_anonymised().filter(event__end__lt=now - RETENTION_AFTER_EVENT)
 
 
-@transaction.atomic
 def registration_anonymise(*, registration, reason=PURGE_REASON, user=None):
-    """Blank the person's data on the registration and on every version of its history.
-
-    What the statistics need stays: the event, the places, the status, the source, the dates.
-    """
-    now = timezone.now()
-    for field, value in BLANKED_FIELDS.items():
-        setattr(registration, field, value)
-    registration.anonymised_at = now
-    registration._history_user = user
-    registration._change_reason = reason
-    registration.save()
-    Registration.history.model.objects.filter(id=registration.pk).update(**BLANKED_FIELDS)
-    return registration
+    """Blank the person's data on the registration and on every version of its history."""
+    return registration.anonymise(reason=reason, user=user)
 
 
 def purge_registrations(*, now=None, dry_run=False):

@@ -786,6 +786,8 @@ class Appointment(Booking):
     or comes without an appointment).
     """
 
+    BLANKED_FIELDS = Booking.BLANKED_FIELDS | {"request_reference": ""}
+
     grammatical_gender = "m"
 
     reference = models.CharField(

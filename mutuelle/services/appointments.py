@@ -53,14 +53,6 @@ RETENTION_AFTER_PERMANENCE = relativedelta(months=3)
 # The value of a slot in the form: its local time, « 2026-12-15T09:20 ».
 SLOT_FORMAT = "%Y-%m-%dT%H:%M"
 
-ANONYMOUS_NAME = "Anonyme"
-BLANKED_FIELDS = {
-    "first_name": ANONYMOUS_NAME,
-    "last_name": ANONYMOUS_NAME,
-    "email": "",
-    "phone": "",
-    "request_reference": "",
-}
 PURGE_REASON = "Anonymisé : trois mois après la permanence"
 NOTICE_NOT_READ = "Lisez à la personne la notice d’information sur ses données, puis cochez la case."
 FORM_FIELDS = ("first_name", "last_name", "phone", "email")
@@ -641,18 +633,10 @@ def appointments_past_retention(now=None):
     return Appointment.objects.not_anonymised().filter(event__end__lt=now - RETENTION_AFTER_PERMANENCE)
 
 
-@transaction.atomic
 def appointment_anonymise(*, appointment, reason=PURGE_REASON, user=None):
     """Blank the person's data on the appointment and every version of its history; the permanence,
     the slot, the status and the dates stay for the statistics."""
-    for field, value in BLANKED_FIELDS.items():
-        setattr(appointment, field, value)
-    appointment.anonymised_at = timezone.now()
-    appointment._history_user = user
-    appointment._change_reason = reason
-    appointment.save()
-    Appointment.history.model.objects.filter(id=appointment.pk).update(**BLANKED_FIELDS)
-    return appointment
+    return appointment.anonymise(reason=reason, user=user)
 
 
 def purge_appointments(*, now=None, dry_run=False):

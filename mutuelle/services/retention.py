@@ -14,9 +14,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from phonenumber_field.phonenumber import PhoneNumber
 
 from core import dates
+from core.personal_data import as_dict
 
 from ..enums import ERASED_STATUS, RequestStatus
 from ..models import Appointment, FollowUpNote, InterestRequest
@@ -145,28 +145,6 @@ def _french_datetime(value):
     return dates.short_datetime(value, separator=" à ")
 
 
-def _value(obj, field, french_dates=False):
-    value = getattr(obj, field.attname)
-    if value in (None, ""):
-        return None
-    if field.choices:
-        return getattr(obj, f"get_{field.name}_display")()
-    if field.is_relation:
-        user = getattr(obj, field.name)
-        return user.get_full_name() or user.get_username()
-    if isinstance(value, datetime.datetime):
-        return _french_datetime(value) if french_dates else _iso_datetime(value)
-    if isinstance(value, datetime.date) and french_dates:
-        return dates.short_date(value)
-    if isinstance(value, PhoneNumber):
-        return str(value)  # as the person wrote it: « 06 12 34 56 78 »
-    return value
-
-
-def _as_dict(obj, fields, french_dates):
-    return {str(field.verbose_name): _value(obj, field, french_dates) for field in fields}
-
-
 def request_personal_data(*, interest_request, french_dates=False):
     """What the CCAS holds on the person of one request: the request, its notes, every version of them.
 
@@ -188,15 +166,15 @@ def request_personal_data(*, interest_request, french_dates=False):
     return {
         "exporté le": stamp(timezone.now()),
         "responsable du traitement": "Centre communal d’action sociale (CCAS) de Créteil",
-        "demande": _as_dict(interest_request, request_fields, french_dates),
+        "demande": as_dict(interest_request, request_fields, french=french_dates),
         "notes de suivi": [
-            _as_dict(note, note_fields, french_dates)
+            as_dict(note, note_fields, french=french_dates)
             for note in interest_request.notes.select_related("author").order_by("created_at")
         ],
         "rendez-vous": [
             {
                 "permanence": appointment.event.title,
-                **_as_dict(appointment, appointment_fields, french_dates),
+                **as_dict(appointment, appointment_fields, french=french_dates),
             }
             for appointment in Appointment.objects.filter(interest_request=interest_request)
             .select_related("event")
@@ -210,7 +188,7 @@ def request_personal_data(*, interest_request, french_dates=False):
                 if version.history_user
                 else None,
                 "motif": version.history_change_reason or None,
-                "valeurs": _as_dict(version, history_fields, french_dates),
+                "valeurs": as_dict(version, history_fields, french=french_dates),
             }
             for version in versions.order_by("history_date", "history_id")
         ],
