@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+# Fresh processes without the test database: run once in CI (the SQLite pass).
+pytestmark = pytest.mark.database_independent
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 PRINT_SETTINGS = (

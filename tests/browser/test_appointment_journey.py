@@ -1,9 +1,12 @@
 """An applicant books a 20-minute slot at the next mutuelle permanence on a phone and knows what to
 bring (issue 15 §3), in real Chromium: /mutuelle/, the list of permanences, the form (its errors
-first), the confirmation with the papers and the reference, the cancel link; at 320 and 1280 px
-without sideways scrolling, without JavaScript too, and with no axe violation on any of these pages.
+first), the confirmation with the papers and the reference, the cancel link; at 320 px without
+sideways scrolling, without JavaScript too, and with no axe violation on any of these pages. On a
+phone only: the list of permanences is in the sweep of every public page at a desk's width
+(tests/browser/test_accessibility.py), and the form, its errors and its confirmation share their
+layout with the registration's, whose journey runs at both widths (test_registration_journey.py).
 
-``APPOINTMENT_SCREENSHOTS=/some/dir`` keeps screenshots of each page at both widths.
+``APPOINTMENT_SCREENSHOTS=/some/dir`` keeps screenshots of each page.
 """
 
 import os
@@ -54,7 +57,7 @@ def check(page, label, problems, width):
         problems.append(f"== {label}\n{results.generate_report()}")
 
 
-@pytest.mark.parametrize("width", [320, 1280])
+@pytest.mark.parametrize("width", [320])
 def test_an_applicant_books_a_slot_knows_what_to_bring_then_cancels(new_context, site_url, permanence, width):
     page = new_context(viewport={"width": width, "height": 800}).new_page()
     problems = []

@@ -4,9 +4,10 @@ At 320 px and 1280 px: the answer from a monthly income, nothing in the address,
 scrolling, no axe violation (answer and errors), the printed summary; without JavaScript; the
 focus on the error summary; then the interest form knowing the household size, a mistake, the
 confirmation, and the form sent again after going back: « déjà envoyée », the same reference.
-The screenshots are written to /tmp/orientation-*.png to be looked at.
+``ORIENTATION_SCREENSHOTS=/tmp/…`` leaves screenshots of the pages there to look at (none by default).
 """
 
+import os
 import re
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from tests.mutuelle.factories import reset_rate_limits
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-SCREENSHOTS = Path("/tmp")
+SCREENSHOTS = os.environ.get("ORIENTATION_SCREENSHOTS")
 ORIENTATION = "/mutuelle/eligibilite/"
 
 
@@ -30,6 +31,11 @@ def fresh_rate_limit():
     reset_rate_limits()
     yield
     reset_rate_limits()
+
+
+def shot(page, name, *, full_page=True):
+    if SCREENSHOTS:
+        page.screenshot(path=Path(SCREENSHOTS) / f"{name}.png", full_page=full_page)
 
 
 def axe_violations(page):
@@ -55,7 +61,7 @@ def answer(page, *, ages, salaries="", pensions="", premium=""):
 def test_the_answer_from_a_monthly_income(new_context, site_url, cls_content, width):
     page = new_context(viewport={"width": width, "height": 900}).new_page()
     page.goto(site_url(ORIENTATION))
-    page.screenshot(path=SCREENSHOTS / f"orientation-{width}-formulaire.png", full_page=True)
+    shot(page, f"orientation-{width}-formulaire")
 
     answer(page, ages=[30], salaries="1 500", premium="80")
 
@@ -75,7 +81,7 @@ def test_the_answer_from_a_monthly_income(new_context, site_url, cls_content, wi
     expect(field(page, "Votre âge")).to_have_value("30")
     expect(field(page, "Salaires, par mois")).to_have_value("1 500")
     no_sideways_scrolling(page, width)
-    page.screenshot(path=SCREENSHOTS / f"orientation-{width}.png", full_page=True)
+    shot(page, f"orientation-{width}")
     violations = axe_violations(page)
 
     # The printed summary: the answer alone, with its print button (JavaScript shows it).
@@ -86,7 +92,7 @@ def test_the_answer_from_a_monthly_income(new_context, site_url, cls_content, wi
     expect(page.locator(".site-footer")).to_be_hidden()
     expect(page.locator("#formulaire-orientation")).to_be_hidden()
     expect(result.get_by_role("link", name="Être rappelé(e) par un conseiller")).to_be_hidden()
-    page.screenshot(path=SCREENSHOTS / f"orientation-{width}-impression.png", full_page=True)
+    shot(page, f"orientation-{width}-impression")
     page.emulate_media(media="screen")
 
     # A mistake: the focus moves to the error summary, whose link leads to the field.
@@ -97,7 +103,7 @@ def test_the_answer_from_a_monthly_income(new_context, site_url, cls_content, wi
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Votre âge : Écrivez l’âge en chiffres")
     no_sideways_scrolling(page, width)
-    page.screenshot(path=SCREENSHOTS / f"orientation-{width}-erreurs.png", full_page=True)
+    shot(page, f"orientation-{width}-erreurs")
     violations += axe_violations(page)
     summary.get_by_role("link", name="Votre âge").click()
     expect(field(page, "Votre âge")).to_be_focused()
@@ -118,7 +124,7 @@ def test_the_orientation_without_javascript(new_context, site_url, cls_content):
     expect(result.get_by_role("button", name="Imprimer ce résumé")).to_be_hidden()
     expect(result).to_contain_text("imprimez cette page")
     no_sideways_scrolling(page, 360)
-    page.screenshot(path=SCREENSHOTS / "orientation-360-sans-javascript.png", full_page=True)
+    shot(page, "orientation-360-sans-javascript")
 
 
 def test_a_household_of_six_at_320_px(new_context, site_url, cls_content):
@@ -132,7 +138,7 @@ def test_a_household_of_six_at_320_px(new_context, site_url, cls_content):
     expect(result.get_by_role("region", name="Formule Renfort")).to_contain_text("Total : 471 € par mois")
     expect(result.get_by_role("region", name="Formule Renfort")).to_contain_text("852 € de plus par an")
     no_sideways_scrolling(page, 320)
-    page.screenshot(path=SCREENSHOTS / "orientation-320-foyer-de-6.png", full_page=True)
+    shot(page, "orientation-320-foyer-de-6")
 
 
 def test_from_the_answer_to_the_form_a_mistake_and_a_form_sent_again(new_context, site_url, cls_content):
@@ -151,7 +157,7 @@ def test_from_the_answer_to_the_form_a_mistake_and_a_form_sent_again(new_context
     summary = page.locator("#erreurs")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("1 réponse à vérifier")
-    page.screenshot(path=SCREENSHOTS / "orientation-demande-erreur-320.png", full_page=False)
+    shot(page, "orientation-demande-erreur-320", full_page=False)
     summary.get_by_role("link", name="Nom", exact=True).click()
     expect(field(page, "Nom")).to_be_focused()
     field(page, "Nom").fill("Benali")

@@ -36,7 +36,8 @@ from tests.initial_content import load_initial_content
 from tests.mutuelle.factories import AppointmentFactory, PermanenceEventFactory
 from tests.test_settings import production_env, run_python
 
-pytestmark = pytest.mark.django_db
+# Headers set by middleware and settings, whatever the database: the SQLite pass only in CI.
+pytestmark = [pytest.mark.django_db, pytest.mark.database_independent]
 
 # The settings this test takes from production (everything the headers and cookies depend on).
 PRODUCTION_SETTINGS = [

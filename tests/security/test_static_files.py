@@ -13,6 +13,9 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.management import call_command
 from django.test import Client, override_settings
 
+# Files on disk, whatever the database: run once in CI (the SQLite pass).
+pytestmark = pytest.mark.database_independent
+
 PRODUCTION_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 # The public pages load the Bootstrap subset (scripts/css/build.sh); one admin page, the whole of it.
 STYLESHEETS = ["css/site.css", "css/bootstrap.subset.css", "bootstrap/css/bootstrap.min.css", "admin/css/base.css"]
