@@ -1,7 +1,7 @@
 """The actions as open data (core/opendata.py): the published actions, with their axis and their links."""
 
 from django.conf import settings
-from django.db.models import Case, Prefetch, When
+from django.db.models import OuterRef, Prefetch, Subquery
 
 from core.opendata import Column, Dataset, ForeignKey, id_column, page_url, slug_column
 from core.publication import publication_q
@@ -26,9 +26,10 @@ def published_actions():
         Action.objects.published()
         .select_related("axis")
         .defer("search_text", "search_vector")
+        # A subquery, not a join: the count of the rows (/donnees/) leaves it out.
         .annotate(
-            public_lead_partner_id=Case(
-                When(publication_q(prefix="lead_partner__"), then="lead_partner_id"), default=None
+            public_lead_partner_id=Subquery(
+                Partner.objects.published().filter(pk=OuterRef("lead_partner_id")).values("pk")
             )
         )
         .prefetch_related(
