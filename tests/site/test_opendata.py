@@ -436,6 +436,16 @@ def test_last_update_moves_when_the_datasets_sections_change_only(client):
     assert dates["actions"] == json.loads(client.get("/donnees/actions.schema.json").content)["lastModified"]
 
 
+def test_the_events_date_moves_with_the_ccas_phone(client):
+    """The events give the CCAS's phone (site's settings) for « inscription auprès du CCAS »: their date follows it."""
+    from core.site_settings import SiteSettings
+
+    events, partners = last_modified(client, "evenements"), last_modified(client, "partenaires")
+    SiteSettings(ccas_phone="01 49 80 88 69").save()
+    assert last_modified(client, "evenements") > events
+    assert last_modified(client, "partenaires") == partners
+
+
 def test_last_update_moves_at_a_scheduled_publication():
     """A scheduled action appears at its minute with no signal: its dataset's date moves then."""
     later = timezone.now() + datetime.timedelta(minutes=5)
