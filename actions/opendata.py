@@ -1,9 +1,9 @@
 """The actions as open data (core/opendata.py): the published actions, with their axis and their links."""
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 
-from core.opendata import Column, Dataset, ForeignKey, id_column, slug_column
+from core.opendata import Column, Dataset, ForeignKey, id_column, page_url, slug_column
 from core.publication import publication_q
 from core.rich_text import plain_text
 from partners.models import Partner
@@ -13,27 +13,35 @@ from .filters import ActionFilter
 from .models import Action, Indicator, Milestone
 
 
-def page_url(obj):
+def absolute_url(obj):
     return settings.SITE_URL + obj.get_absolute_url()
 
 
 def published_actions():
+    # What the columns read, and no more: the lead partner's identifier when it is public (no
+    # partner loaded for it), the associated partners' identifiers only, lists (to_attr) rather
+    # than managers (a manager's queryset per action and relation, cloned when prefetched and
+    # again when read, cost more than the rows themselves), not the search's columns.
     return (
         Action.objects.published()
-        .select_related("axis", "lead_partner")
+        .select_related("axis")
+        .defer("search_text", "search_vector")
+        # A subquery, not a join: the count of the rows (/donnees/) leaves it out.
+        .annotate(
+            public_lead_partner_id=Subquery(
+                Partner.objects.published().filter(pk=OuterRef("lead_partner_id")).values("pk")
+            )
+        )
         .prefetch_related(
-            "themes",
-            "audiences",
-            "neighbourhoods",
-            Prefetch("partners", queryset=Partner.objects.published().order_by("pk"), to_attr="public_partners"),
+            Prefetch("themes", to_attr="theme_list"),
+            Prefetch("audiences", to_attr="audience_list"),
+            Prefetch("neighbourhoods", to_attr="neighbourhood_list"),
+            Prefetch(
+                "partners", queryset=Partner.objects.published().only("pk").order_by("pk"), to_attr="public_partners"
+            ),
         )
         .order_by("pk")
     )
-
-
-def public_lead_partner(action):
-    lead = action.lead_partner
-    return lead.pk if lead is not None and lead.is_public else None
 
 
 def slugs(related):
@@ -131,27 +139,27 @@ ACTIONS = Dataset(
         ),
         Column("date_debut", "date", "Date de début", "Date de début, si elle est donnée.", lambda a: a.start_date),
         Column("date_fin", "date", "Date de fin", "Date de fin, si elle est donnée.", lambda a: a.end_date),
-        Column("themes", "list", "Thèmes", "Thèmes de l’action (noms).", lambda a: names(a.themes.all())),
+        Column("themes", "list", "Thèmes", "Thèmes de l’action (noms).", lambda a: names(a.theme_list)),
         Column(
             "publics",
             "list",
             "Publics",
             "Publics visés (noms) ; vide : tout le monde.",
-            lambda a: names(a.audiences.all()),
+            lambda a: names(a.audience_list),
         ),
         Column(
             "quartiers",
             "list",
             "Quartiers",
             "Quartiers concernés (noms) ; vide : toute la ville.",
-            lambda a: names(a.neighbourhoods.all()),
+            lambda a: names(a.neighbourhood_list),
         ),
         Column(
             "partenaire_pilote_id",
             "integer",
             "Partenaire pilote",
             "Identifiant du partenaire pilote (jeu « partenaires »).",
-            public_lead_partner,
+            lambda a: a.public_lead_partner_id,
         ),
         Column(
             "partenaires_ids",
@@ -165,7 +173,7 @@ ACTIONS = Dataset(
             "string",
             "Page sur le portail",
             "Adresse de la page de l’action sur le portail.",
-            page_url,
+            page_url("actions:detail"),
             required=True,
             format="uri",
         ),
@@ -277,7 +285,7 @@ INDICATORS = Dataset(
             "string",
             "Page sur le portail",
             "Adresse de l’indicateur sur la page de son action.",
-            page_url,
+            absolute_url,
             required=True,
             format="uri",
         ),

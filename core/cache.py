@@ -50,6 +50,10 @@ How it works (``CachedPageMiddleware`` early in ``MIDDLEWARE``, ``PageCacheMiddl
   per content generation, the next such moment of each section (one query per generation for every
   model); the first request at or after it writes a new generation for that section, so the change
   shows at that minute, not after the pages' lifetime.
+- When a section last changed: a generation begins with the moment it was written (in hexadecimal
+  nanoseconds), so ``sections_changed_at(sections)`` gives the last change of these sections, after
+  the scheduled publications that have come, without any query of the content (the open data's
+  « dernière mise à jour », core/opendata.py). Only this module reads that format.
 - Lifetime: ``PAGE_CACHE_SECONDS`` (``DJANGO_PAGE_CACHE_SECONDS``, 5 minutes), so that
   « upcoming » lists never show a started event for long; the date in the prefix renews every
   page at midnight. ``0`` turns the page cache off.
@@ -73,6 +77,7 @@ How it works (``CachedPageMiddleware`` early in ``MIDDLEWARE``, ``PageCacheMiddl
   calendars' and feeds' own conditional GET (ETag, Last-Modified) keeps working on cache hits.
 """
 
+import datetime
 import functools
 import hashlib
 import logging
@@ -359,6 +364,36 @@ def generations_for_schedule(now=None):
         generations = section_generations()
         _kept.pop(NEXT_PUBLICATION_CHANGE, None)  # the next request finds the following moment
     return generations
+
+
+def generation_moment(generation):
+    """When a generation was written (the time-ordered first part of ``_new_generation``); None for another value."""
+    try:
+        nanoseconds = int(str(generation).split("-", 1)[0], 16)
+        return datetime.datetime.fromtimestamp(0, datetime.UTC) + datetime.timedelta(microseconds=nanoseconds // 1000)
+    except (ValueError, OverflowError):
+        return None
+
+
+def sections_changed_at(sections_=None, now=None):
+    """The last moment any of these sections (default: every section) changed: the latest of their generations.
+
+    After the scheduled publications and withdrawals that have come (``generations_for_schedule``),
+    which then count as a change at the first request that sees them. Every change of a section's
+    models writes its generation (a draft's edit too), and a generation lost with the store is
+    written anew when next read: the moment is that of the last change or later, never earlier.
+    ``now`` when no generation can be read (the store unreachable) or parsed.
+    """
+    now = now or timezone.now()
+    try:
+        generations = generations_for_schedule(now)
+    except CACHE_ERRORS:
+        return now
+    chosen = generations if sections_ is None else sections_
+    moments = [generation_moment(generations[section]) for section in chosen]
+    if not moments or None in moments:
+        return now
+    return max(moments)
 
 
 def generation_for_schedule(now=None):

@@ -17,23 +17,32 @@ file or the API. Its columns are public facts about the content, never personal 
 mutuelle data, no staff name, no history).
 
 The files are computed on request and kept by the page cache (core/cache.py): a change of any
-content model writes a new content generation, shared by every worker and instance, and the
-next request builds them again. The date of the last update of each dataset is the moment its
-rows last changed: a digest of the rows is kept per dataset in the page cache's store, with the
-moment it was first seen (:func:`snapshot`). If that store is emptied (a Redis flush), the date
-becomes the moment of the next build: later, never earlier, than the real one.
+content model writes a new generation of its section, shared by every worker and instance, and
+the next request builds the files of the datasets that show that section again. The date of the
+last update of each dataset is the last change of the content it comes from: the latest moment
+among the generations of its sections (``shows``, core/cache.py ``sections_changed_at``), a
+scheduled publication counting at its minute. No record is built for it, nor for the number of
+rows (counted by the database): the page ``/donnees/``, the data package and the schemas read
+neither the rows nor their text. The date is that of the real change or later, never earlier: an
+edit of a draft of that section, which no file shows, moves it too, and so does an emptied store
+(a Redis flush: the generations are then written anew at the next request).
 """
 
 import csv
 import datetime
 import decimal
-import hashlib
+import functools
 import io
 import json
+import operator
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.urls import get_urlconf, reverse
 from django.utils import timezone
+
+from core.cache import sections_changed_at
 
 LICENCE = {
     "name": "etalab-2.0",
@@ -41,7 +50,6 @@ LICENCE = {
     "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
 }
 LIST_DELIMITER = "|"
-DIGEST_KEY = "opendata-digest"
 
 # Table Schema types (https://specs.frictionlessdata.io/table-schema/) and how the API describes them.
 TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "list"}
@@ -122,6 +130,36 @@ def slug_column(of_what):
     )
 
 
+# What Django's « slug » path converter accepts: such a slug comes out of reverse() as it is.
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+_SLUG_MARK = "opendata-slug"
+
+
+@functools.lru_cache(maxsize=64)
+def _around_slug(viewname, site_url, urlconf):
+    """(what comes before the slug, what comes after) in the absolute address of a page of ``viewname``."""
+    before, after = reverse(viewname, kwargs={"slug": _SLUG_MARK}, urlconf=urlconf).split(_SLUG_MARK)
+    return site_url + before, after
+
+
+def page_url(viewname, slug_of=operator.attrgetter("slug")):
+    """A column's function: the absolute address of the object's page, ``SITE_URL + reverse(viewname, slug=…)``.
+
+    Reversed once, not for every row (a reverse() per row was a tenth of the records' time); the
+    address is the one reverse() gives (a slug the URL would not accept goes through reverse(),
+    which refuses it as before). ``slug_of``: how to read the slug of an object.
+    """
+
+    def value(obj):
+        slug = slug_of(obj)
+        if not _SLUG.fullmatch(slug):
+            return settings.SITE_URL + reverse(viewname, kwargs={"slug": slug})
+        before, after = _around_slug(viewname, settings.SITE_URL, get_urlconf() or settings.ROOT_URLCONF)
+        return before + slug + after
+
+    return value
+
+
 @dataclass(frozen=True)
 class ForeignKey:
     """A column that names a row of another dataset (its ``slug`` and the column there)."""
@@ -140,7 +178,7 @@ class Dataset:
     reused by the API (``None``: the API lists every row), its parameters explained in
     ``parameters_help``. ``position`` orders the datasets on
     ``/donnees/`` and in the API. ``shows``: the sections of the page cache whose changes change
-    its rows (core/cache.py), for its files and its API.
+    its rows (core/cache.py), for its files, its API and its date of last update (``updated_at``).
     """
 
     slug: str
@@ -239,40 +277,17 @@ def to_json_text(records):
     return json.dumps(records, ensure_ascii=False, indent=1)
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """The rows of a dataset now, and when they last changed."""
-
-    dataset: Dataset
-    records: list
-    updated_at: datetime.datetime
-
-    @property
-    def count(self):
-        return len(self.records)
+def updated_at(dataset, *, now=None):
+    """When the dataset last changed: the last change of the content it comes from (see the module docstring)."""
+    return sections_changed_at(dataset.shows, now=now)
 
 
-def snapshot(dataset, *, now=None):
-    """The dataset's records and the moment they last changed (see the module docstring)."""
-    from core.cache import CACHE_ERRORS, page_cache
-
-    records = dataset.records()
-    digest = hashlib.sha256(json.dumps(records, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    now = now or timezone.now()
-    key = f"{DIGEST_KEY}.{dataset.slug}"
-    try:
-        kept = page_cache().get(key)
-        if kept and kept[0] == digest:
-            return Snapshot(dataset, records, kept[1])
-        page_cache().set(key, (digest, now), timeout=None)
-    except CACHE_ERRORS:
-        pass
-    return Snapshot(dataset, records, now)
+def row_count(dataset):
+    """The number of rows of the dataset, counted by the database (no record is built)."""
+    return dataset.queryset().count()
 
 
 def file_urls(dataset):
-    from django.urls import reverse
-
     """{"csv": …, "json": …, "schema": …}: the addresses of the dataset's files."""
     return {
         key: reverse("opendata:file", kwargs={"slug": dataset.slug, "fmt": fmt})
@@ -280,9 +295,8 @@ def file_urls(dataset):
     }
 
 
-def resource_descriptor(snap, *, absolute=True):
-    """The dataset as a resource of the data package (its CSV, with its schema inline)."""
-    dataset = snap.dataset
+def resource_descriptor(dataset, updated, *, absolute=True):
+    """The dataset as a resource of the data package (its CSV, with its schema inline); ``updated``: its date."""
     base = settings.SITE_URL if absolute else ""
     return {
         "name": dataset.slug,
@@ -294,20 +308,19 @@ def resource_descriptor(snap, *, absolute=True):
         "encoding": "utf-8",
         "dialect": {"delimiter": ",", "header": True},
         "licenses": [LICENCE],
-        "lastModified": to_json(snap.updated_at),
+        "lastModified": to_json(updated),
         "schema": dataset.table_schema(),
     }
 
 
-def schema_descriptor(snap):
+def schema_descriptor(dataset, updated, count):
     """What ``/donnees/<slug>.schema.json`` gives: the Table Schema, with the dataset's metadata around it."""
-    dataset = snap.dataset
     return {
         "name": dataset.slug,
         "title": dataset.title,
         "description": dataset.description,
         "licenses": [LICENCE],
-        "lastModified": to_json(snap.updated_at),
-        "rowCount": snap.count,
+        "lastModified": to_json(updated),
+        "rowCount": count,
         **dataset.table_schema(),
     }

@@ -21,10 +21,11 @@ from core.opendata import (
     file_urls,
     get_dataset,
     resource_descriptor,
+    row_count,
     schema_descriptor,
-    snapshot,
     to_csv,
     to_json_text,
+    updated_at,
 )
 from events.openagenda import openagenda_events
 
@@ -65,18 +66,17 @@ def _every_dataset_shows(kwargs):
 
 @public_page(shows=_every_dataset_shows)
 def data_page(request):
-    """The page listing every dataset, its files, its columns and its last update."""
-    snaps = [snapshot(dataset) for dataset in datasets()]
+    """The page listing every dataset, its files, its columns and its last update (no record is built)."""
     entries = [
         {
-            "dataset": snap.dataset,
-            "count": snap.count,
-            "updated_at": snap.updated_at,
-            "urls": file_urls(snap.dataset),
-            "api_url": reverse(f"api:{snap.dataset.slug}-list"),
-            "columns": [(column, TYPE_LABELS[column.type]) for column in snap.dataset.columns],
+            "dataset": dataset,
+            "count": row_count(dataset),
+            "updated_at": updated_at(dataset),
+            "urls": file_urls(dataset),
+            "api_url": reverse(f"api:{dataset.slug}-list"),
+            "columns": [(column, TYPE_LABELS[column.type]) for column in dataset.columns],
         }
-        for snap in snaps
+        for dataset in datasets()
     ]
     context = {
         "entries": entries,
@@ -98,33 +98,33 @@ def data_file(request, slug, fmt):
     dataset = get_dataset(slug)
     if dataset is None:
         raise Http404("Jeu de données inconnu")
-    snap = snapshot(dataset)
+    updated = updated_at(dataset)
     if fmt == "csv":
         # With a byte order mark: spreadsheets then read the accents right; CSV readers skip it.
-        content = "\ufeff" + to_csv(dataset, snap.records)
+        content = "\ufeff" + to_csv(dataset, dataset.records())
     elif fmt == "json":
-        content = to_json_text(snap.records)
-    else:
-        content = json.dumps(schema_descriptor(snap), ensure_ascii=False, indent=1)
-    return _file_response(content, CONTENT_TYPES[fmt], f"{slug}.{fmt}", snap.updated_at)
+        content = to_json_text(dataset.records())
+    else:  # the schema and its number of rows, counted by the database: no record is built
+        content = json.dumps(schema_descriptor(dataset, updated, row_count(dataset)), ensure_ascii=False, indent=1)
+    return _file_response(content, CONTENT_TYPES[fmt], f"{slug}.{fmt}", updated)
 
 
 @public_page(shows=_every_dataset_shows)
 def data_package(request):
-    """``/donnees/datapackage.json``: every dataset as a frictionless data package."""
-    snaps = [snapshot(dataset) for dataset in datasets()]
+    """``/donnees/datapackage.json``: every dataset as a frictionless data package (no record is built)."""
+    dates = {dataset.slug: updated_at(dataset) for dataset in datasets()}
     package = {
         "name": "cls-creteil",
         "title": "Contrat local de santé de Créteil : données ouvertes",
         "homepage": settings.SITE_URL + reverse("opendata:page"),
         "licenses": [LICENCE],
-        "resources": [resource_descriptor(snap) for snap in snaps],
+        "resources": [resource_descriptor(dataset, dates[dataset.slug]) for dataset in datasets()],
     }
     return _file_response(
         json.dumps(package, ensure_ascii=False, indent=1),
         JSON_TYPE,
         "datapackage.json",
-        max((snap.updated_at for snap in snaps), default=None),
+        max(dates.values(), default=None),
     )
 
 

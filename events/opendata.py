@@ -9,16 +9,12 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from actions.models import Action
-from core.opendata import Column, Dataset, ForeignKey, id_column, slug_column
+from core.opendata import Column, Dataset, ForeignKey, id_column, page_url, slug_column
 from core.rich_text import plain_text
 
 from .enums import AccessibilityNeed, EventStatus, Registration
 from .filters import EventFilter, PlaceFilter
 from .models import Event, EventAttendance, Place
-
-
-def page_url(obj):
-    return settings.SITE_URL + obj.get_absolute_url()
 
 
 def published_places():
@@ -32,11 +28,33 @@ def published_places():
     )
 
 
+# The fields of an event's action and place that the events' columns never read, nor the OpenAgenda
+# export (events/openagenda.py), which reads the same rows (the action's summary and image).
+UNREAD_FIELDS = {
+    "action": ("search_text", "search_vector", "body", "how_to_join"),
+    "place": ("search_text", "search_vector", "description", "public_transport", "accessibility_notes"),
+}
+
+
+def _unread_fields():
+    """What no column reads, not loaded: the search's columns, the texts of the action and of the place."""
+    return (
+        "search_text",
+        "search_vector",
+        *(f"{related}__{name}" for related, names in UNREAD_FIELDS.items() for name in names),
+    )
+
+
 def published_events():
     return (
         Event.objects.published()
         .select_related("action__axis", "place__neighbourhood")
-        .prefetch_related("audiences", "action__audiences")
+        .defer(*_unread_fields())
+        # Lists (to_attr), not managers: no queryset cloned per event and relation (see for_whom).
+        .prefetch_related(
+            Prefetch("audiences", to_attr="audience_list"),
+            Prefetch("action__audiences", to_attr="audience_list"),
+        )
         .order_by("start", "pk")
     )
 
@@ -56,6 +74,11 @@ def _of_place(read):
 
 def accessibility(place):
     return [need.value for need in AccessibilityNeed if getattr(place, f"serves_{need.value}")]
+
+
+def for_whom(event):
+    """``Event.for_whom`` (its own audiences, or else its action's), read from the lists prefetched above."""
+    return event.audience_list or event.action.audience_list
 
 
 def registration_link(event):
@@ -137,7 +160,7 @@ PLACES = Dataset(
             "string",
             "Page sur le portail",
             "Adresse de la page du lieu sur le portail.",
-            page_url,
+            page_url("events:place"),
             required=True,
             format="uri",
         ),
@@ -154,7 +177,8 @@ PLACES = Dataset(
 
 EVENTS = Dataset(
     slug="evenements",
-    shows=("events", "actions"),
+    # The site's settings too: the CCAS's phone is the registration phone of « inscription auprès du CCAS ».
+    shows=("events", "actions", "site"),
     title="Événements de l’agenda du CLS",
     description="Les événements publiés de l’agenda du CLS (passés et à venir) : date, lieu, action, public, "
     "inscription, tarif et statut.",
@@ -266,7 +290,7 @@ EVENTS = Dataset(
             "list",
             "Publics",
             "Publics de l’événement, ou à défaut de son action ; vide : tout le monde.",
-            lambda e: [a.name for a in e.for_whom],
+            lambda e: [audience.name for audience in for_whom(e)],
         ),
         Column(
             "inscription",
@@ -300,7 +324,7 @@ EVENTS = Dataset(
             "string",
             "Page sur le portail",
             "Adresse de la page de l’événement sur le portail.",
-            page_url,
+            page_url("events:detail"),
             required=True,
             format="uri",
         ),
@@ -321,7 +345,11 @@ EVENTS = Dataset(
 
 def held_events():
     return (
-        Event.objects.published().held().select_related("action__axis", "place__neighbourhood").order_by("start", "pk")
+        Event.objects.published()
+        .held()
+        .select_related("action__axis", "place__neighbourhood")
+        .defer("description", *_unread_fields())
+        .order_by("start", "pk")
     )
 
 

@@ -1,6 +1,6 @@
 """The partners as open data (core/opendata.py): the published partners, signatories first."""
 
-from core.opendata import Column, Dataset, id_column, slug_column
+from core.opendata import Column, Dataset, id_column, page_url, slug_column
 from core.rich_text import plain_text
 
 from .enums import PartnerKind
@@ -8,18 +8,12 @@ from .filters import PartnerFilter
 from .models import Partner
 
 
-def page_url(obj):
-    from django.conf import settings
-
-    return settings.SITE_URL + obj.get_absolute_url()
-
-
 def one_line(text):
     return ", ".join(line.strip() for line in text.splitlines() if line.strip()) or None
 
 
 def published_partners():
-    return Partner.objects.published().order_by("pk")
+    return Partner.objects.published().defer("search_text", "search_vector", "logo").order_by("pk")
 
 
 PARTNERS = Dataset(
@@ -104,7 +98,7 @@ PARTNERS = Dataset(
             "string",
             "Page sur le portail",
             "Adresse de la page du partenaire sur le portail.",
-            page_url,
+            page_url("partners:detail"),
             required=True,
             format="uri",
         ),

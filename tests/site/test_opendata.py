@@ -14,11 +14,13 @@ from frictionless.resources import TableResource
 
 from actions.enums import IndicatorDirection, ProgressStatus
 from actions.models import Indicator, Milestone
+from actions.opendata import ACTIONS
 from core import cache as page_cache
-from core.opendata import datasets
+from core.opendata import Column, Dataset, datasets, get_dataset, updated_at
 from events.enums import AccessibilityNeed, EventStatus, Registration
 from events.models import EventAttendance
 from events.openagenda import openagenda_event, timings
+from partners.opendata import PARTNERS
 from tests.actions.factories import ActionFactory, AudienceFactory, NeighbourhoodFactory, ThemeFactory
 from tests.events.factories import EventFactory, PlaceFactory
 from tests.helpers import paris_datetime
@@ -272,6 +274,29 @@ def test_results_datasets_give_the_figures_of_the_results_page(client):
     assert "2 rendez-vous tenus" in page and "50 personnes venues" in page
 
 
+def test_page_addresses_are_those_of_the_pages(client, settings):
+    """The « url » columns, reversed once per dataset and not per row, are the pages' own addresses."""
+    from actions.models import Action
+    from events.models import Event, Place
+    from partners.models import Partner
+
+    make_public_content(2)
+    make_hidden_content()
+    for slug, model in (
+        ("actions", Action),
+        ("indicateurs", Indicator),
+        ("evenements", Event),
+        ("lieux", Place),
+        ("partenaires", Partner),
+    ):
+        rows = json.loads(client.get(f"/donnees/{slug}.json").content)
+        objects = model.objects.in_bulk([row["id"] for row in rows])
+        assert rows, slug
+        assert [row["url"] for row in rows] == [
+            settings.SITE_URL + objects[row["id"]].get_absolute_url() for row in rows
+        ], slug
+
+
 def test_a_scheduled_action_appears_at_its_minute(client):
     later = timezone.now() + datetime.timedelta(minutes=5)
     action = ActionFactory(publish_at=later)
@@ -383,11 +408,72 @@ def test_files_are_cached_and_rebuilt_when_content_changes(client, settings):
     page_cache.local_pages.clear()
 
 
-def test_last_update_moves_only_when_rows_change(client):
+def last_modified(client, slug):
+    schema = json.loads(client.get(f"/donnees/{slug}.schema.json").content)
+    return datetime.datetime.fromisoformat(schema["lastModified"])
+
+
+def test_last_update_moves_when_the_datasets_sections_change_only(client):
+    """The date is the last change of the sections the dataset shows (``shows``), not of the others."""
+    from core.models import GlossaryTerm
+
+    assert ACTIONS.shows == ("actions", "partners") and PARTNERS.shows == ("partners",)
+    actions, partners = last_modified(client, "actions"), last_modified(client, "partenaires")
     ActionFactory()
-    first = json.loads(client.get("/donnees/actions.schema.json").content)["lastModified"]
-    PartnerFactory()  # another dataset changes: the actions' date stays
-    assert json.loads(client.get("/donnees/actions.schema.json").content)["lastModified"] == first
+    assert last_modified(client, "actions") > actions
+    assert last_modified(client, "partenaires") == partners  # the actions' section is not the partners'
+    actions = last_modified(client, "actions")
+    GlossaryTerm.objects.create(term="CSS", slug="css", definition="Complémentaire santé solidaire.")
+    assert last_modified(client, "actions") == actions  # the glossary: a section no dataset shows
+    PartnerFactory()
+    assert last_modified(client, "actions") > actions  # a partner: in the actions' sections
+    assert last_modified(client, "partenaires") > partners
+    page = client.get("/donnees/").content.decode()
+    shown = page.split('id="jeu-actions"')[1].split('<time datetime="')[1].split('"')[0]
+    assert datetime.datetime.fromisoformat(shown) == last_modified(client, "actions")
+    package = json.loads(client.get("/donnees/datapackage.json").content)
+    dates = {resource["name"]: resource["lastModified"] for resource in package["resources"]}
+    assert dates["actions"] == json.loads(client.get("/donnees/actions.schema.json").content)["lastModified"]
+
+
+def test_the_events_date_moves_with_the_ccas_phone(client):
+    """The events give the CCAS's phone (site's settings) for « inscription auprès du CCAS »: their date follows it."""
+    from core.site_settings import SiteSettings
+
+    events, partners = last_modified(client, "evenements"), last_modified(client, "partenaires")
+    SiteSettings(ccas_phone="01 49 80 88 69").save()
+    assert last_modified(client, "evenements") > events
+    assert last_modified(client, "partenaires") == partners
+
+
+def test_last_update_moves_at_a_scheduled_publication():
+    """A scheduled action appears at its minute with no signal: its dataset's date moves then."""
+    later = timezone.now() + datetime.timedelta(minutes=5)
+    ActionFactory(publish_at=later)
+    before = updated_at(ACTIONS)
+    assert updated_at(ACTIONS, now=later - datetime.timedelta(minutes=1)) == before
+    assert updated_at(ACTIONS, now=later + datetime.timedelta(minutes=1)) > before
+
+
+def test_the_page_the_package_and_the_schemas_build_no_record(client, monkeypatch):
+    """They count the rows in the database and read the dates from the page cache: no row is read one by one."""
+    make_public_content(2)
+    make_hidden_content()
+    counts = {slug: len(get_dataset(slug).records()) for slug in SLUGS}
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("Un enregistrement a été construit")
+
+    monkeypatch.setattr(Dataset, "records", refuse)
+    monkeypatch.setattr(Dataset, "record", refuse)
+    monkeypatch.setattr(Column, "json_value", refuse)
+    assert client.get("/donnees/").status_code == 200
+    assert client.get("/donnees/datapackage.json").status_code == 200
+    for slug in SLUGS:
+        schema = json.loads(client.get(f"/donnees/{slug}.schema.json").content)
+        assert schema["rowCount"] == counts[slug], slug
+    with pytest.raises(AssertionError, match="enregistrement"):
+        client.get("/donnees/actions.csv")  # the files do build them
 
 
 def test_unknown_dataset_is_404(client):
@@ -423,7 +509,7 @@ def test_query_budget_of_every_file_and_endpoint(client, django_assert_max_num_q
         "public": action.audiences.get().slug,
     }
     for url in BUDGET_URLS:
-        caches["pages"].clear()  # the datasets' digests too: the worst case
+        caches["pages"].clear()  # the generations too: the worst case
         with django_assert_max_num_queries(20, info=url):
             response = client.get(url.format(**slugs))
         assert response.status_code == 200, url
