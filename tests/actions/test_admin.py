@@ -419,12 +419,13 @@ def test_action_changelist_query_count_does_not_grow_with_rows(request, client_f
     assert _queries(client, CHANGELIST, {"q": "prevention"}) == few_searched
 
 
-@pytest.mark.parametrize("model", [Axis, Theme, Audience, Neighbourhood])
-def test_taxonomy_changelists_count_actions_in_one_query(admin_client, model):
+def test_taxonomy_changelists_count_actions_in_one_query(admin_client):
+    """The axes', themes', audiences' and quartiers' lists: as many queries with 3 actions as with 30."""
+    urls = [admin_url(model, "changelist") for model in (Axis, Theme, Audience, Neighbourhood)]
     _create_actions(3)
-    few = _queries(admin_client, admin_url(model, "changelist"))
+    few = {url: _queries(admin_client, url) for url in urls}
     _create_actions(27)
-    assert _queries(admin_client, admin_url(model, "changelist")) == few
+    assert {url: _queries(admin_client, url) for url in urls} == few
 
 
 @pytest.mark.parametrize("version", ["abc", "99999999999999999999", "0"])

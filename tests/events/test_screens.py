@@ -179,12 +179,17 @@ def test_this_month_in_the_middle_of_a_month_is_the_month(client, monkeypatch):
     assert "Événements du dimanche 1er mars 2026 au mardi 31 mars 2026" in squash(response.content.decode())
 
 
+AGENDA_FILTERS = [
+    {},
+    {"periode": "week-end", "gratuit": "1"},
+    {"periode": "mois", "quartier": "q-0"},
+    {"periode": "aujourdhui"},
+]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "params",
-    [{}, {"periode": "week-end", "gratuit": "1"}, {"periode": "mois", "quartier": "q-0"}, {"periode": "aujourdhui"}],
-)
-def test_agenda_queries_stay_bounded_with_events_audiences_and_quartiers(client, monkeypatch, params):
+def test_agenda_queries_stay_bounded_with_events_audiences_and_quartiers(client, monkeypatch):
+    """Each filter of the agenda: the same number of queries with 2 and with 27 events (rows created once)."""
     freeze(monkeypatch, timezone.now())
     start = timezone.now() + datetime.timedelta(hours=1)
 
@@ -201,12 +206,12 @@ def test_agenda_queries_stay_bounded_with_events_audiences_and_quartiers(client,
 
     NeighbourhoodFactory(name="Q", slug="q-0")
     add(2)
-    url = "/agenda/?" + "&".join(f"{key}={value}" for key, value in params.items())
-    few = count_queries(client, url)
+    urls = ["/agenda/?" + "&".join(f"{key}={value}" for key, value in params.items()) for params in AGENDA_FILTERS]
+    few = {url: count_queries(client, url) for url in urls}
     add(25)
-    many = count_queries(client, url)
+    many = {url: count_queries(client, url) for url in urls}
     assert few == many
-    assert many <= 12
+    assert max(many.values()) <= 12, many
 
 
 # For whom, in every list of events ----------------------------------------------------------
