@@ -7,6 +7,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
+from actions.enums import ActionKind
+from actions.models import Action
 from core.dates import french_public_holidays
 from events import content
 from events.enums import EventStatus, Registration
@@ -41,25 +43,43 @@ def snapshot():
     return counts, updated
 
 
-@pytest.mark.parametrize(
-    ("day", "expected"),
-    [
-        # 23 November: the last Thursday of November (26th) is still ahead; March is too far.
-        (datetime.date(2026, 11, 23), {"mois-sans-tabac-stand-2026-11-26"}),
-        # From mid-December, Mars bleu enters the three months.
-        (datetime.date(2026, 12, 20), {"mars-bleu-stand-2027-03-18"}),
-        (datetime.date(2027, 7, 20), {"octobre-rose-stand-2027-10-14"}),
-        (datetime.date(2027, 4, 1), {"juin-vert-stand-2027-06-10"}),
-        (datetime.date(2026, 12, 1), set()),
-    ],
-)
-def test_campaign_days_only_in_their_month_and_window(today, day, expected):
+CAMPAIGN_DAYS = [
+    # 23 November: the last Thursday of November (26th) is still ahead; March is too far.
+    (datetime.date(2026, 11, 23), {"mois-sans-tabac-stand-2026-11-26"}),
+    # From mid-December, Mars bleu enters the three months.
+    (datetime.date(2026, 12, 20), {"mars-bleu-stand-2027-03-18"}),
+    (datetime.date(2027, 7, 20), {"octobre-rose-stand-2027-10-14"}),
+    (datetime.date(2027, 4, 1), {"juin-vert-stand-2027-06-10"}),
+    (datetime.date(2026, 12, 1), set()),
+]
+
+
+def test_campaign_days_only_in_their_month_and_window(today):
+    """The command, on the first day of CAMPAIGN_DAYS (the others: the same rule, below)."""
+    day, expected = CAMPAIGN_DAYS[0]
     today(day)
     load()
     campaigns = Event.objects.filter(action__kind="campagne")
     assert set(campaigns.values_list("slug", flat=True)) == expected
     for event in campaigns.select_related("action"):
         assert timezone.localdate(event.start).month == event.action.campaign_month
+
+
+@pytest.mark.usefixtures("initial_content")
+class TestCampaignDays:
+    """The dates the command plans for the campaigns' series on each day of CAMPAIGN_DAYS (one load for all)."""
+
+    @pytest.mark.parametrize(("day", "expected"), CAMPAIGN_DAYS)
+    def test_campaign_days_only_in_their_month_and_window(self, day, expected):
+        campaigns = {action.slug: action for action in Action.objects.filter(kind=ActionKind.CAMPAIGN)}
+        planned = {
+            (content.event_slug(row, date), date.month == campaigns[row["action"]].campaign_month)
+            for row in content.SERIES
+            if row["action"] in campaigns
+            for date in content.series_dates(row, campaigns[row["action"]], day)
+        }
+        assert {slug for slug, _ in planned} == expected
+        assert all(in_its_month for _, in_its_month in planned)
 
 
 def test_dates_across_daylight_saving_keep_the_wall_clock(today):
