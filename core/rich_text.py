@@ -59,11 +59,24 @@ EDITOR_HELP_TEXT = (
     "mailto ou tel). Entrée commence un nouveau paragraphe, Maj+Entrée va à la ligne."
 )
 
+# A script address that a leading character turns into a relative one (« 0javascript:… »): nh3 keeps
+# it (no scheme) and a browser reads it as a path, but the text also goes to calendars, feeds, open
+# data and mails, read by other programs. Tabs and line breaks are dropped first, as browsers do.
+_SCRIPT_ADDRESS = re.compile(r"(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
+
+
+def _refuse_script_addresses(element, attribute, value):
+    if attribute == "href" and _SCRIPT_ADDRESS.search(re.sub(r"[\t\n\r]", "", value)):
+        return None
+    return value
+
+
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     clean_content_tags={"script", "style"},
     # No attribute on every tag: without ``"*"`` nh3 keeps ``title`` and ``lang`` anywhere.
     attributes={**ALLOWED_ATTRIBUTES, "*": set()},
+    attribute_filter=_refuse_script_addresses,
     url_schemes=URL_SCHEMES,
     link_rel=LINK_REL,
     strip_comments=True,

@@ -244,6 +244,18 @@ FRAGMENTS = [
 hostile_text = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=20)), max_size=25).map("".join)
 
 
+@pytest.mark.parametrize(
+    "href",
+    ["0JAVASCRIPT:alert(1)", "x javascript:alert(1)", "./java\tscript:alert(1)", "1data:text/html,<b>", "0vbscript:x"],
+)
+def test_a_script_address_made_relative_is_refused(href):
+    """Found by the property test below (« 0JAVASCRIPT: »): kept by nh3 as a relative address."""
+    output = clean_html(f'<p><a href="{href}">voir</a></p>')
+    assert "href" not in output
+    assert "voir" in output
+    assert_harmless(output)
+
+
 @hypothesis_settings(max_examples=300, deadline=None)
 @given(st.one_of(st.text(), hostile_text))
 def test_nothing_dangerous_ever_comes_out(source):
