@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.urls import get_urlconf, reverse
+from django.urls.converters import SlugConverter
 from django.utils import timezone
 
 from core.cache import sections_changed_at
@@ -130,8 +131,8 @@ def slug_column(of_what):
     )
 
 
-# What Django's « slug » path converter accepts: such a slug comes out of reverse() as it is.
-_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+# What Django's « slug » path converter accepts (its own pattern): such a slug comes out of reverse() as it is.
+_SLUG = re.compile(SlugConverter.regex)
 _SLUG_MARK = "opendata-slug"
 
 
