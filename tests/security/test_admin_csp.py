@@ -16,7 +16,9 @@ from django.urls import NoReverseMatch, reverse
 from tests.initial_content import load_initial_content
 from tests.mutuelle.factories import FollowUpNoteFactory
 
-pytestmark = pytest.mark.django_db
+# What it checks is markup: the same on either database, checked once (CI's SQLite pass). The same
+# admin pages are opened on PostgreSQL by the changelist and change-form tests, the fuzz and axe.
+pytestmark = [pytest.mark.django_db, pytest.mark.database_independent]
 
 INLINE_CODE = [
     # A <script> element with code in it (json_script and JSON-LD blocks are data, not code).

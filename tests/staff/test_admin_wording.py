@@ -27,7 +27,9 @@ from tests.events.factories import EventFactory, PlaceFactory, RegistrationFacto
 from tests.mutuelle.factories import AppointmentFactory, InterestRequestFactory
 from tests.partners.factories import PartnerFactory
 
-pytestmark = pytest.mark.django_db
+# What it checks is words and markup: the same on either database, checked once (CI's SQLite pass). The
+# same admin pages are opened on PostgreSQL by the changelist and change-form tests, the fuzz and axe.
+pytestmark = [pytest.mark.django_db, pytest.mark.database_independent]
 
 
 def page_text(response):
