@@ -104,6 +104,22 @@ def run_one(url, workdir):
     return parse_report(json.loads(report_path.read_text()))
 
 
+def run_with_one_retry(url, attempts=2):
+    """``run_one`` in a fresh directory; once more if it fails. Under load, Lighthouse sometimes
+    loses the trace of the page load (« Something went wrong with recording the trace… »: seen
+    here on 1 December 2026, on the first page, then not on a quiet machine): a second try says
+    whether the page or the tool failed."""
+    for attempt in range(attempts):
+        with tempfile.TemporaryDirectory(prefix="cls-lighthouse-") as workdir:
+            try:
+                return run_one(url, workdir)
+            except (RuntimeError, subprocess.TimeoutExpired):
+                if attempt == attempts - 1:
+                    raise
+                print(f"  Lighthouse a échoué sur {url} : nouvel essai", flush=True)
+    raise AssertionError("unreachable")
+
+
 def run_all(base_url, chosen):
     """{"pages": [{name, path, scores, lcp_ms, kb, …}]}, or {"error": why} when Lighthouse cannot run."""
     if not LIGHTHOUSE.exists():
@@ -113,11 +129,10 @@ def run_all(base_url, chosen):
     print("\n=== Lighthouse (mobile)", flush=True)
     rows = []
     for name, path in chosen:
-        with tempfile.TemporaryDirectory(prefix="cls-lighthouse-") as workdir:
-            try:
-                figures = run_one(base_url + path, workdir)
-            except (RuntimeError, subprocess.TimeoutExpired) as error:
-                return {"error": str(error), "pages": rows}
+        try:
+            figures = run_with_one_retry(base_url + path)
+        except (RuntimeError, subprocess.TimeoutExpired) as error:
+            return {"error": str(error), "pages": rows}
         rows.append({"name": name, "path": path, **figures})
         print(format_row(rows[-1]), flush=True)
     return {"pages": rows}

@@ -274,3 +274,50 @@ def test_the_bench_counts_the_pages_one_edit_renews(settings):
     assert {"partenaires", "partenaire", "glossaire", "mentions légales"} <= set(event["kept"])
     assert "agenda" in edits["partenaire"]["kept"]
     assert list(Event.objects.values_list("title", flat=True)) == titles  # rolled back
+
+
+def test_fresh_pages_target():
+    """Target 2: the pages computed afresh, timed inside Django (p95), and against the minimal app
+    only in a run with the page cache off (then target 1 is not judged on those figures)."""
+    fast, slow = page("accueil", 900, 10.0, 1000), page("agenda", 90, 10.0, 1000)
+    results = [{"n": 10000, "pages": [{**fast, "render_p95_ms": 12.0}, {**slow, "render_p95_ms": 85.5}]}]
+    [(_, passed, detail), (_, measured, how)] = bench.target_fresh_pages(results, {})
+    assert passed is False and detail == "agenda 86 ms"
+    assert measured is None and "DJANGO_PAGE_CACHE_SECONDS=0" in how
+    results[0]["pages"][1]["render_p95_ms"] = 40.0
+    [(_, passed, detail), (_, against_minimal, ratios)] = bench.target_fresh_pages(results, {"page_cache_off": True})
+    assert passed is True and detail == "p95 max 40.0 ms (agenda)"
+    assert against_minimal is False and ratios == "agenda 0.090"
+    [(_, cached, _)] = bench.target_cached_vs_minimal(results, {"page_cache_off": True})
+    assert cached is None
+    assert bench.target_fresh_pages([{"n": 10, "pages": [page("accueil", 900, 10.0, 1000)]}], {}) == []
+
+
+def test_percentile_of_the_render_and_search_timings():
+    from bench.measure import percentile
+
+    timings = list(range(1, 21))  # 20 rounds: the p95 is the slowest
+    assert percentile(timings, 0.95) == 20
+    assert percentile(list(range(1, 101)), 0.95) == 96
+    assert percentile([7.0], 0.95) == 7.0
+
+
+def test_lighthouse_tries_a_page_once_more_after_a_failure(monkeypatch, capsys):
+    calls = []
+
+    def flaky(url, workdir):
+        calls.append(url)
+        if len(calls) == 1:
+            raise RuntimeError("Something went wrong with recording the trace over your page load")
+        return {"scores": {}}
+
+    monkeypatch.setattr(lighthouse, "run_one", flaky)
+    assert lighthouse.run_with_one_retry("http://127.0.0.1:1/") == {"scores": {}}
+    assert len(calls) == 2 and "nouvel essai" in capsys.readouterr().out
+
+    def broken(url, workdir):
+        raise RuntimeError("toujours en panne")
+
+    monkeypatch.setattr(lighthouse, "run_one", broken)
+    with pytest.raises(RuntimeError, match="toujours en panne"):
+        lighthouse.run_with_one_retry("http://127.0.0.1:1/")
