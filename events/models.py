@@ -300,6 +300,12 @@ ATTENDANCE_DIMENSIONS = {
 }
 
 
+def _audiences(obj):
+    """An event's or an action's audiences: the prefetched list ``audience_list`` when there is one."""
+    listed = getattr(obj, "audience_list", None)
+    return list(listed) if listed is not None else list(obj.audiences.all())
+
+
 class Event(Publishable, SearchableModel):
     grammatical_gender = "m"
     # Fields whose change makes calendars update their copy (RFC 5545 SEQUENCE).
@@ -535,8 +541,12 @@ class Event(Publishable, SearchableModel):
 
     @property
     def for_whom(self):
-        """The audiences the event is for: its own, or else its action's (none: everyone)."""
-        return list(self.audiences.all()) or list(self.action.audiences.all())
+        """The audiences the event is for: its own, or else its action's (none: everyone).
+
+        Reads the lists that ``Prefetch(…, to_attr="audience_list")`` left on the event and its
+        action when there are some (the open data's thousands of rows), else the relations.
+        """
+        return _audiences(self) or _audiences(self.action)
 
     def registration_phone_number(self, site_settings=None):
         """The phone to call to register: the CCAS's, read from the site's settings now, or the event's own.

@@ -50,7 +50,7 @@ def published_events():
         Event.objects.published()
         .select_related("action__axis", "place__neighbourhood")
         .defer(*_unread_fields())
-        # Lists (to_attr), not managers: no queryset cloned per event and relation (see for_whom).
+        # Lists (to_attr), not managers: no queryset cloned per event and relation (Event.for_whom reads them).
         .prefetch_related(
             Prefetch("audiences", to_attr="audience_list"),
             Prefetch("action__audiences", to_attr="audience_list"),
@@ -74,11 +74,6 @@ def _of_place(read):
 
 def accessibility(place):
     return [need.value for need in AccessibilityNeed if getattr(place, f"serves_{need.value}")]
-
-
-def for_whom(event):
-    """``Event.for_whom`` (its own audiences, or else its action's), read from the lists prefetched above."""
-    return event.audience_list or event.action.audience_list
 
 
 def registration_link(event):
@@ -290,7 +285,7 @@ EVENTS = Dataset(
             "list",
             "Publics",
             "Publics de l’événement, ou à défaut de son action ; vide : tout le monde.",
-            lambda e: [audience.name for audience in for_whom(e)],
+            lambda e: [audience.name for audience in e.for_whom],
         ),
         Column(
             "inscription",

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from events.enums import EventStatus, Registration
 from events.models import Event
-from tests.actions.factories import ActionFactory
+from tests.actions.factories import ActionFactory, AudienceFactory
 from tests.events.factories import EventFactory, PlaceFactory
 from tests.helpers import paris_datetime
 
@@ -143,3 +143,25 @@ def test_str_and_urls():
 def test_place_accessibility_needs():
     place = PlaceFactory(serves_moteur=True, serves_auditif=True)
     assert place.accessibility_needs == ["Handicap auditif", "Handicap moteur"]
+
+
+def test_for_whom_is_the_events_audiences_or_else_its_actions_prefetched_lists_included(django_assert_num_queries):
+    """The same rule whether the relations are read or the open data's prefetched lists are."""
+    from django.db.models import Prefetch
+
+    parents, seniors = AudienceFactory(name="Parents"), AudienceFactory(name="Seniors")
+    action = ActionFactory(audiences=[parents])
+    own = EventFactory(action=action, audiences=[seniors])
+    inherited = EventFactory(action=action)
+    assert own.for_whom == [seniors]
+    assert inherited.for_whom == [parents]
+    prefetched = (
+        Event.objects.select_related("action")
+        .prefetch_related(
+            Prefetch("audiences", to_attr="audience_list"), Prefetch("action__audiences", to_attr="audience_list")
+        )
+        .in_bulk([own.pk, inherited.pk])
+    )
+    with django_assert_num_queries(0):
+        assert prefetched[own.pk].for_whom == [seniors]
+        assert prefetched[inherited.pk].for_whom == [parents]
