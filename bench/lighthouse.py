@@ -104,20 +104,21 @@ def run_one(url, workdir):
     return parse_report(json.loads(report_path.read_text()))
 
 
-def run_with_one_retry(url, attempts=2):
+def run_with_one_retry(url):
     """``run_one`` in a fresh directory; once more if it fails. Under load, Lighthouse sometimes
     loses the trace of the page load (« Something went wrong with recording the trace… »: seen
     here on 1 December 2026, on the first page, then not on a quiet machine): a second try says
     whether the page or the tool failed."""
-    for attempt in range(attempts):
-        with tempfile.TemporaryDirectory(prefix="cls-lighthouse-") as workdir:
-            try:
-                return run_one(url, workdir)
-            except (RuntimeError, subprocess.TimeoutExpired):
-                if attempt == attempts - 1:
-                    raise
-                print(f"  Lighthouse a échoué sur {url} : nouvel essai", flush=True)
-    raise AssertionError("unreachable")
+    try:
+        return _run_in_a_fresh_directory(url)
+    except (RuntimeError, subprocess.TimeoutExpired):
+        print(f"  Lighthouse a échoué sur {url} : nouvel essai", flush=True)
+    return _run_in_a_fresh_directory(url)
+
+
+def _run_in_a_fresh_directory(url):
+    with tempfile.TemporaryDirectory(prefix="cls-lighthouse-") as workdir:
+        return run_one(url, workdir)
 
 
 def run_all(base_url, chosen):

@@ -110,3 +110,16 @@ def form_data(html, form_id):
     reader = _FormReader(form_id)
     reader.feed(html)
     return reader.data
+
+
+def insert_rows(model, instances, fields, using, **options):
+    """INSERTs ``instances`` of ``model`` as they are (``raw``: no ``auto_now``, no signal, as
+    ``loaddata``), in as few statements as the database's limit on parameters allows.
+
+    ``options``: those of ``QuerySet._insert`` (``on_conflict``, ``unique_fields``, ``update_fields``).
+    """
+    from django.db import connections
+
+    size = connections[using].ops.bulk_batch_size(fields, instances) or len(instances)
+    for start in range(0, len(instances), size):
+        model._base_manager.using(using)._insert(instances[start : start + size], fields=fields, raw=True, **options)

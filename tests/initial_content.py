@@ -21,6 +21,8 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.helpers import insert_rows
+
 
 @dataclass(frozen=True)
 class _Copy:
@@ -65,13 +67,9 @@ def _insert(copy, using):
     connection = connections[using]
     with transaction.atomic(using=using):
         for model, rows in copy.added.items():
-            fields = model._meta.local_concrete_fields
             names = _fields(model)
             objects = [model(**dict(zip(names, row, strict=True))) for row in rows]
-            size = connection.ops.bulk_batch_size(fields, objects) or len(objects)
-            for start in range(0, len(objects), size):
-                # raw=True: the values as they were saved (no auto_now, no signal), as loaddata does.
-                model._base_manager.using(using)._insert(objects[start : start + size], fields=fields, raw=True)
+            insert_rows(model, objects, model._meta.local_concrete_fields, using)
         # PostgreSQL's sequences go past the inserted ids (SQLite's AUTOINCREMENT follows by itself).
         statements = connection.ops.sequence_reset_sql(no_style(), list(copy.added))
         if statements:

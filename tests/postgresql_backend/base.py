@@ -22,6 +22,8 @@ from django.db import transaction
 from django.db.backends.postgresql import base, creation, operations
 from django.db.models.constants import OnConflict
 
+from tests.helpers import insert_rows
+
 
 class DatabaseOperations(operations.DatabaseOperations):
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
@@ -60,23 +62,14 @@ class DatabaseCreation(creation.DatabaseCreation):
                     if others
                     else {"on_conflict": OnConflict.IGNORE}
                 )
-                self._insert(model, instances, [pk, *others], **upsert)
+                insert_rows(model, instances, [pk, *others], using, **upsert)
             for (through, source), (sources, instances) in links.items():
                 through._base_manager.using(using).filter(**{f"{source}_id__in": sources}).delete()
                 # A link's own id is numbered by its table.
                 fields = [field for field in through._meta.local_concrete_fields if not field.primary_key]
-                self._insert(through, instances, fields)
+                insert_rows(through, instances, fields, using)
             self.connection.check_constraints(
                 table_names={model._meta.db_table for model in [*rows, *(through for through, _ in links)]}
-            )
-
-    def _insert(self, model, instances, fields, **options):
-        using = self.connection.alias
-        size = self.connection.ops.bulk_batch_size(fields, instances) or len(instances)
-        for start in range(0, len(instances), size):
-            # raw: the values as they were saved (no auto_now, no signal), as loaddata does.
-            model._base_manager.using(using)._insert(
-                instances[start : start + size], fields=fields, raw=True, **options
             )
 
 
