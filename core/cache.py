@@ -81,18 +81,19 @@ import datetime
 import functools
 import hashlib
 import logging
+import pickle
 import time
 import uuid
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
-from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import (
+    cc_delim_re,
     get_cache_key,
     get_conditional_response,
     learn_cache_key,
@@ -225,13 +226,89 @@ def path_sections(request):
     return found[1]
 
 
-# Each worker keeps the pages it served last in its own memory, in front of the shared store: a hit
-# then costs one read of the generation in the shared store (a small file, or one Redis GET) instead
-# of three. Its keys hold the generation like the shared ones, so an invalidation reaches it at once.
-# It keeps a page at most a minute, so a page is never older than PAGE_CACHE_SECONDS + 1 minute.
+# Each worker keeps the pages it served last in its own memory, in front of the shared store, ready
+# to serve: a hit then costs one read of the generation in the shared store (a small file, or one
+# Redis GET), a dictionary lookup by address and one unpickling, instead of Django's cache key
+# (the absolute URL twice, the language and time zone, a list of headers read from the store) and
+# three reads. Its keys hold the generations like the shared ones (the prefix), so an invalidation
+# reaches it at once; it keeps a page at most a minute, so a page is never older than
+# PAGE_CACHE_SECONDS + 1 minute.
 LOCAL_MAX_ENTRIES = 300
 LOCAL_SECONDS = 60
-local_pages = LocMemCache("creteil-cls-local-pages", {"OPTIONS": {"MAX_ENTRIES": LOCAL_MAX_ENTRIES}})
+# Variants of one address kept (its Vary headers' values): beyond, the shared store serves them.
+LOCAL_MAX_VARIANTS = 8
+
+
+def vary_headers(vary):
+    """The request headers (``META`` names) a page varies on, as Django's ``learn_cache_key`` lists them.
+
+    The language is left out, as Django does with USE_I18N (it adds the language to its keys; this
+    site has one language, settings.LANGUAGES). None for ``Vary: *``: such a page is not kept.
+    """
+    names = []
+    for header in cc_delim_re.split(vary or ""):
+        header = header.strip().upper().replace("-", "_")
+        if header == "*":
+            return None
+        if header and (header != "ACCEPT_LANGUAGE" or not settings.USE_I18N):
+            names.append("HTTP_" + header)
+    return tuple(sorted(names))
+
+
+class ReadyPages:
+    """The pages this process served last, by address, ready to serve again (see above).
+
+    One entry per address (scheme, host, path and query string): the key prefix it was stored
+    under, the headers it varies on, and its variants, each an expiry and the pickled response (every
+    request gets its own response object, which the outer middleware then complete). A newer
+    generation replaces the entry of its address; the oldest address goes first past ``max_entries``.
+    """
+
+    def __init__(self, max_entries=LOCAL_MAX_ENTRIES, seconds=LOCAL_SECONDS):
+        self.max_entries = max_entries
+        self.seconds = seconds
+        self._entries = {}
+
+    @staticmethod
+    def address(request):
+        return (request.scheme, request.get_host(), request.get_full_path())
+
+    def get(self, request, prefix):
+        entry = self._entries.get(self.address(request))
+        if entry is None or entry[0] != prefix:
+            return None
+        _prefix, headers, variants = entry
+        found = variants.get(tuple(request.META.get(header) for header in headers))
+        if found is None or found[0] < time.monotonic():
+            return None
+        return pickle.loads(found[1])  # noqa: S301 (pickled by this process, in its own memory)
+
+    def keep(self, request, prefix, response, vary, seconds):
+        headers = vary_headers(vary)
+        if headers is None or seconds <= 0:
+            return
+        address = self.address(request)
+        entry = self._entries.get(address)
+        if entry is None or entry[0] != prefix or entry[1] != headers:
+            entry = (prefix, headers, {})
+        variants = entry[2]
+        values = tuple(request.META.get(header) for header in headers)
+        if values not in variants and len(variants) >= LOCAL_MAX_VARIANTS:
+            return
+        variants[values] = (time.monotonic() + seconds, pickle.dumps(response, pickle.HIGHEST_PROTOCOL))
+        self._entries.pop(address, None)  # to the end: the most recently kept
+        self._entries[address] = entry
+        while len(self._entries) > self.max_entries:
+            del self._entries[next(iter(self._entries))]
+
+    def clear(self):
+        self._entries.clear()
+
+    def __len__(self):
+        return len(self._entries)
+
+
+local_pages = ReadyPages()
 
 
 def page_cache():
@@ -574,10 +651,12 @@ class PageCacheMiddleware:
         # The key varies on the headers the view named (its own Vary), not on those the session
         # middleware adds on the way out (« Cookie », as soon as a context processor looks at the
         # user): a visitor with some other cookie gets the same copy, as before the early serving.
-        key_of = _VaryOf(getattr(request, "_page_cache_vary", response.get("Vary")))
-        keep = PageCacheMiddleware._keep
-        keep(request, response, request._page_cache_prefix, page_cache(), timeout, key_of)
-        keep(request, response, request._page_cache_prefix, local_pages, min(timeout, LOCAL_SECONDS), key_of)
+        vary = getattr(request, "_page_cache_vary", response.get("Vary"))
+        # Kept with the page, for the process that reads it back from the shared store (lookup()).
+        response.page_cache_vary = vary
+        prefix = request._page_cache_prefix
+        PageCacheMiddleware._keep(request, response, prefix, page_cache(), timeout, _VaryOf(vary))
+        local_pages.keep(request, prefix, response, vary, min(timeout, LOCAL_SECONDS))
         response["X-Cache"] = "MISS"
 
     @staticmethod
@@ -617,11 +696,12 @@ def lookup(request, page_sections_):
     timeout = settings.PAGE_CACHE_SECONDS
     try:
         prefix = key_prefix(page_sections_, generations_for_schedule())
-        response = PageCacheMiddleware._fetch(request, prefix, local_pages)
+        response = local_pages.get(request, prefix)
         if response is None:
             response = PageCacheMiddleware._fetch(request, prefix, page_cache())
             if response is not None:
-                PageCacheMiddleware._keep(request, response, prefix, local_pages, min(timeout, LOCAL_SECONDS))
+                vary = getattr(response, "page_cache_vary", response.get("Vary"))
+                local_pages.keep(request, prefix, response, vary, min(timeout, LOCAL_SECONDS))
     except CACHE_ERRORS as error:
         # One line per request, no traceback: during a Redis outage every page comes here.
         logger.warning("Cache des pages injoignable (%s) : page calculée sans cache", type(error).__name__)
@@ -629,9 +709,15 @@ def lookup(request, page_sections_):
     return prefix, response
 
 
+# The request headers of a conditional GET (RFC 9110, 13.1), which get_conditional_response() reads.
+CONDITIONAL_HEADERS = ("HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE")
+
+
 def serve_hit(request, response):
     """The cached response, or a 304 when the browser's copy is still this one."""
     response["X-Cache"] = "HIT"
+    if not any(header in request.META for header in CONDITIONAL_HEADERS):
+        return response  # nothing to compare: most requests, which need no parsing of dates and tags
     return get_conditional_response(
         request,
         etag=response.get("ETag"),

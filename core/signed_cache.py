@@ -27,6 +27,7 @@ This module imports no app of the project: it is shared machinery.
 
 import logging
 import math
+import os
 import pickle
 import struct
 import time
@@ -168,8 +169,22 @@ class SignedFileBasedCache(FileBasedCache):
         expiry = self.get_backend_timeout(timeout)
         file.write(sign(FILE_SALT, EXPIRY.pack(math.inf if expiry is None else expiry) + body))
 
-    def _fresh_body(self, data):
-        """The compressed pickle of a file's content, or None if the file is empty, expired or refused."""
+    # Small values read again and again (the page cache's generations: at every request) are kept in
+    # the process while their file has not changed: then a read is one stat() instead of an open,
+    # a read, an HMAC and an unpickling. Only immutable values (the caller cannot change the copy
+    # kept), and only from a file that had not changed for a second when it was read: a later
+    # write then has a later modification time, even where the file system's clock is coarse and a
+    # new file takes the number of a deleted one (same inode, same size).
+    KEPT_TYPES = (str, int)
+    KEPT_MAX_ENTRIES = 256
+    SETTLED_NS = 1_000_000_000
+
+    def __init__(self, dir, params):
+        super().__init__(dir, params)
+        self._kept = {}
+
+    def _unpack(self, data):
+        """(expiry, compressed pickle) of a file's content; None if it is empty or refused."""
         if not data:
             return None  # as in Django: an empty file is expired
         try:
@@ -180,7 +195,12 @@ class SignedFileBasedCache(FileBasedCache):
         if len(payload) < EXPIRY.size:
             return None
         (expiry,) = EXPIRY.unpack_from(payload)
-        return payload[EXPIRY.size :] if expiry >= time.time() else None
+        return expiry, payload[EXPIRY.size :]
+
+    def _fresh_body(self, data):
+        """The compressed pickle of a file's content, or None if the file is empty, expired or refused."""
+        unpacked = self._unpack(data)
+        return unpacked[1] if unpacked is not None and unpacked[0] >= time.time() else None
 
     def _is_expired(self, f):
         """Used by ``has_key()`` (and so ``add()``): a refused file counts as expired and is deleted."""
@@ -190,17 +210,34 @@ class SignedFileBasedCache(FileBasedCache):
             return True
         return False
 
+    @staticmethod
+    def _identity(stat):
+        return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, signing_key())
+
     def get(self, key, default=None, version=None):
         fname = self._key_to_file(key, version)
         try:
+            kept = self._kept.get(fname)
+            if kept is not None and kept[0] == self._identity(os.stat(fname)) and kept[1] >= time.time():
+                return kept[2]
             with open(fname, "rb") as f:
-                body = self._fresh_body(f.read())
+                stat = os.fstat(f.fileno())
+                unpacked = self._unpack(f.read())
         except FileNotFoundError:
             return default
-        if body is None:
+        if unpacked is None or unpacked[0] < time.time():
             self._delete(fname)
             return default
-        return pickle.loads(zlib.decompress(body))  # noqa: S301 (signed by this site)
+        value = pickle.loads(zlib.decompress(unpacked[1]))  # noqa: S301 (signed by this site)
+        if type(value) in self.KEPT_TYPES and time.time_ns() - stat.st_mtime_ns >= self.SETTLED_NS:
+            if len(self._kept) >= self.KEPT_MAX_ENTRIES:
+                self._kept.clear()
+            self._kept[fname] = (self._identity(stat), unpacked[0], value)
+        return value
+
+    def _delete(self, fname):
+        self._kept.pop(fname, None)
+        return super()._delete(fname)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         # The value is re-signed with its new expiry without being unpickled; the file is truncated,

@@ -514,3 +514,76 @@ def test_sessions_in_the_signed_redis_cache(redis_store, marker, caplog):
     assert len(refusals(caplog)) == 1
     # The database's copy is back in the cache, signed.
     assert caches["default"].get(session.cache_key) == {"reference": "MUT-2024-0001"}
+
+
+# Small values kept in memory while their file is unchanged ------------------------------------------
+
+
+def settle(path, seconds=2):
+    """Date the file back, as a value written a while ago (the generations between two edits)."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - seconds * 1_000_000_000))
+
+
+def test_a_settled_small_value_is_read_again_without_opening_its_file(file_store, monkeypatch):
+    cache = caches["pages"]
+    cache.set(GENERATION_KEY, "19a2b3c4d5e6f708-abcdef01", None)
+    settle(file_store.path(GENERATION_KEY))
+    assert cache.get(GENERATION_KEY) == "19a2b3c4d5e6f708-abcdef01"
+
+    def no_open(*args, **kwargs):
+        raise AssertionError("fichier rouvert")
+
+    monkeypatch.setattr(signed_cache, "open", no_open, raising=False)
+    assert cache.get(GENERATION_KEY) == "19a2b3c4d5e6f708-abcdef01"
+
+
+def test_a_value_rewritten_at_once_with_the_same_size_is_read_anew(file_store):
+    cache = caches["pages"]
+    cache.set(GENERATION_KEY, "generation-a", None)
+    settle(file_store.path(GENERATION_KEY))
+    assert cache.get(GENERATION_KEY) == "generation-a"
+
+    cache.set(GENERATION_KEY, "generation-b", None)
+    assert cache.get(GENERATION_KEY) == "generation-b"
+    cache.set(GENERATION_KEY, "generation-c", None)  # within the same tick of a coarse clock
+    assert cache.get(GENERATION_KEY) == "generation-c"
+
+
+def test_a_value_read_less_than_a_second_after_its_writing_is_not_kept(file_store, monkeypatch):
+    cache = caches["pages"]
+    cache.set(GENERATION_KEY, "toute-fraiche", None)
+    assert cache.get(GENERATION_KEY) == "toute-fraiche"
+
+    opened = []
+    real_open = open
+    monkeypatch.setattr(signed_cache, "open", lambda *a, **k: opened.append(a) or real_open(*a, **k), raising=False)
+    assert cache.get(GENERATION_KEY) == "toute-fraiche"
+    assert opened
+
+
+def test_a_kept_value_expires_and_is_refused_under_another_key(file_store, monkeypatch):
+    cache = caches["pages"]
+    cache.set("clé", "valeur", 60)
+    settle(file_store.path("clé"))
+    assert cache.get("clé") == "valeur"
+
+    with override_settings(CACHE_SIGNING_KEY=STAGING_KEY):
+        assert cache.get("clé") is None  # refused (and deleted) as it would be if read from the file
+    assert file_store.read("clé") is None
+
+    cache.set("clé", "valeur", 60)
+    settle(file_store.path("clé"))
+    assert cache.get("clé") == "valeur"
+    later = time.time() + 120
+    monkeypatch.setattr(signed_cache.time, "time", lambda: later)
+    assert cache.get("clé") is None
+
+
+def test_mutable_values_are_never_kept(file_store):
+    cache = caches["pages"]
+    cache.set("liste", ["HTTP_ACCEPT"], None)
+    settle(file_store.path("liste"))
+    cache.get("liste").append("modifiée")
+
+    assert cache.get("liste") == ["HTTP_ACCEPT"]
