@@ -277,20 +277,41 @@ def test_the_bench_counts_the_pages_one_edit_renews(settings):
 
 
 def test_fresh_pages_target():
-    """Target 2: the pages computed afresh, timed inside Django (p95), and against the minimal app
-    only in a run with the page cache off (then target 1 is not judged on those figures)."""
+    """Target 2: the pages computed afresh, timed inside Django (p95), and against the minimal app in the
+    same run (measure_fresh: a second portal with the page cache off), judged with the initial content."""
     fast, slow = page("accueil", 900, 10.0, 1000), page("agenda", 90, 10.0, 1000)
     results = [{"n": 10000, "pages": [{**fast, "render_p95_ms": 12.0}, {**slow, "render_p95_ms": 85.5}]}]
     [(_, passed, detail), (_, measured, how)] = bench.target_fresh_pages(results, {})
     assert passed is False and detail == "agenda 86 ms"
-    assert measured is None and "DJANGO_PAGE_CACHE_SECONDS=0" in how
+    assert measured is None and "--no-fresh" in how
+
+    results[0]["pages"][0]["fresh"] = {"rps": 300, "minimal_ratio": 0.3}
+    results[0]["pages"][1]["fresh"] = {"rps": 9, "minimal_ratio": 0.009}
+    [_, (name, judged, figure)] = bench.target_fresh_pages(results, {})
+    assert judged is None and "contenu initial" in name and figure == "agenda 0.009"  # shown, not judged
+
+    results[0]["n"] = 10
     results[0]["pages"][1]["render_p95_ms"] = 40.0
-    [(_, passed, detail), (_, against_minimal, ratios)] = bench.target_fresh_pages(results, {"page_cache_off": True})
+    [(_, passed, detail), (_, against_minimal, ratios)] = bench.target_fresh_pages(results, {})
     assert passed is True and detail == "p95 max 40.0 ms (agenda)"
+    assert against_minimal is False and ratios == "agenda 0.009"
+    results[0]["pages"][1]["fresh"]["minimal_ratio"] = 0.12
+    assert bench.target_fresh_pages(results, {})[1][1:] == (True, "ratio min 0.120")
+
+    # A whole run with the page cache off: its own ratios are those of pages computed afresh.
+    [_, (_, against_minimal, ratios)] = bench.target_fresh_pages(results, {"page_cache_off": True})
     assert against_minimal is False and ratios == "agenda 0.090"
     [(_, cached, _)] = bench.target_cached_vs_minimal(results, {"page_cache_off": True})
     assert cached is None
     assert bench.target_fresh_pages([{"n": 10, "pages": [page("accueil", 900, 10.0, 1000)]}], {}) == []
+
+
+def test_the_fresh_columns_of_the_tables():
+    row = page("agenda", 90, 10.0, 1000)
+    assert bench.fresh_cells(row).split() == ["—", "—"]
+    row["fresh"] = {"rps": 95.4, "minimal_ratio": 0.0954}
+    assert bench.fresh_cells(row).split() == ["95", "0.095"]
+    assert bench.fresh_cells(row, markdown=True) == "95 | 0.095"
 
 
 def test_percentile_of_the_render_and_search_timings():
