@@ -18,6 +18,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -58,9 +59,14 @@ def send_safely(*, subject, body, to, reference, what, retry_hint, attachments=(
 
 
 def mark_sent(instance, field, *, now=None):
-    """Date the mail of ``field`` on ``instance`` (a queryset update) and record the system's version."""
+    """Date the mail of ``field`` on ``instance`` (a queryset update) and record the system's version.
+
+    Both in one transaction: the date never stands without its version, and one commit (one
+    flush of the database's journal) instead of two.
+    """
     now = now or timezone.now()
-    type(instance)._default_manager.filter(pk=instance.pk).update(**{field: now})
-    setattr(instance, field, now)
-    record_system_change(instance)
+    with transaction.atomic():
+        type(instance)._default_manager.filter(pk=instance.pk).update(**{field: now})
+        setattr(instance, field, now)
+        record_system_change(instance)
     return now

@@ -147,13 +147,14 @@ def _request_form_page(request, form, *, status=200, limited=False):
 
 
 def _show_confirmation(request, interest_request, *, already_sent=False):
-    """Post/Redirect/Get: the reference goes to the confirmation page through the session."""
-    confirmation_sent_at = (
-        InterestRequest.objects.filter(pk=interest_request.pk).values_list("confirmation_sent_at", flat=True).first()
-    )
+    """Post/Redirect/Get: the reference goes to the confirmation page through the session.
+
+    ``interest_request`` was just read, or just created and its mails sent (``request_create``
+    puts their dates on it): whether the confirmation went is read from it.
+    """
     if not interest_request.email:
         mail = "none"
-    elif confirmation_sent_at:
+    elif interest_request.confirmation_sent_at:
         mail = "sent"
     else:
         mail = "pending"

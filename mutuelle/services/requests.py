@@ -35,13 +35,14 @@ def request_create(*, data, source, created_by=None):
     ``data`` holds the fields of ``PUBLIC_FORM_FIELDS`` (missing ones take the model's defaults),
     ``submission_token`` (the form's guard against double submission) and ``consent`` (the
     applicant agreed to the information notice: dated now). A second call with the same token
-    returns the request already saved and sends nothing more.
+    returns the request already saved and sends nothing more: the token's unique constraint
+    refuses the second row, and the request that holds the token is the answer (no lookup
+    beforehand: the view has just made it, and a form sent twice is the exception).
+
+    Once the mails have gone (after the commit), their dates are on the returned instance, so that
+    the confirmation page need not read them again.
     """
     token = data.get("submission_token") or None
-    if token:
-        existing = InterestRequest.objects.filter(submission_token=token).first()
-        if existing is not None:
-            return existing
     values = {name: data[name] for name in PUBLIC_FORM_FIELDS if name in data and data[name] is not None}
     values["email"] = values.get("email") or ""
     values["phone"] = values.get("phone") or ""
@@ -60,11 +61,13 @@ def request_create(*, data, source, created_by=None):
                 if created_by is not None:
                     interest_request._history_user = created_by
                 interest_request.save()
-                transaction.on_commit(lambda pk=interest_request.pk: request_send_mails_by_pk(pk=pk))
+                # The row is invisible to anyone else until the commit: nothing can have sent its
+                # mails before this callback, which sends them from this instance and dates them on it.
+                transaction.on_commit(lambda saved=interest_request: request_send_mails(interest_request=saved))
                 return interest_request
         except IntegrityError:
-            # Either the same form sent twice at the same moment (its token is now taken: that
-            # request is the answer), or a reference already in use (try a fresh one).
+            # Either the same form sent twice (its token is taken: that request is the answer),
+            # or a reference already in use (try a fresh one).
             if token:
                 existing = InterestRequest.objects.filter(submission_token=token).first()
                 if existing is not None:
@@ -123,14 +126,6 @@ class MailResult:
         self.notifications_sent += other.notifications_sent
         self.failures += other.failures
         return self
-
-
-def request_send_mails_by_pk(*, pk):
-    """The after-commit callback: re-reads the request so that it sends only what is still due."""
-    interest_request = InterestRequest.objects.filter(pk=pk).first()
-    if interest_request is None:  # pragma: no cover - deleted between the commit and the callback
-        return MailResult()
-    return request_send_mails(interest_request=interest_request)
 
 
 def request_send_mails(*, interest_request):

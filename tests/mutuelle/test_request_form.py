@@ -808,3 +808,27 @@ def test_privacy_page_says_the_session_cookie_now_reaches_applicants(client):
     text = squash(client.get(reverse("privacy")).content.decode())
 
     assert "Les visiteurs ne le reçoivent que s’ils envoient une demande sur la mutuelle communale" in text
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_submission_reads_its_request_once(client, django_assert_max_num_queries):
+    # Real commits, as in production. The token looked up once (by the view, not again by the
+    # service), the row and its version, then each mail's date and its version: nothing read back.
+    # The rest is the session and the rate limits' table (tests have no Redis).
+    with django_assert_max_num_queries(40) as captured:
+        response = client.post(FORM_URL, valid_data())
+
+    assert response.status_code == 302
+    statements = [query["sql"] for query in captured.captured_queries]
+
+    def on(table):
+        return [sql.split()[0] for sql in statements if f'"{table}"' in sql.split("WHERE")[0]]
+
+    assert on("mutuelle_interestrequest") == ["SELECT", "INSERT", "UPDATE", "UPDATE"]
+    assert on("mutuelle_historicalinterestrequest") == ["INSERT", "INSERT", "INSERT"]
+    # Each mail's date and its version are committed together.
+    update = next(i for i, sql in enumerate(statements) if sql.startswith('UPDATE "mutuelle_interestrequest"'))
+    assert statements[update - 1] == "BEGIN"
+    assert statements[update + 1].startswith('INSERT INTO "mutuelle_historicalinterestrequest"')
+    assert statements[update + 2] == "COMMIT"
+    assert client.session[SESSION_MAIL] == "sent"

@@ -26,7 +26,6 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
-from django.contrib.sessions.backends.cached_db import SessionStore
 from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse
@@ -35,6 +34,7 @@ from django.test import override_settings
 from core import cache as page_cache
 from core import signed_cache
 from core.cache import GENERATION_KEY
+from core.session_store import SessionStore
 from tests.actions.factories import ActionFactory
 from tests.scaleout.conftest import needs
 from tests.scaleout.servers import redis_flush, redis_problem, scaleout_redis_url
@@ -240,7 +240,7 @@ def test_the_production_caches_are_signed(monkeypatch, tmp_path):
     with_redis = production_settings(monkeypatch, REDIS_URL="redis://127.0.0.1:6379/0")
     assert with_redis["CACHES"]["default"]["BACKEND"] == "core.signed_cache.SignedRedisCache"
     assert with_redis["CACHES"]["pages"]["BACKEND"] == "core.signed_cache.SignedRedisCache"
-    assert with_redis["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert with_redis["SESSION_ENGINE"] == "core.session_store"
 
     without_redis = production_settings(monkeypatch, DJANGO_PAGE_CACHE_DIR=str(tmp_path))
     assert without_redis["CACHES"]["pages"]["BACKEND"] == "core.signed_cache.SignedFileBasedCache"
@@ -498,7 +498,7 @@ def test_the_generation_is_replaced_when_the_store_cannot_read_it(monkeypatch):
 
 
 def test_sessions_in_the_signed_redis_cache(redis_store, marker, caplog):
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    assert settings.SESSION_ENGINE == "core.session_store"
     session = SessionStore()
     session["reference"] = "MUT-2024-0001"
     session.save()
