@@ -3,12 +3,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from core.fields import page_address_field
 from core.history import FrenchHistoricalRecords as HistoricalRecords
 from core.images import SanitizedImageField
+from core.links import slug_path
 from core.publication import (
     PUBLISHED_HELP,
     Publishable,
@@ -56,7 +56,7 @@ class Axis(models.Model):
         return f"Axe {self.number} : {self.name}"
 
     def get_absolute_url(self):
-        return reverse("actions:axis", kwargs={"slug": self.slug})
+        return slug_path("actions:axis", self.slug)
 
 
 class Objective(models.Model):
@@ -348,7 +348,7 @@ class Action(Publishable, SearchableModel):
         return self.events.published(action_preview=True).upcoming()
 
     def get_absolute_url(self):
-        return reverse("actions:detail", kwargs={"slug": self.slug})
+        return slug_path("actions:detail", self.slug)
 
     def search_boost(self):
         # An action that has ended stays findable, after the ones residents can still join.
