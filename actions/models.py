@@ -164,6 +164,14 @@ class ActionQuerySet(SearchableQuerySet):
     def featured(self):
         return self.filter(featured=True)
 
+    def of_axis(self, axis):
+        """The actions of one axis, in the lists' order (``Meta.ordering``) without joining the axis.
+
+        Within one axis the axis's number orders nothing: by title alone, PostgreSQL reads the first
+        ones in order from an index (``action_axis_title_idx``) instead of sorting the whole axis.
+        """
+        return self.filter(axis=axis).order_by("title", "pk")
+
     def for_cards(self):
         """What an action card shows: its axis and its audiences, in a bounded number of queries."""
         return self.select_related("axis").prefetch_related("audiences", "neighbourhoods")
