@@ -28,6 +28,10 @@ class PartnerQuerySet(SearchableQuerySet):
     def signatories(self):
         return self.filter(is_signatory=True)
 
+    def for_cards(self):
+        """What a partner's card reads (partners/includes/partner_grid.html): no search column, no other text."""
+        return self.only("name", "slug", "acronym", "kind", "description")
+
 
 class Partner(Publishable, SearchableModel):
     grammatical_gender = "m"
