@@ -15,7 +15,9 @@ class LatestActionsFeed(PublicPageMixin, Feed):
     description = "Les dernières actions de prévention et d’accès aux soins du CLS de Créteil."
 
     def items(self):
-        return Action.objects.published().select_related("axis").order_by("-created_at")[:30]
+        # Only what the items show: not the body nor the search columns of each action.
+        fields = ("title", "slug", "summary", "created_at", "updated_at", "axis__name")
+        return Action.objects.published().select_related("axis").only(*fields).order_by("-created_at")[:30]
 
     def item_title(self, item):
         # Escaped, as Django's own default title is: some readers render titles as HTML too.

@@ -3,12 +3,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from core.fields import page_address_field
 from core.history import FrenchHistoricalRecords as HistoricalRecords
 from core.images import SanitizedImageField
+from core.links import slug_path
 from core.publication import (
     PUBLISHED_HELP,
     Publishable,
@@ -56,7 +56,7 @@ class Axis(models.Model):
         return f"Axe {self.number} : {self.name}"
 
     def get_absolute_url(self):
-        return reverse("actions:axis", kwargs={"slug": self.slug})
+        return slug_path("actions:axis", self.slug)
 
 
 class Objective(models.Model):
@@ -163,6 +163,14 @@ class ActionQuerySet(SearchableQuerySet):
 
     def featured(self):
         return self.filter(featured=True)
+
+    def of_axis(self, axis):
+        """The actions of one axis, in the lists' order (``Meta.ordering``) without joining the axis.
+
+        Within one axis the axis's number orders nothing: by title alone, PostgreSQL reads the first
+        ones in order from an index (``action_axis_title_idx``) instead of sorting the whole axis.
+        """
+        return self.filter(axis=axis).order_by("title", "pk")
 
     def for_cards(self):
         """What an action card shows: its axis and its audiences, in a bounded number of queries."""
@@ -348,7 +356,7 @@ class Action(Publishable, SearchableModel):
         return self.events.published(action_preview=True).upcoming()
 
     def get_absolute_url(self):
-        return reverse("actions:detail", kwargs={"slug": self.slug})
+        return slug_path("actions:detail", self.slug)
 
     def search_boost(self):
         # An action that has ended stays findable, after the ones residents can still join.

@@ -38,7 +38,7 @@ class AxisDetailView(PublicPageMixin, PreviewableViewMixin, BreadcrumbsMixin, Fo
         self.object_list = self.get_queryset()
 
     def get_queryset(self):
-        return Action.objects.published().filter(axis=self.axis).for_cards()
+        return Action.objects.published().of_axis(self.axis).for_cards()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -31,19 +31,17 @@ edit of a draft of that section, which no file shows, moves it too, and so does 
 import csv
 import datetime
 import decimal
-import functools
 import io
 import json
 import operator
-import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.urls import get_urlconf, reverse
-from django.urls.converters import SlugConverter
+from django.urls import reverse
 from django.utils import timezone
 
 from core.cache import sections_changed_at
+from core.links import slug_path
 
 LICENCE = {
     "name": "etalab-2.0",
@@ -131,32 +129,15 @@ def slug_column(of_what):
     )
 
 
-# What Django's « slug » path converter accepts (its own pattern): such a slug comes out of reverse() as it is.
-_SLUG = re.compile(SlugConverter.regex)
-_SLUG_MARK = "opendata-slug"
-
-
-@functools.lru_cache(maxsize=64)
-def _around_slug(viewname, site_url, urlconf):
-    """(what comes before the slug, what comes after) in the absolute address of a page of ``viewname``."""
-    before, after = reverse(viewname, kwargs={"slug": _SLUG_MARK}, urlconf=urlconf).split(_SLUG_MARK)
-    return site_url + before, after
-
-
 def page_url(viewname, slug_of=operator.attrgetter("slug")):
     """A column's function: the absolute address of the object's page, ``SITE_URL + reverse(viewname, slug=…)``.
 
-    Reversed once, not for every row (a reverse() per row was a tenth of the records' time); the
-    address is the one reverse() gives (a slug the URL would not accept goes through reverse(),
-    which refuses it as before). ``slug_of``: how to read the slug of an object.
+    Reversed once, not for every row (a reverse() per row was a tenth of the records' time,
+    core/links.py). ``slug_of``: how to read the slug of an object.
     """
 
     def value(obj):
-        slug = slug_of(obj)
-        if not _SLUG.fullmatch(slug):
-            return settings.SITE_URL + reverse(viewname, kwargs={"slug": slug})
-        before, after = _around_slug(viewname, settings.SITE_URL, get_urlconf() or settings.ROOT_URLCONF)
-        return before + slug + after
+        return settings.SITE_URL + slug_path(viewname, slug_of(obj))
 
     return value
 

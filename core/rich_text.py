@@ -33,6 +33,7 @@ toolbar offers exactly this subset, and :class:`core.rich_text_fields.RichTextFi
 Without JavaScript the field stays a plain text area where the rules above apply as written.
 """
 
+import functools
 import html
 import re
 
@@ -163,12 +164,27 @@ def _link_as_text(match):
     return f"{text} ({html.escape(shown)})"
 
 
+# Texts whose plain text each process keeps, with it: a few megabytes at worst.
+PLAIN_TEXT_KEPT = 1024
+
+
 def plain_text(value, *, links=False):
     """The text of an editor's text without markup: paragraphs separated by a blank line.
 
     With ``links``, a link's address follows its text in brackets (for calendars, where the
     text is all the reader gets).
+
+    The plain text of the last texts seen is kept, keyed by the text itself (it depends on nothing
+    else): a page of cards (the 200 signatories at N = 10 000, search results) computes again only
+    the texts that changed since (~80 µs each: nh3 and Django's ``strip_tags``).
     """
+    if not value:
+        return ""
+    return _plain_text(str(value), links)
+
+
+@functools.lru_cache(maxsize=PLAIN_TEXT_KEPT)
+def _plain_text(value, links):
     cleaned = clean_html(value)
     if not cleaned:
         return ""

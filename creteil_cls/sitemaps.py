@@ -7,8 +7,10 @@ events and partners); the index costs a few queries whatever the size of the con
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import Action, Axis
+from core.links import slug_paths
 from events.models import Event, Place
 from partners.models import Partner
 
@@ -55,48 +57,76 @@ class AxisSitemap(Sitemap):
 
 
 class ContentSitemap(Sitemap):
-    """Rows with a slug and an ``updated_at``, a page of the section every ``limit`` rows."""
+    """Rows with a slug and an ``updated_at``, a page of the section every ``limit`` rows.
+
+    The items are ``(slug, updated_at)`` pairs, not objects (``rows()`` gives the public rows, in
+    their order); each address is its page's path with one reverse() for the page (core/links.py).
+    """
 
     limit = 1000
+    viewname = ""  # the URL name of a row's page, its slug as argument
 
-    def lastmod(self, obj):
-        return obj.updated_at
+    def rows(self):
+        raise NotImplementedError
+
+    def items(self):
+        return self.rows().values_list("slug", "updated_at")
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        self.page_path = slug_paths(self.viewname)
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        # The day of the last change in the site's time zone, as Django's template wrote it with
+        # |date:"Y-m-d": once here rather than by a template filter per address (a quarter of the page's time).
+        zone = timezone.get_current_timezone()
+        for url in urls:
+            url["lastmod_day"] = url["lastmod"].astimezone(zone).date().isoformat()
+        return urls
+
+    def location(self, item):
+        return self.page_path(item[0])
+
+    def lastmod(self, item):
+        return item[1]
 
     def get_latest_lastmod(self):
         # Django's default calls lastmod() on every item: one query here instead.
-        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+        return self.rows().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class ActionSitemap(ContentSitemap):
     changefreq = "weekly"
     shows = ("actions",)
+    viewname = "actions:detail"
 
-    def items(self):
-        return Action.objects.published().only("slug", "updated_at").order_by("pk")
+    def rows(self):
+        return Action.objects.published().order_by("pk")
 
 
 class PartnerSitemap(ContentSitemap):
     changefreq = "monthly"
     shows = ("partners",)
+    viewname = "partners:detail"
 
-    def items(self):
-        return Partner.objects.published().only("slug", "updated_at").order_by("pk")
+    def rows(self):
+        return Partner.objects.published().order_by("pk")
 
 
 class EventSitemap(ContentSitemap):
     changefreq = "weekly"
     shows = ("events", "actions")  # an event is public while its action is
+    viewname = "events:detail"
 
-    def items(self):
-        return Event.objects.published().upcoming().only("slug", "updated_at")
+    def rows(self):
+        return Event.objects.published().upcoming()
 
 
 class PlaceSitemap(ContentSitemap):
     changefreq = "monthly"
     shows = ("events",)
+    viewname = "events:place"
 
-    def items(self):
-        return Place.objects.published().only("slug", "updated_at").order_by("pk")
+    def rows(self):
+        return Place.objects.published().order_by("pk")
 
 
 SITEMAPS = {

@@ -51,7 +51,7 @@ urlpatterns = [
     path(
         "sitemap-<slug:section>.xml",
         public_page(sitemaps_views.sitemap, shows=section_shows),
-        {"sitemaps": SITEMAPS},
+        {"sitemaps": SITEMAPS, "template_name": "sitemaps/section.xml"},
         name="sitemap",
     ),
     # Open data: the page and its files, the read-only API and its documentation (creteil_cls/opendata.py, api.py).

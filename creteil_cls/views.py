@@ -19,6 +19,7 @@ from actions.models import Action, Objective
 from actions.views import axes_with_counts
 from core.cache import PublicPageMixin, public_page
 from core.glossary import GlossaryTerm, initial_letter, sort_key
+from core.links import slug_paths
 from core.search import clean_query
 from creteil_cls.context_processors import site as site_context
 from creteil_cls.glossary_content import CCAS_TERM_SLUG
@@ -74,19 +75,23 @@ def site_plan(request):
     """The site plan for people (RGAA 12.1): every kind of page, the axes and their actions, the places.
 
     Eight queries whatever the content: the axes with their counts, the actions of each of the five
-    axes (at most ``SITE_PLAN_ACTIONS_PER_AXIS`` each), the places.
+    axes (at most ``SITE_PLAN_ACTIONS_PER_AXIS`` each), the places. The actions and places are
+    (name, address) pairs: only the columns the page shows, one reverse() for all the addresses of
+    a kind (core/links.py), not an object and a reverse() per link.
     """
+    action_path = slug_paths("actions:detail")
     axes = list(axes_with_counts())
     for axis in axes:
-        axis.plan_actions = list(
-            Action.objects.published().filter(axis=axis).only("title", "slug")[:SITE_PLAN_ACTIONS_PER_AXIS]
-        )
+        actions = Action.objects.published().of_axis(axis).values_list("title", "slug")
+        axis.plan_actions = [(title, action_path(slug)) for title, slug in actions[:SITE_PLAN_ACTIONS_PER_AXIS]]
+    place_path = slug_paths("events:place")
+    places = Place.objects.published().values_list("name", "slug")
     return render(
         request,
         "pages/plan_du_site.html",
         {
             "axes": axes,
-            "places": Place.objects.published().only("name", "slug"),
+            "places": [(name, place_path(slug)) for name, slug in places],
             "breadcrumbs": [("Plan du site", None)],
         },
     )

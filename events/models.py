@@ -15,6 +15,7 @@ from actions.models import Action, Audience, Neighbourhood, audiences_in_sentenc
 from core.fields import page_address_field
 from core.history import FrenchHistoricalRecords as HistoricalRecords
 from core.images import SanitizedImageField
+from core.links import slug_path
 from core.maps import map_url
 from core.opening_hours import HELP_TEXT as OPENING_HOURS_HELP
 from core.opening_hours import parse_opening_hours, validate_opening_hours
@@ -140,7 +141,7 @@ class Place(Publishable, SearchableModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("events:place", kwargs={"slug": self.slug})
+        return slug_path("events:place", self.slug)
 
     @property
     def map_url(self):
@@ -534,7 +535,7 @@ class Event(Publishable, SearchableModel):
         return self.status != EventStatus.CANCELLED and self.start <= timezone.now()
 
     def get_absolute_url(self):
-        return reverse("events:detail", kwargs={"slug": self.slug})
+        return slug_path("events:detail", self.slug)
 
     def get_ics_url(self):
         return reverse("events:ics", kwargs={"slug": self.slug})

@@ -1,10 +1,10 @@
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from core.fields import page_address_field
 from core.history import FrenchHistoricalRecords as HistoricalRecords
 from core.images import SanitizedImageField
+from core.links import slug_path
 from core.publication import (
     PUBLISHED_HELP,
     Publishable,
@@ -27,6 +27,10 @@ class PartnerQuerySet(SearchableQuerySet):
 
     def signatories(self):
         return self.filter(is_signatory=True)
+
+    def for_cards(self):
+        """What a partner's card reads (partners/includes/partner_grid.html): no search column, no other text."""
+        return self.only("name", "slug", "acronym", "kind", "description")
 
 
 class Partner(Publishable, SearchableModel):
@@ -82,4 +86,4 @@ class Partner(Publishable, SearchableModel):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
     def get_absolute_url(self):
-        return reverse("partners:detail", kwargs={"slug": self.slug})
+        return slug_path("partners:detail", self.slug)

@@ -23,12 +23,12 @@ class PartnerListView(PublicPageMixin, BreadcrumbsMixin, ForgivingPaginationMixi
     paginate_by = 48
 
     def get_queryset(self):
-        return Partner.objects.published().filter(is_signatory=False)
+        return Partner.objects.published().filter(is_signatory=False).for_cards()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if context["page_obj"].number == 1:
-            context["signatories"] = Partner.objects.published().filter(is_signatory=True)
+            context["signatories"] = Partner.objects.published().signatories().for_cards()
         return context
 
     def get_breadcrumbs(self):

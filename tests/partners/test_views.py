@@ -96,3 +96,19 @@ def test_other_partners_are_paginated_after_the_signatories(client):
     assert "(page 2 sur 2)" in second
     assert junk.status_code == 200
     assert "Signataire Zêta" in junk.content.decode()
+
+
+def test_a_card_shows_the_partners_text_as_it_is_now(client, settings):
+    """The cards' excerpts are kept per text (core/rich_text.py): an edited text shows at the next page."""
+    settings.PAGE_CACHE_SECONDS = 0
+    partner = PartnerFactory(name="Association Vivre mieux", description="<p>Ateliers <strong>mémoire</strong>.</p>")
+    other = PartnerFactory(description="<p>Ateliers mémoire.</p>")
+    assert "Ateliers mémoire." in client.get("/partenaires/").content.decode()
+
+    partner.description = "<p>Permanences d’écoute le mardi.</p>"
+    partner.save()
+    page = client.get("/partenaires/").content.decode()
+
+    assert "Permanences d’écoute le mardi." in page
+    assert page.count("Ateliers mémoire.") == 1  # the other partner's, unchanged
+    assert other.get_absolute_url() in page and partner.get_absolute_url() in page

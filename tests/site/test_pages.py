@@ -577,3 +577,19 @@ def test_sitemap_bogus_page_number_is_a_404(client, page):
 @pytest.mark.parametrize("path", ["/sitemap-inconnue.xml", "/sitemap-.xml", "/sitemap-actions.xml/"])
 def test_sitemap_unknown_section_is_a_404(client, path):
     assert_not_found_page(client.get(path))
+
+
+@pytest.mark.django_db
+def test_sitemap_section_gives_each_page_its_day_of_last_change_in_paris_time(client):
+    """A change at 23:30 UTC on 1 December is on 2 December in Créteil (the date of Django's own template)."""
+    late = ActionFactory(slug="modifiee-tard")
+    early = ActionFactory(slug="modifiee-tot")
+    type(late).objects.filter(pk=late.pk).update(updated_at=datetime.datetime(2026, 12, 1, 23, 30, tzinfo=datetime.UTC))
+    type(early).objects.filter(pk=early.pk).update(updated_at=datetime.datetime(2026, 12, 1, 8, tzinfo=datetime.UTC))
+
+    body = client.get(section_url("actions")).content.decode()
+
+    entries = dict(re.findall(r"<loc>http://testserver(.*?)</loc><lastmod>(.*?)</lastmod>", body))
+    assert entries == {late.get_absolute_url(): "2026-12-02", early.get_absolute_url(): "2026-12-01"}
+    assert body.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<urlset ')
+    assert "<changefreq>weekly</changefreq>" in body

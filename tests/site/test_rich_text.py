@@ -364,3 +364,19 @@ def test_mutuelle_page(client, field):
     page = client.get(reverse("mutuelle:home")).text
     assert_rendered_safely(page)
     assert "Une mutuelle solidaire." in page
+
+
+def test_plain_text_is_computed_once_per_text_and_anew_for_another():
+    from unittest import mock
+
+    from core import rich_text
+
+    text = "<p>Une première phrase gardée.</p><ul><li><p>un point</p></li></ul>"
+    with mock.patch.object(rich_text, "clean_html", wraps=rich_text.clean_html) as cleaning:
+        first = [rich_text.plain_text(text) for _ in range(3)]
+        with_links = rich_text.plain_text(text, links=True)
+        other = rich_text.plain_text(text.replace("première", "seconde"))
+    assert first == [with_links] * 3 == ["Une première phrase gardée.\n\n- un point"] * 3
+    assert other == "Une seconde phrase gardée.\n\n- un point"
+    assert cleaning.call_count <= 3  # the text, with links, the other text
+    assert rich_text.plain_text("") == rich_text.plain_text(None) == ""
