@@ -84,7 +84,13 @@ class EventListView(PublicPageMixin, BreadcrumbsMixin, ForgivingPaginationMixin,
         return timezone.now()
 
     def get_queryset(self):
-        return Event.objects.published().for_cards().with_audiences().select_related("place__neighbourhood")
+        return (
+            Event.objects.published()
+            .for_cards()
+            .without_long_texts()
+            .with_audiences()
+            .select_related("place__neighbourhood")
+        )
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -450,6 +456,7 @@ class PlaceDetailView(
             place.events.published()
             .upcoming()
             .for_cards()
+            .without_long_texts()
             .with_audiences()
             .select_related("place__neighbourhood")[: UPCOMING_EVENTS_AT_PLACE + 1]
         )
