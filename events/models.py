@@ -436,8 +436,8 @@ class Event(Publishable, SearchableModel):
         ordering = ["start", "pk"]
         indexes = [
             models.Index(fields=["start", "end"], name="event_start_end_idx"),
-            # The calendars' freshness reads the latest change (events/calendars.py). The index of
-            # the public lists is PostgreSQL's own (migration 0017).
+            # The calendars' freshness reads the latest change (events/calendars.py). The indexes of
+            # the public lists and of the month calendar are PostgreSQL's own (migrations 0017, 0019).
             models.Index(fields=["updated_at"], name="event_updated_at_idx"),
         ]
         constraints = [

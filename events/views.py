@@ -47,6 +47,7 @@ QUICK_PERIODS = (Period.TODAY, Period.WEEK, Period.WEEKEND, Period.MONTH)
 UPCOMING_EVENTS_AT_PLACE = 20
 # Events listed for one day of the month calendar, in its cell and in the day-by-day list.
 MAX_EVENTS_PER_DAY = 5
+# Read for every event of the month: an index holds them (PostgreSQL, migration 0019).
 MONTH_EVENT_FIELDS = ("id", "title", "slug", "start", "end", "all_day", "status", "place_id")
 ORGANIZER = "CCAS de Créteil – service Prévention-Santé"
 
