@@ -183,8 +183,9 @@ def _vevent(event, request, host, site_settings):
 # Each event's VEVENT, as bytes, under everything it is computed from (core/fragments.py): the rows
 # of the event, its place, its action and its axis, the CCAS phone of « auprès du CCAS », the address
 # of the site (absolute links, UID). An edit to an event, or to its place or action, changes its key.
-# A few thousand: the 200 of the feed under its usual filters, and the events' own files.
-VEVENTS = Fragments(max_entries=4000)
+# A thousand (a few kilobytes each, key and bytes, per worker): the 200 of the feed and those of its
+# usual filters, and the events' own files.
+VEVENTS = Fragments(max_entries=1000)
 CALENDAR_END = b"END:VCALENDAR\r\n"
 
 

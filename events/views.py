@@ -225,7 +225,8 @@ class MonthEvent(NamedTuple):
 # The month's days, as HTML, kept by what they show (core/fragments.py): the date, whether it is
 # today, its events shown (slug, title, status, place, hours) and how many it has. An edit to an
 # event changes the key of the days that show it only; a busy month then renders a few days, not 30.
-MONTH_DAYS = Fragments(max_entries=4000)
+# A thousand (a few kilobytes each, per worker): the cells and lists of a year and a half of months.
+MONTH_DAYS = Fragments(max_entries=1000)
 
 
 def _month_day_html(template_name, day):
