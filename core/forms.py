@@ -2,11 +2,14 @@
 events' registrations): the hidden token against double submission, the checks of names and of
 hostile input (invisible control characters), their French messages."""
 
+import copy
 import re
 import secrets
 import unicodedata
 
 from django import forms
+
+from core.fragments import Fragments
 
 TOKEN_MAX_LENGTH = 64
 SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}", re.ASCII)
@@ -72,3 +75,32 @@ class SubmissionTokenField(forms.CharField):
         if is_submission_token(value):
             return value
         return new_submission_token()
+
+
+class Select(forms.Select):
+    """A ``<select>`` of hundreds of options (the agenda's places) whose HTML is kept by its inputs.
+
+    Named as Django's: crispy-forms gives the element the class of the widget's name (« select »).
+
+    Django renders each option through a template: at 500 places, half the agenda's time. The HTML
+    is kept (core/fragments.py) under everything it is made of: the options read now (one query, as
+    before), the value chosen, the attributes and the templates; another list of options, or another
+    choice, is another key.
+    """
+
+    rendered = Fragments(max_entries=64)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = copy.copy(self)
+        widget.choices = [(option, label) for option, label in self.choices]  # read once
+        key = (
+            type(self),
+            self.template_name,
+            self.option_template_name,
+            type(renderer),
+            name,
+            tuple(self.format_value(value)),
+            tuple(sorted(self.build_attrs(self.attrs, attrs).items())),
+            tuple((str(option), str(label)) for option, label in widget.choices),
+        )
+        return self.rendered.get(key, lambda: forms.Select.render(widget, name, value, attrs, renderer))

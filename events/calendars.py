@@ -11,6 +11,7 @@ polling the feed every few hours cost one small query when nothing changed.
 """
 
 import datetime
+import functools
 import hashlib
 from urllib.parse import urlsplit
 
@@ -27,6 +28,7 @@ from django.views.decorators.http import condition, require_safe
 
 from actions.models import Action
 from core.cache import PublicPageMixin, public_page
+from core.fragments import Fragments, row_key
 from core.rich_text import clean_html, plain_text
 from core.site_settings import get_site_settings
 
@@ -35,8 +37,15 @@ from .filters import EventFilter
 from .formatting import event_when, french_date, french_time, last_day
 from .models import Event, Place
 
-# The search columns are heavy (a tsvector on PostgreSQL) and no calendar shows them.
-SEARCH_COLUMNS = ("search_text", "search_vector")
+# The columns the calendars and the RSS feed show (``_vevent``, ``UpcomingEventsFeed``): not the
+# search columns (a tsvector on PostgreSQL), the images, the actions' and places' texts.
+SHOWN_COLUMNS = (
+    *("uid", "slug", "title", "description", "start", "end", "all_day", "status", "status_note", "sequence"),
+    *("created_at", "updated_at", "is_free", "price"),
+    *("registration", "registration_url", "registration_phone", "registration_with_ccas"),
+    *("place__name", "place__address", "place__latitude", "place__longitude"),
+    *("action__title", "action__axis__name"),
+)
 
 PRODID = "-//CCAS de Créteil//Agenda du CLS//FR"
 CALENDAR_NAME = "Agenda du CLS de Créteil"
@@ -171,18 +180,61 @@ def _vevent(event, request, host, site_settings):
     return vevent
 
 
+# Each event's VEVENT, as bytes, under everything it is computed from (core/fragments.py): the rows
+# of the event, its place, its action and its axis, the CCAS phone of « auprès du CCAS », the address
+# of the site (absolute links, UID). An edit to an event, or to its place or action, changes its key.
+# A thousand (a few kilobytes each, key and bytes, per worker): the 200 of the feed and those of its
+# usual filters, and the events' own files.
+VEVENTS = Fragments(max_entries=1000)
+CALENDAR_END = b"END:VCALENDAR\r\n"
+
+
+def _vevent_ical(event, request, host, site_settings, site_key):
+    """``_vevent(…).to_ical()``, kept by its inputs: a calendar of 200 events mostly reuses them.
+
+    ``site_key``: what the VEVENT shows besides the rows (``_site_key``). The rows' loaded columns
+    only: a column ``_vevent`` read while deferred would cost a query per event, which the tests of
+    the number of queries would show.
+    """
+    key = (site_key, row_key(event), row_key(event.place), row_key(event.action), row_key(event.action.axis))
+    return VEVENTS.get(key, lambda: _vevent(event, request, host, site_settings).to_ical())
+
+
+def _site_key(request, host, site_settings):
+    """What every VEVENT shows besides its rows: the address of the site, the CCAS phone, the time zone."""
+    return (
+        FORMAT_VERSION,
+        host,
+        request.build_absolute_uri("/"),
+        settings.SITE_URL,
+        timezone.get_current_timezone_name(),
+        site_settings.phone,
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _vtimezone_ical(first_year, last_year):
+    """The Europe/Paris VTIMEZONE from ``first_year`` to the end of ``last_year``, as bytes."""
+    return icalendar.Timezone.from_tzid(
+        TZID, first_date=datetime.date(first_year, 1, 1), last_date=datetime.date(last_year + 1, 1, 1)
+    ).to_ical()
+
+
 def _vtimezone(events):
     """The Europe/Paris VTIMEZONE, covering the years of the events (or this year)."""
     years = [timezone.localdate().year]
     for event in events:
         years += [timezone.localtime(event.start).year, timezone.localtime(event.end).year]
-    return icalendar.Timezone.from_tzid(
-        TZID, first_date=datetime.date(min(years), 1, 1), last_date=datetime.date(max(years) + 1, 1, 1)
-    )
+    return _vtimezone_ical(min(years), max(years))
 
 
-def build_calendar(events, request, *, name=None, description=None, subscription=False):
-    """An iCalendar (VCALENDAR) of ``events``: one VTIMEZONE for Europe/Paris and a VEVENT each."""
+def calendar_ical(events, request, *, name=None, description=None, subscription=False):
+    """An iCalendar (VCALENDAR) of ``events``, as bytes: one VTIMEZONE for Europe/Paris and a VEVENT each.
+
+    What icalendar writes for the calendar with these components (its properties, then its
+    components in order), from pieces kept by their inputs: the VTIMEZONE by its years, each
+    VEVENT by its event's rows (``_vevent_ical``).
+    """
     events = list(events)
     calendar = icalendar.Calendar()
     calendar.add("PRODID", PRODID)
@@ -202,16 +254,22 @@ def build_calendar(events, request, *, name=None, description=None, subscription
         calendar.add("REFRESH-INTERVAL", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
         calendar.add("X-PUBLISHED-TTL", "PT6H")
         calendar.add("SOURCE", request.build_absolute_uri(), parameters={"VALUE": "URI"})
-    calendar.add_component(_vtimezone(events))
+    head = calendar.to_ical()
     host = _uid_host(request)
     site_settings = get_site_settings()  # once for all the events: the CCAS phone of « auprès du CCAS »
-    for event in events:
-        calendar.add_component(_vevent(event, request, host, site_settings))
-    return calendar
+    site_key = _site_key(request, host, site_settings)
+    return b"".join(
+        [
+            head.removesuffix(CALENDAR_END),
+            _vtimezone(events),
+            *(_vevent_ical(event, request, host, site_settings, site_key) for event in events),
+            CALENDAR_END,
+        ]
+    )
 
 
-def _ics_response(calendar, *, filename, attachment):
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+def _ics_response(content, *, filename, attachment):
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     disposition = "attachment" if attachment else "inline"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response
@@ -262,7 +320,13 @@ def _conditional(request, view, *, etag, last_modified):
 @require_safe
 def event_ics(request, slug):
     """One published event as an iCalendar file to download (« Ajouter à mon agenda »)."""
-    event = Event.objects.published().for_cards().defer(*SEARCH_COLUMNS).filter(slug=slug).first()
+    event = (
+        Event.objects.published()
+        .for_cards()
+        .only(*SHOWN_COLUMNS, "action__updated_at", "place__updated_at")  # and the dates of the ETag
+        .filter(slug=slug)
+        .first()
+    )
     if event is None:
         raise Http404("Aucun événement publié à cette adresse.")
     ccas_phone, settings_changed = _settings_stamps()
@@ -273,8 +337,7 @@ def event_ics(request, slug):
     etag = _etag(request.get_host(), event.uid, event.sequence, last_modified, timezone.localdate().year, ccas_phone)
 
     def respond(request):
-        calendar = build_calendar([event], request)
-        return _ics_response(calendar, filename=f"{event.slug}.ics", attachment=True)
+        return _ics_response(calendar_ical([event], request), filename=f"{event.slug}.ics", attachment=True)
 
     return _conditional(request, respond, etag=etag, last_modified=last_modified)
 
@@ -335,8 +398,8 @@ def agenda_ics(request):
 
     def respond(request):
         hint = _filter_hint(filterset)
-        calendar = build_calendar(
-            events.defer(*SEARCH_COLUMNS)[:FEED_SIZE],
+        content = calendar_ical(
+            events.only(*SHOWN_COLUMNS)[:FEED_SIZE],
             request,
             name=f"{CALENDAR_NAME} – {hint}" if hint else CALENDAR_NAME,
             description=(
@@ -345,7 +408,7 @@ def agenda_ics(request):
             ),
             subscription=True,
         )
-        return _ics_response(calendar, filename="agenda-cls-creteil.ics", attachment=False)
+        return _ics_response(content, filename="agenda-cls-creteil.ics", attachment=False)
 
     return _conditional(request, respond, etag=etag, last_modified=last_modified)
 
@@ -381,7 +444,7 @@ class UpcomingEventsFeed(PublicPageMixin, Feed):
         return get_site_settings()
 
     def items(self, site_settings):
-        events = list(self._upcoming().defer(*SEARCH_COLUMNS)[:RSS_SIZE])
+        events = list(self._upcoming().only(*SHOWN_COLUMNS)[:RSS_SIZE])
         for event in events:
             event.registration_text = _registration(event, site_settings)
         return events
@@ -434,4 +497,4 @@ class _SiteAddress:
 
 def event_ics_bytes(event):
     """The event's iCalendar file, as ``/agenda/<slug>.ics`` serves it, for a mail's attachment."""
-    return build_calendar([event], _SiteAddress()).to_ical()
+    return calendar_ical([event], _SiteAddress())

@@ -158,6 +158,16 @@ class Place(Publishable, SearchableModel):
         return [need.label for need in AccessibilityNeed if getattr(self, f"serves_{need.value}")]
 
 
+# What ``EventQuerySet.without_long_texts`` leaves in the database (the related rows, when selected).
+LIST_UNREAD_FIELDS = (
+    *("search_text", "search_vector", "description"),
+    *("action__search_text", "action__search_vector", "action__body", "action__how_to_join"),
+    *("action__axis__summary", "action__axis__description"),
+    *("place__search_text", "place__search_vector", "place__description", "place__public_transport"),
+    *("place__accessibility_notes", "place__opening_hours"),
+)
+
+
 class EventQuerySet(SearchableQuerySet):
     def published(self, *, action_preview=False, now=None):
         """Published events whose action is published too.
@@ -204,6 +214,11 @@ class EventQuerySet(SearchableQuerySet):
 
     def for_cards(self):
         return self.select_related("place", "action", "action__axis")
+
+    def without_long_texts(self):
+        """Without the long texts that a list of events never shows (its cards, the agenda): the
+        search's columns and the descriptions of the events and of their actions, axes and places."""
+        return self.defer(*LIST_UNREAD_FIELDS)
 
     # What an editor must complete before the day (the admin's dashboard and « à compléter » filter).
 
@@ -422,8 +437,8 @@ class Event(Publishable, SearchableModel):
         ordering = ["start", "pk"]
         indexes = [
             models.Index(fields=["start", "end"], name="event_start_end_idx"),
-            # The calendars' freshness reads the latest change (events/calendars.py). The index of
-            # the public lists is PostgreSQL's own (migration 0017).
+            # The calendars' freshness reads the latest change (events/calendars.py). The indexes of
+            # the public lists and of the month calendar are PostgreSQL's own (migrations 0017, 0019).
             models.Index(fields=["updated_at"], name="event_updated_at_idx"),
         ]
         constraints = [

@@ -6,12 +6,14 @@ import json
 import re
 from collections import Counter
 from itertools import groupby
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -22,6 +24,7 @@ from django_filters.views import FilterView
 from actions.models import Action, Axis, Indicator, Neighbourhood, progress_rows
 from core import dates, page_extras
 from core.cache import PublicPageMixin, public_page
+from core.fragments import Fragments
 from core.rich_text import plain_text
 from core.views import (
     BreadcrumbsMixin,
@@ -44,6 +47,7 @@ QUICK_PERIODS = (Period.TODAY, Period.WEEK, Period.WEEKEND, Period.MONTH)
 UPCOMING_EVENTS_AT_PLACE = 20
 # Events listed for one day of the month calendar, in its cell and in the day-by-day list.
 MAX_EVENTS_PER_DAY = 5
+# Read for every event of the month: an index holds them (PostgreSQL, migration 0019).
 MONTH_EVENT_FIELDS = ("id", "title", "slug", "start", "end", "all_day", "status", "place_id")
 ORGANIZER = "CCAS de Créteil – service Prévention-Santé"
 
@@ -81,7 +85,13 @@ class EventListView(PublicPageMixin, BreadcrumbsMixin, ForgivingPaginationMixin,
         return timezone.now()
 
     def get_queryset(self):
-        return Event.objects.published().for_cards().with_audiences().select_related("place__neighbourhood")
+        return (
+            Event.objects.published()
+            .for_cards()
+            .without_long_texts()
+            .with_audiences()
+            .select_related("place__neighbourhood")
+        )
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -195,20 +205,34 @@ class EventListView(PublicPageMixin, BreadcrumbsMixin, ForgivingPaginationMixin,
         return [("Agenda", None)]
 
 
-def _loaded(model, db, values):
-    """An instance as the ORM would load it with only these fields (the others deferred)."""
-    fields = [field.attname for field in model._meta.concrete_fields if field.attname in values]
-    return model.from_db(db, fields, [values[name] for name in fields])
+class MonthEvent(NamedTuple):
+    """What the month calendar shows of an event (a cell, a line of the day-by-day list)."""
+
+    slug: str
+    title: str
+    status: str
+    place_name: str | None
+
+    @property
+    def status_label(self):
+        return EventStatus(self.status).label
+
+    @property
+    def url(self):
+        return reverse("events:detail", kwargs={"slug": self.slug})
 
 
-def _month_event(db, row):
-    """An event of the month calendar, with its place's name, from its ``values_list(named=True)`` row."""
-    values = row._asdict()
-    place_name = values.pop("place__name")
-    event = _loaded(Event, db, values)
-    if event.place_id is not None:
-        event.place = _loaded(Place, db, {"id": event.place_id, "name": place_name})
-    return event
+# The month's days, as HTML, kept by what they show (core/fragments.py): the date, whether it is
+# today, its events shown (slug, title, status, place, hours) and how many it has. An edit to an
+# event changes the key of the days that show it only; a busy month then renders a few days, not 30.
+# A thousand (a few kilobytes each, per worker): the cells and lists of a year and a half of months.
+MONTH_DAYS = Fragments(max_entries=1000)
+
+
+def _month_day_html(template_name, day):
+    """A day of the month (``events/includes/month_cell.html`` or ``month_day.html``), kept by its content."""
+    key = (template_name, day["date"], day["is_today"], tuple(day["events"]), day["count"])
+    return MONTH_DAYS.get(key, lambda: render_to_string(template_name, {"day": day}))
 
 
 @public_page(shows=("events", "actions"))
@@ -219,20 +243,18 @@ def month_view(request, year, month):
     """
     if not (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12):
         raise Http404("Mois inconnu")
-    # A busy month has thousands of events, most of them only counted: rows stay tuples, and
-    # become events only for the first MAX_EVENTS_PER_DAY of a day.
+    # A busy month has thousands of events, most of them only counted: rows stay tuples.
     queryset = Event.objects.published().in_month(year, month)
     rows = list(queryset.values_list(*MONTH_EVENT_FIELDS, "place__name", named=True))
     today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
     shown, counts = {}, Counter()
     for row in rows:
-        event = None
         for day in formatting.days_covered(row.start, row.end):
             if (day.year, day.month) == (year, month):
                 counts[day] += 1
                 if counts[day] <= MAX_EVENTS_PER_DAY:
-                    event = event or _month_event(queryset.db, row)
-                    shown.setdefault(day, []).append((event, formatting.hours_on(event, day)))
+                    event = MonthEvent(row.slug, row.title, row.status, row.place__name)
+                    shown.setdefault(day, []).append((event, formatting.hours_on(row, day)))
 
     list_url = reverse("events:list")
     days = {}
@@ -246,18 +268,18 @@ def month_view(request, year, month):
             "is_today": day == today,
             "list_url": f"{list_url}?{urlencode(params)}",
         }
+        days[day]["html"] = _month_day_html("events/includes/month_day.html", days[day])
 
-    weeks = [
-        [
-            {
-                "in_month": day.month == month,
-                "is_today": day == today,
-                **days.get(day, {"date": day, "events": []}),
-            }
-            for day in week
-        ]
-        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
-    ]
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        cells = []
+        for day in week:
+            cell = {"in_month": day.month == month, **days.get(day, {"date": day, "events": [], "count": 0})}
+            cell["is_today"] = day == today
+            if cell["in_month"]:
+                cell["html"] = _month_day_html("events/includes/month_cell.html", cell)
+            cells.append(cell)
+        weeks.append(cells)
     previous, following = _shift_month(year, month, -1), _shift_month(year, month, 1)
     label = dates.french_month(year, month)
     context = {
@@ -436,6 +458,7 @@ class PlaceDetailView(
             place.events.published()
             .upcoming()
             .for_cards()
+            .without_long_texts()
             .with_audiences()
             .select_related("place__neighbourhood")[: UPCOMING_EVENTS_AT_PLACE + 1]
         )
