@@ -105,7 +105,9 @@ def fill(n, *, seed=SEED, out=sys.stdout):
                         name=f"Partenaire généré {i}",
                         slug=f"partenaire-genere-{i}",
                         kind=rng.choice(PartnerKind.values),
-                        is_signatory=i % 50 == 0,
+                        # The contract's signatories are those of the initial content (9 to 12,
+                        # shared/FACTS.md): they do not grow with the number of partners.
+                        is_signatory=False,
                         description=sentence(30),
                         role_in_cls=sentence(12),
                         website=f"https://partenaire-{i}.example.org/",

@@ -342,3 +342,37 @@ def test_lighthouse_tries_a_page_once_more_after_a_failure(monkeypatch, capsys):
     monkeypatch.setattr(lighthouse, "run_one", broken)
     with pytest.raises(RuntimeError, match="toujours en panne"):
         lighthouse.run_with_one_retry("http://127.0.0.1:1/")
+
+
+def test_a_big_page_is_also_compared_with_the_minimal_app_serving_as_many_bytes():
+    big = {**page("partenaires", 700, 5.0, 1000), "html_bytes": 187 * 1024, "same_size": {"rps": 760, "ratio": 0.92}}
+    rows = bench.target_cached_vs_minimal([{"n": 10000, "pages": [big]}], {"connections": 16})
+    assert rows[0][1] is False  # the verdict keeps the 20 KB yardstick
+    assert rows[0][2] == "partenaires 0.70 (187 Ko ; 0.92 de l'appli minimale servant autant d'octets)"
+    assert bench.same_size_note(page("accueil", 900, 5.0, 1000)) == ""
+
+
+def test_the_minimal_app_serves_a_page_of_the_size_asked():
+    from django.http import Http404
+    from django.test import RequestFactory
+
+    from bench.minimal import urls as minimal
+
+    assert len(minimal.PAGE) == minimal.PAGE_BYTES == 20 * 1024
+    response = minimal.sized(RequestFactory().get("/ko/187/"), 187)
+    assert len(response.content) == 187 * 1024
+    assert response.content.endswith(b"</body></html>")
+    for size in (0, minimal.MAX_KILOBYTES + 1):
+        with pytest.raises(Http404):
+            minimal.sized(RequestFactory().get(f"/ko/{size}/"), size)
+
+
+def test_alternated_rounds_give_the_median_of_each_figure():
+    runs = [
+        {"rps": 5000.0, "p50": 3.0, "p99": 5.0, "errors": 0, "socket_errors": ""},
+        {"rps": 1200.0, "p50": 9.0, "p99": 624.0, "errors": 2, "socket_errors": "connect 0, read 1"},
+        {"rps": 5200.0, "p50": 3.1, "p99": 6.0, "errors": 0, "socket_errors": ""},
+    ]
+    figures = bench.median_figures(runs)
+    assert figures["rps"] == 5000.0 and figures["p50"] == 3.1 and figures["p99"] == 6.0  # the pause moves nothing
+    assert figures["errors"] == 2 and figures["socket_errors"] == "connect 0, read 1"  # errors are never hidden
