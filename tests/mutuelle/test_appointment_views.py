@@ -238,6 +238,21 @@ def test_a_full_permanence_says_so_and_offers_the_walk_in(client, permanence):
     assert client.post(book_url(permanence), form_data(permanence)).status_code == 409
 
 
+def test_a_permanence_whose_slug_is_annuler_keeps_its_booking_and_its_confirmation(client):
+    """« annuler » is also the first part of the cancellation links: the two kinds of address never meet."""
+    make_offer()
+    permanence = PermanenceEventFactory(slug="annuler")
+    assert client.get(book_url(permanence)).status_code == 200
+
+    response = client.post(book_url(permanence), form_data(permanence, minutes=20))
+    assert response["Location"] == "/mutuelle/rendez-vous/annuler/merci/"
+    done = client.get(response["Location"])
+    assert done.status_code == 200 and Appointment.objects.get().reference in done.content.decode()
+
+    appointment = Appointment.objects.get()
+    assert client.get(cancel_url(appointment)).status_code == 200  # its cancellation link still works
+
+
 def test_the_confirmation_page_without_a_booking_goes_back_to_the_form(client, permanence):
     response = client.get(f"{book_url(permanence)}merci/")
     assert response.status_code == 302 and response["Location"] == book_url(permanence)
