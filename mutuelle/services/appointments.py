@@ -42,6 +42,7 @@ from events.registrations import lock_event, retrying_when_locked
 
 from ..enums import APPOINTMENT_TRANSITIONS, AppointmentStatus
 from ..models import PERMANENCE_ACTION_SLUG, Appointment, InterestRequest, Offer, Permanence
+from .followup import request_appointment_booked
 
 logger = logging.getLogger(__name__)
 
@@ -331,6 +332,12 @@ def appointment_book(
             )
             appointment._history_user = created_by
             appointment.save()
+            if interest_request is not None:
+                request_appointment_booked(
+                    interest_request=interest_request,
+                    slot_label=dates.french_datetime(slot_start, weekday=True),
+                    user=created_by,
+                )
             _after_commit(appointment.pk)
             return appointment
 

@@ -53,6 +53,29 @@ def request_set_status(*, interest_request, status, user, reason=""):
     return status != previous
 
 
+# The statuses a request leaves for « rendez-vous fixé » when the person books a permanence slot:
+# a request still waiting for the agents. One closed, already at that step or further on (adhesion)
+# is left as the agents put it.
+WAITING_STATUSES = (RequestStatus.NEW, RequestStatus.TO_CALL_BACK, RequestStatus.CONTACTED)
+
+
+@transaction.atomic
+def request_appointment_booked(*, interest_request, slot_label, user=None):
+    """The request linked to an appointment just booked moves to « rendez-vous fixé » if it was waiting.
+
+    Returns whether it moved. The history says why (``slot_label``: « mardi 8 décembre à 9 h 20 »)
+    and who booked (``user``: the agent, None for the person on the website).
+    """
+    if interest_request.status_in_database(lock=True) not in WAITING_STATUSES:
+        return False
+    return request_set_status(
+        interest_request=interest_request,
+        status=RequestStatus.APPOINTMENT,
+        user=user,
+        reason=f"Rendez-vous pris à la permanence du {slot_label}",
+    )
+
+
 def check_assignee(agent):
     """Raise a ValidationError unless ``agent`` (None: nobody) may be given requests: an active
     member of the « Mutuelle » group (``mutuelle.permissions.mutuelle_agents``)."""

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from events.enums import EventStatus, RegistrationSource
-from mutuelle.enums import AppointmentStatus
+from mutuelle.enums import AppointmentStatus, RequestStatus
 from mutuelle.models import DEFAULT_PAPERS_TO_BRING, Appointment, Permanence
 from mutuelle.services import appointments as services
 from mutuelle.services.retention import request_erase
@@ -183,6 +183,51 @@ def test_the_reference_typed_links_the_request_of_the_same_person(permanence):
     # Someone else's reference links nothing (it is kept for the agent to check).
     stranger = book(permanence, minutes=20, last_name="Autre", request_reference=interest_request.reference)
     assert stranger.interest_request is None and stranger.request_reference == interest_request.reference
+
+
+def test_booking_moves_a_waiting_request_to_appointment_fixed_and_says_why(permanence):
+    interest_request = InterestRequestFactory(last_name="Diallo")
+    book(permanence, minutes=20, last_name="Diallo", request_reference=interest_request.reference)
+
+    interest_request.refresh_from_db()
+    assert interest_request.status == RequestStatus.APPOINTMENT
+    latest = interest_request.history.first()
+    assert latest.history_user is None  # the person, on the website
+    assert latest.history_change_reason.startswith("Rendez-vous pris à la permanence du ")
+    assert "9 h 20" in latest.history_change_reason
+
+
+@pytest.mark.parametrize(
+    "status", [RequestStatus.APPOINTMENT, RequestStatus.MEMBERSHIP, RequestStatus.DROPPED, RequestStatus.DUPLICATE]
+)
+def test_booking_leaves_a_request_the_agents_have_moved_on(permanence, status):
+    interest_request = InterestRequestFactory(last_name="Diallo", status=status)
+    versions = interest_request.history.count()
+    appointment = book(permanence, last_name="Diallo", request_reference=interest_request.reference)
+
+    interest_request.refresh_from_db()
+    assert appointment.interest_request == interest_request
+    assert interest_request.status == status and interest_request.history.count() == versions
+
+
+def test_an_agent_booking_for_a_request_is_named_in_its_history(permanence):
+    make_offer()
+    agent = AgentFactory()
+    interest_request = InterestRequestFactory(status=RequestStatus.TO_CALL_BACK)
+    services.appointment_book(
+        event=permanence,
+        slot_start=permanence.start,
+        data=appointment_data(),
+        source=RegistrationSource.STAFF,
+        created_by=agent,
+        notice_read=True,
+        request=interest_request,
+    )
+
+    interest_request.refresh_from_db()
+    assert interest_request.status == RequestStatus.APPOINTMENT
+    assert interest_request.last_contact_at is not None
+    assert interest_request.history.first().history_user == agent
 
 
 def test_erasing_a_request_erases_its_appointments(permanence):
