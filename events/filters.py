@@ -3,13 +3,10 @@ import datetime
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
-from actions.filters import AxisFilter
+from actions.filters import KeptNameChoiceFilter, NameChoiceFilter
 from actions.models import EARLIEST_YEAR, Action, Audience, Axis, Neighbourhood, Theme
-from core import forms as core_forms
-from core.cache import content_model_sections, kept_for_generation
 
 from .enums import AccessibilityNeed, Period
 from .models import Event, Place
@@ -30,54 +27,6 @@ class EventFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("au", "La date de fin doit être postérieure ou égale à la date de début.")
         return cleaned_data
-
-
-class NameChoiceIterator(ModelChoiceIterator):
-    """The options as (value, name) pairs read with ``values_list``: no model instance for each of
-    hundreds of places (a tenth of the agenda's time at 500 places)."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        yield from self.field.name_choices()
-
-
-class NameChoiceField(django_filters.fields.ModelChoiceField):
-    iterator = NameChoiceIterator
-    widget = core_forms.Select  # its HTML kept by its options and value
-
-    def name_choices(self):
-        return list(self.queryset.values_list(self.to_field_name, "name"))
-
-    def label_from_instance(self, obj):
-        return obj.name  # as the options name it (the feed's name says what it is filtered on)
-
-
-class KeptNameChoiceField(NameChoiceField):
-    """The options of a short list that changes only with its model's section of content (the axes,
-    themes, audiences and quartiers): kept in the worker while that section does not change
-    (``core.cache.kept_for_generation``), no query. The value chosen is still looked up in the
-    database (``to_python``)."""
-
-    def name_choices(self):
-        model = self.queryset.model
-        return kept_for_generation(
-            f"filter-choices.{model._meta.label_lower}.{self.to_field_name}",
-            super().name_choices,
-            section=content_model_sections()[model],
-        )
-
-
-class NameChoiceFilter(django_filters.ModelChoiceFilter):
-    """A choice of rows offered by their names (their ``name`` column), chosen by ``to_field_name``."""
-
-    field_class = NameChoiceField
-
-
-class KeptNameChoiceFilter(django_filters.ModelChoiceFilter):
-    """The same for a short list of every row of a model (``KeptNameChoiceField``)."""
-
-    field_class = KeptNameChoiceField
 
 
 class EventFilter(django_filters.FilterSet):
@@ -240,7 +189,7 @@ class ResultsFilter(django_filters.FilterSet):
         method="filter_year",
         empty_label="Toutes les années",
     )
-    axe = AxisFilter(
+    axe = KeptNameChoiceFilter(
         label="Axe",
         field_name="action__axis",
         to_field_name="slug",
