@@ -264,9 +264,8 @@ class ReadyPages:
     generation replaces the entry of its address; the oldest address goes first past ``max_entries``.
     """
 
-    def __init__(self, max_entries=LOCAL_MAX_ENTRIES, seconds=LOCAL_SECONDS):
+    def __init__(self, max_entries=LOCAL_MAX_ENTRIES):
         self.max_entries = max_entries
-        self.seconds = seconds
         self._entries = {}
 
     @staticmethod

@@ -25,6 +25,7 @@ from actions.models import Action, Axis, Indicator, Neighbourhood, progress_rows
 from core import dates, page_extras
 from core.cache import PublicPageMixin, public_page
 from core.fragments import Fragments
+from core.links import slug_path
 from core.rich_text import plain_text
 from core.views import (
     BreadcrumbsMixin,
@@ -219,7 +220,7 @@ class MonthEvent(NamedTuple):
 
     @property
     def url(self):
-        return reverse("events:detail", kwargs={"slug": self.slug})
+        return slug_path("events:detail", self.slug)  # as Event.get_absolute_url
 
 
 # The month's days, as HTML, kept by what they show (core/fragments.py): the date, whether it is
