@@ -40,6 +40,19 @@ def book(event, minutes=0, **values):
     )
 
 
+def book_by_phone(event, agent, **kwargs):
+    """An agent books the first slot for someone on the phone, having read them the notice."""
+    return services.appointment_book(
+        event=event,
+        slot_start=event.start,
+        data=appointment_data(),
+        source=RegistrationSource.STAFF,
+        created_by=agent,
+        notice_read=True,
+        **kwargs,
+    )
+
+
 # Slots ------------------------------------------------------------------------------------------------
 
 
@@ -160,14 +173,7 @@ def test_an_agent_takes_an_appointment_by_phone_after_reading_the_notice(permane
         services.appointment_book(
             event=permanence, slot_start=permanence.start, data=appointment_data(), source=RegistrationSource.STAFF
         )
-    appointment = services.appointment_book(
-        event=permanence,
-        slot_start=permanence.start,
-        data=appointment_data(),
-        source=RegistrationSource.STAFF,
-        created_by=agent,
-        notice_read=True,
-    )
+    appointment = book_by_phone(permanence, agent)
     assert appointment.notice_read_at is not None and appointment.created_by == agent
 
 
@@ -214,15 +220,7 @@ def test_an_agent_booking_for_a_request_is_named_in_its_history(permanence):
     make_offer()
     agent = AgentFactory()
     interest_request = InterestRequestFactory(status=RequestStatus.TO_CALL_BACK)
-    services.appointment_book(
-        event=permanence,
-        slot_start=permanence.start,
-        data=appointment_data(),
-        source=RegistrationSource.STAFF,
-        created_by=agent,
-        notice_read=True,
-        request=interest_request,
-    )
+    book_by_phone(permanence, agent, request=interest_request)
 
     interest_request.refresh_from_db()
     assert interest_request.status == RequestStatus.APPOINTMENT
