@@ -48,6 +48,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PORTS = "18000-18099"
+GUNICORN = str(Path(PYTHON).parent / "gunicorn")
+# The portal as production starts it: gunicorn.conf.py as shipped (the address and workers from the environment).
+PORTAL_COMMAND = [GUNICORN, "-c", "gunicorn.conf.py"]
 BARE_URL = "/bench/nu/"
 MINIMAL_URL = "/"
 # Issue 13, target 1: cached anonymous pages against the minimal Django app, same run.
@@ -216,12 +219,10 @@ def bench_one(n, args, env, workdir):
     workers = str(args.workers)
     # The portal with gunicorn.conf.py as shipped: only the address and the number of workers.
     portal_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": workers, **args.gunicorn_env}
-    server = start_gunicorn(
-        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py"], portal_env, workdir / f"gunicorn-{n}.log"
-    )
+    server = start_gunicorn(PORTAL_COMMAND, portal_env, workdir / f"gunicorn-{n}.log")
     minimal = start_gunicorn(
         [
-            str(Path(PYTHON).parent / "gunicorn"),
+            GUNICORN,
             *("-c", "bench/minimal/gunicorn.conf.py", "--no-control-socket", "-b", f"127.0.0.1:{minimal_port}"),
         ],
         {**env, "DJANGO_SETTINGS_MODULE": "bench.minimal.settings", "GUNICORN_WORKERS": workers},
@@ -290,9 +291,7 @@ def measure_fresh(args, portal_env, workdir, n, rows, minimal_url, taken):
     port = free_port(args.ports, taken=taken)
     base_url = f"http://127.0.0.1:{port}"
     env = {**portal_env, "GUNICORN_BIND": f"127.0.0.1:{port}", "DJANGO_PAGE_CACHE_SECONDS": "0"}
-    server = start_gunicorn(
-        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py"], env, workdir / f"gunicorn-fresh-{n}.log"
-    )
+    server = start_gunicorn(PORTAL_COMMAND, env, workdir / f"gunicorn-fresh-{n}.log")
     load = {"connections": args.connections, "duration": args.fresh_duration, "threads": args.threads}
     print("  pages calculées sans cache des pages (objectif 2) :", flush=True)
     try:
@@ -322,9 +321,7 @@ def run_lighthouse(args, portal_env, workdir, n, pages):
 
     port = free_port(args.ports)
     env = {**portal_env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1", "BENCH_COMPRESS_HTML": "1"}
-    server = start_gunicorn(
-        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py"], env, workdir / f"lighthouse-{n}.log"
-    )
+    server = start_gunicorn(PORTAL_COMMAND, env, workdir / f"lighthouse-{n}.log")
     base_url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base_url)
